@@ -1,0 +1,28 @@
+# The two commands: `make demo` (whole system with demo data) and `make test`.
+# Ports and paths come from EGOV_* variables (see README).
+
+.PHONY: demo test down status clean lint messages
+
+demo:
+	@stack/demo.sh
+
+test:
+	@stack/test.sh $(PYTEST_ARGS)
+
+# Stop PostgreSQL and Redis of this checkout (by pid).
+down:
+	@stack/services.sh stop
+
+status:
+	@stack/services.sh status
+
+# Remove every piece of state: databases, secrets, logs. Stops services first.
+clean: down
+	@stack/clean.sh
+
+lint:
+	@.venv/bin/ruff check .
+
+# Extract new translatable strings into the Indonesian catalogue.
+messages:
+	@stack/messages.sh

@@ -1,0 +1,42 @@
+"""NetBox plugin of egov-netops: the e-Government network of Kabupaten Klaten.
+
+Models what Perda Klaten 18/2018 asks of the Dinas Kominfo (Pasal 9-11) on
+top of NetBox core: an agency (Perangkat Daerah) is a Tenant, an office a
+Site, an ICT officer a Contact with the role "Pengelola TIK".
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from netbox.plugins import PluginConfig
+
+__version__ = "0.1.0"
+
+
+class EgovConfig(PluginConfig):
+    name = "netbox_egov"
+    verbose_name = _("e-Government Klaten")
+    description = _("Network source of truth for the e-Government of Kabupaten Klaten (Perda 18/2018)")
+    version = __version__
+    author = "Dinas Komunikasi dan Informatika Kabupaten Klaten"
+    base_url = "egov"
+    min_version = "4.7.0"
+    max_version = "4.7.99"
+    default_settings = {
+        # Tenants in this tenant group (and its children) are the regency's
+        # agencies; other tenants (vendors, ISPs) are not.
+        "agency_tenant_group": "perangkat-daerah",
+        # Contact role of an agency's ICT officer (Pasal 19(2)).
+        "ict_officer_role": "pengelola-tik",
+        # NetBox 4.7 ships no Indonesian UI; offer it so the plugin's
+        # translation can be chosen in the user preferences.
+        "offer_indonesian": True,
+    }
+
+    def ready(self):
+        super().ready()
+        from .i18n import offer_indonesian
+
+        offer_indonesian()
+
+
+config = EgovConfig

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make test: lint, then every test against the project's own PostgreSQL and
+# Redis. The test database is kept between runs (--reuse-db), so only the
+# first run pays for NetBox's migrations. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+"$EGOV_ROOT/stack/bootstrap.sh"
+start_services_stop_on_exit
+"$EGOV_ROOT/stack/netbox.sh" configure
+
+log "lint (ruff)"
+"$EGOV_VENV/bin/ruff" check "$EGOV_ROOT"
+
+log "tests (pytest; the first run creates the test database: a few minutes)"
+cd "$EGOV_ROOT"
+EGOV_TESTING=1 PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/pytest" "$@"
