@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages
+.PHONY: demo test down status clean lint messages migrations bench
 
 demo:
 	@stack/demo.sh
@@ -26,3 +26,11 @@ lint:
 # Extract new translatable strings into the Indonesian catalogue.
 messages:
 	@stack/messages.sh
+
+# Write migrations for changed plugin models (NetBox allows it only in developer mode).
+migrations:
+	@stack/netbox.sh configure && EGOV_DEVELOPER=1 NETBOX_ROOT=.state/netbox .venv/bin/netbox makemigrations netbox_egov
+
+# Benchmarks (docs/benchmarks.md): need the stack's PostgreSQL and Redis (make demo, or stack/services.sh start).
+bench:
+	@stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/api_latency.py

@@ -18,7 +18,8 @@ write_stack_settings() {
 {
   "pg_port": $EGOV_PG_PORT,
   "redis_port": $EGOV_REDIS_PORT,
-  "secrets_dir": "$EGOV_SECRETS_DIR"
+  "secrets_dir": "$EGOV_SECRETS_DIR",
+  "plugin_settings": {"allow_documentation_space": true}
 }
 JSON
 }
@@ -49,10 +50,12 @@ demo_data() {
 # Web server and RQ worker until Ctrl-C; both stopped by pid on the way out.
 serve() {
     require_free_port "$EGOV_HTTP_PORT" EGOV_HTTP_PORT "the NetBox web server"
-    local worker_pid web_pid
-    netbox_cmd rqworker >"$NETBOX_ROOT/rqworker.log" 2>&1 &
+    # Started as plain commands (not through a shell function) so that $! is the
+    # server's own pid; kept in globals, as the EXIT trap runs after serve() returns.
+    PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/netbox" rqworker >"$NETBOX_ROOT/rqworker.log" 2>&1 &
     worker_pid=$!
-    netbox_cmd runserver --insecure --noreload "127.0.0.1:$EGOV_HTTP_PORT" >"$NETBOX_ROOT/web.log" 2>&1 &
+    PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/netbox" runserver --insecure --noreload \
+        "127.0.0.1:$EGOV_HTTP_PORT" >"$NETBOX_ROOT/web.log" 2>&1 &
     web_pid=$!
     trap 'kill $web_pid $worker_pid 2>/dev/null; wait $web_pid $worker_pid 2>/dev/null' EXIT
     for _ in $(seq 1 120); do
@@ -60,10 +63,13 @@ serve() {
         kill -0 "$web_pid" 2>/dev/null || die "the web server exited; see $NETBOX_ROOT/web.log"
         sleep 0.5
     done
+    local password=$EGOV_ADMIN_PASSWORD
+    # Only the demo default is printed; a chosen password stays off the screen and logs.
+    [ "$password" = admin ] || password="(the value of EGOV_ADMIN_PASSWORD)"
     cat <<MSG
 
   egov-netops is up:  http://127.0.0.1:$EGOV_HTTP_PORT/
-  login:              $EGOV_ADMIN_USER / $EGOV_ADMIN_PASSWORD
+  login:              $EGOV_ADMIN_USER / $password
   logs:               $NETBOX_ROOT/web.log, $NETBOX_ROOT/rqworker.log
   Ctrl-C stops NetBox, the worker, PostgreSQL and Redis; the data stays in
   $EGOV_STATE_DIR ('make clean' removes it).

@@ -22,6 +22,8 @@ def _secret(name):
 # The test run drops NetBox's default view permissions so that the
 # constrained-permission tests start from nothing, like NetBox's own suite.
 TESTING = os.environ.get("EGOV_TESTING") == "1"
+# NetBox allows makemigrations only in developer mode (make migrations sets it).
+DEVELOPER = os.environ.get("EGOV_DEVELOPER") == "1"
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 

@@ -27,6 +27,9 @@ class EgovConfig(PluginConfig):
         "agency_tenant_group": "perangkat-daerah",
         # Contact role of an agency's ICT officer (Pasal 19(2)).
         "ict_officer_role": "pengelola-tik",
+        # Documentation ranges (RFC 5737/3849) are refused as public
+        # allocations unless this is on; the demo turns it on.
+        "allow_documentation_space": False,
         # NetBox 4.7 ships no Indonesian UI; offer it so the plugin's
         # translation can be chosen in the user preferences.
         "offer_indonesian": True,

@@ -1,8 +1,30 @@
-"""The plugin's top-level menu; each later model adds its items here."""
+"""The plugin's top-level menu: agencies, then the Pasal 9 registry."""
 
 from django.utils.translation import gettext_lazy as _
 
-from netbox.plugins import PluginMenu, PluginMenuItem
+from netbox.plugins import PluginMenu, PluginMenuButton, PluginMenuItem
+
+
+def model_item(model_name, label, extra_buttons=()):
+    """A menu item for a registry model's list, with NetBox's usual add and import buttons."""
+    link = f"plugins:netbox_egov:{model_name}"
+    return PluginMenuItem(
+        link=f"{link}_list",
+        link_text=label,
+        permissions=[f"netbox_egov.view_{model_name}"],
+        buttons=(
+            *extra_buttons,
+            PluginMenuButton(f"{link}_add", _("Add"), "mdi mdi-plus-thick",
+                             permissions=[f"netbox_egov.add_{model_name}"]),
+            PluginMenuButton(f"{link}_bulk_import", _("Import"), "mdi mdi-upload",
+                             permissions=[f"netbox_egov.add_{model_name}"]),
+        ),
+    )
+
+
+def report_item(link, label, permission):
+    return PluginMenuItem(link=f"plugins:netbox_egov:{link}", link_text=label, permissions=[permission])
+
 
 agency_items = (
     PluginMenuItem(
@@ -12,8 +34,34 @@ agency_items = (
     ),
 )
 
+infrastructure_items = (
+    model_item("drplan", _("DR plans")),
+    model_item("backbonelink", _("Backbone links")),
+    report_item("backbone_map", _("Backbone map"), "netbox_egov.view_backbonelink"),
+    report_item("backbone_reachability", _("Backbone reachability"), "netbox_egov.view_backbonelink"),
+    model_item("uplink", _("Uplinks")),
+    model_item("uplinkassignment", _("Uplink assignments")),
+)
+
+addressing_items = (
+    model_item("publicipallocation", _("Public IP allocations")),
+    report_item("unallocated_public_space", _("Unallocated public space"), "netbox_egov.view_publicipallocation"),
+)
+
+systems_items = (
+    model_item("informationsystem", _("Information systems")),
+    model_item("securitysystem", _("Security systems")),
+    model_item("securityassessment", _("Security assessments")),
+    model_item("repository", _("Repositories")),
+)
+
 menu = PluginMenu(
     label=_("e-Gov"),
-    groups=((_("Agencies"), agency_items),),
+    groups=(
+        (_("Agencies"), agency_items),
+        (_("Infrastructure (Pasal 9)"), infrastructure_items),
+        (_("Public addressing"), addressing_items),
+        (_("Systems and security"), systems_items),
+    ),
     icon_class="mdi mdi-bank-outline",
 )

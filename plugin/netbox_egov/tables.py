@@ -3,8 +3,20 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from netbox.tables import NetBoxTable, columns
+from netbox.tables import NetBoxTable, PrimaryModelTable, columns
 from tenancy.models import Tenant
+
+from .models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
 
 
 class AgencyTable(NetBoxTable):
@@ -34,3 +46,163 @@ class AgencyTable(NetBoxTable):
     def value_has_ict_officer(self, value):
         # Exports say True/False, not the officer count behind the mark.
         return str(bool(value))
+
+
+def linked(label, **kwargs):
+    return tables.Column(verbose_name=label, linkify=True, **kwargs)
+
+
+def tags(model_name):
+    return columns.TagColumn(url_name=f"plugins:netbox_egov:{model_name}_list")
+
+
+class BackboneLinkTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    site_a = linked(_("Site A"))
+    site_b = linked(_("Site B"))
+    medium = columns.ChoiceFieldColumn(verbose_name=_("Medium"))
+    capacity_mbps = tables.Column(verbose_name=_("Capacity (Mbps)"))
+    status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
+    circuit = linked(_("Circuit"))
+    cable = linked(_("Cable"))
+    tags = tags("backbonelink")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = BackboneLink
+        fields = ("pk", "id", "name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit", "cable",
+                  "redundancy_group", "description", "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit")
+
+
+class DRPlanTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    primary_site = linked(_("Primary site"))
+    dr_site = linked(_("Disaster-recovery site"))
+    status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
+    rpo_minutes = tables.Column(verbose_name=_("RPO (minutes)"))
+    rto_minutes = tables.Column(verbose_name=_("RTO (minutes)"))
+    last_drill_result = columns.ChoiceFieldColumn(verbose_name=_("Last drill result"))
+    information_systems = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Information systems"))
+    tags = tags("drplan")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = DRPlan
+        fields = ("pk", "id", "name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes",
+                  "last_drill_date", "last_drill_result", "next_drill_due", "information_systems", "description",
+                  "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes",
+                           "last_drill_date", "last_drill_result", "next_drill_due")
+
+
+class InformationSystemTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    tenant = linked(_("Owner agency"))
+    site = linked(_("Site"))
+    criticality = columns.ChoiceFieldColumn(verbose_name=_("Criticality"))
+    in_data_center = columns.BooleanColumn(verbose_name=_("In data center"))
+    dr_covered = columns.BooleanColumn(verbose_name=_("DR covered"))
+    domain_names = columns.ArrayColumn(verbose_name=_("Domain names"), orderable=False)
+    devices = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Devices"))
+    virtual_machines = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Virtual machines"))
+    tags = tags("informationsystem")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = InformationSystem
+        fields = ("pk", "id", "name", "tenant", "site", "criticality", "in_data_center", "dr_covered",
+                  "domain_names", "devices", "virtual_machines", "description", "comments", "tags", "created",
+                  "last_updated")
+        default_columns = ("name", "tenant", "site", "criticality", "in_data_center", "dr_covered", "domain_names")
+
+
+class PublicIPAllocationTable(PrimaryModelTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    tenant = linked(_("Agency"))
+    prefix = linked(_("Prefix"))
+    ip_range = linked(_("IP range"))
+    purpose = tables.Column(verbose_name=_("Purpose"))
+    information_system = linked(_("Information system"))
+    status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
+    approver = tables.Column(verbose_name=_("Approver"))
+    utilization = columns.UtilizationColumn(accessor="utilization", orderable=False,
+                                            verbose_name=_("Utilization"))
+    tags = tags("publicipallocation")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = PublicIPAllocation
+        fields = ("pk", "id", "tenant", "prefix", "ip_range", "purpose", "information_system", "status", "approver",
+                  "requested_on", "decided_on", "utilization", "description", "comments", "tags", "created",
+                  "last_updated")
+        # Utilization costs queries per row: available, not shown by default.
+        default_columns = ("id", "tenant", "prefix", "ip_range", "purpose", "status")
+
+
+class UplinkTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    circuit = linked(_("Circuit"))
+    capacity_mbps = tables.Column(verbose_name=_("Capacity (Mbps)"))
+    announced_prefixes = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Announced prefixes"))
+    tags = tags("uplink")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = Uplink
+        fields = ("pk", "id", "name", "circuit", "capacity_mbps", "announced_prefixes", "description", "comments",
+                  "tags", "created", "last_updated")
+        default_columns = ("name", "circuit", "capacity_mbps", "announced_prefixes")
+
+
+class UplinkAssignmentTable(NetBoxTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    uplink = linked(_("Uplink"))
+    tenant = linked(_("Agency"))
+    role = columns.ChoiceFieldColumn(verbose_name=_("Role"))
+    tags = tags("uplinkassignment")
+
+    class Meta(NetBoxTable.Meta):
+        model = UplinkAssignment
+        fields = ("pk", "id", "uplink", "tenant", "role", "tags", "created", "last_updated")
+        default_columns = ("id", "uplink", "tenant", "role")
+
+
+class SecuritySystemTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    kind = columns.ChoiceFieldColumn(verbose_name=_("Kind"))
+    device = linked(_("Device"))
+    virtual_machine = linked(_("Virtual machine"))
+    protected_sites = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Protected sites"))
+    protected_prefixes = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Protected prefixes"))
+    tags = tags("securitysystem")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = SecuritySystem
+        fields = ("pk", "id", "name", "kind", "device", "virtual_machine", "protected_sites", "protected_prefixes",
+                  "description", "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "kind", "device", "protected_sites", "protected_prefixes")
+
+
+class SecurityAssessmentTable(PrimaryModelTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    information_system = linked(_("Information system"))
+    result = columns.ChoiceFieldColumn(verbose_name=_("Result"))
+    findings_count = tables.Column(verbose_name=_("Findings"))
+    tags = tags("securityassessment")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = SecurityAssessment
+        fields = ("pk", "id", "information_system", "assessed_on", "result", "findings_count", "next_due",
+                  "assessor", "description", "comments", "tags", "created", "last_updated")
+        default_columns = ("id", "information_system", "assessed_on", "result", "findings_count", "next_due")
+
+
+class RepositoryTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    mirror_url = tables.URLColumn(verbose_name=_("URL"))
+    content_kind = columns.ChoiceFieldColumn(verbose_name=_("Content"))
+    device = linked(_("Host device"))
+    virtual_machine = linked(_("Host virtual machine"))
+    tags = tags("repository")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = Repository
+        fields = ("pk", "id", "name", "mirror_url", "content_kind", "device", "virtual_machine", "description",
+                  "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "mirror_url", "content_kind", "device", "virtual_machine")

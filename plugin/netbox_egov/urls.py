@@ -1,7 +1,31 @@
-from django.urls import path
+from django.urls import include, path
+
+from utilities.urls import get_model_urls
 
 from . import views
 
+# URL segment per registry model (the API uses the same names).
+MODEL_PATHS = {
+    "drplan": "dr-plans",
+    "backbonelink": "backbone-links",
+    "publicipallocation": "public-ip-allocations",
+    "uplink": "uplinks",
+    "uplinkassignment": "uplink-assignments",
+    "securitysystem": "security-systems",
+    "securityassessment": "security-assessments",
+    "informationsystem": "information-systems",
+    "repository": "repositories",
+}
+
 urlpatterns = [
     path("agencies/", views.AgencyListView.as_view(), name="agency_list"),
+    path("backbone/map/", views.BackboneMapView.as_view(), name="backbone_map"),
+    path("backbone/reachability/", views.BackboneReachabilityView.as_view(), name="backbone_reachability"),
+    path("public-ip-allocations/unallocated/", views.UnallocatedPublicSpaceView.as_view(),
+         name="unallocated_public_space"),
 ]
+for model_name, segment in MODEL_PATHS.items():
+    urlpatterns += [
+        path(f"{segment}/", include(get_model_urls("netbox_egov", model_name, detail=False))),
+        path(f"{segment}/<int:pk>/", include(get_model_urls("netbox_egov", model_name))),
+    ]

@@ -1,15 +1,35 @@
-"""The plugin's views."""
+"""The plugin's views: the agency overview, the registry models, and the backbone reports."""
 
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
 
+from extras.ui.panels import CustomFieldsPanel, TagsPanel
 from netbox.object_actions import BulkExport
+from netbox.ui import layout
+from netbox.ui.panels import CommentsPanel, ObjectsTablePanel, RelatedObjectsPanel
 from netbox.views import generic
 from tenancy.filtersets import TenantFilterSet
 from tenancy.forms import TenantFilterForm
 from tenancy.models import Tenant
+from utilities.views import ContentTypePermissionRequiredMixin, GetRelatedModelsMixin, register_model_view
 
+from . import allocations, backbone, filtersets, forms, tables
 from .agencies import agency_overview
-from .tables import AgencyTable
+from .models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+from .ui import panels
 
 
 class AgencyListView(generic.ObjectListView):
@@ -19,7 +39,7 @@ class AgencyListView(generic.ObjectListView):
     queryset = Tenant.objects.all()
     filterset = TenantFilterSet
     filterset_form = TenantFilterForm
-    table = AgencyTable
+    table = tables.AgencyTable
     actions = (BulkExport,)
     template_name = "netbox_egov/agency_list.html"
 
@@ -28,3 +48,146 @@ class AgencyListView(generic.ObjectListView):
 
     def get_extra_context(self, request):
         return {"title": _("Agencies (Perangkat Daerah)")}
+
+
+class EveryBadRecordImportView(generic.BulkImportView):
+    """NetBox's import, reporting every bad record instead of stopping at the first.
+
+    Each record goes through core's own processing; errors are collected and
+    raised together, so the view's transaction still rolls back the whole
+    file: nothing is imported from a file with errors.
+    """
+
+    def _process_import_records(self, form, request, records, prefetched_objects):
+        saved, errors = [], []
+        for number, record in enumerate(records, start=1):
+            try:
+                saved += super()._process_import_records(form, request, [record], prefetched_objects)
+            except ValidationError as error:
+                # Core numbers records within the list it is given: here always 1.
+                errors += [message.replace("Record 1 ", f"Record {number} ", 1) for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
+        return saved
+
+
+def register_standard_views(model, detail_layout, queryset=None):
+    """Register NetBox's standard view set for a model: list, detail, add/edit, delete and the bulk views.
+
+    Every view takes the same base queryset; NetBox restricts it to the
+    user's permissions for the action at hand. Forms, filtersets and tables
+    are found by the naming convention (<Model>Form, <Model>FilterSet, ...).
+    """
+    name = model.__name__
+    queryset = queryset if queryset is not None else model.objects.all()
+    filterset = getattr(filtersets, f"{name}FilterSet")
+    table = getattr(tables, f"{name}Table")
+
+    def view(base, suffix, **attributes):
+        return type(f"{name}{suffix}", (base,), {"queryset": queryset, "__module__": __name__, **attributes})
+
+    register_model_view(model, "list", path="", detail=False)(view(
+        generic.ObjectListView, "ListView", filterset=filterset,
+        filterset_form=getattr(forms, f"{name}FilterForm"), table=table,
+    ))
+    register_model_view(model)(view(
+        type("RelatedView", (GetRelatedModelsMixin, generic.ObjectView), {}), "View",
+        template_name="generic/object.html",
+        layout=detail_layout,
+        get_extra_context=lambda self, request, instance: {
+            "related_models": self.get_related_models(request, instance),
+        },
+    ))
+    edit = view(generic.ObjectEditView, "EditView", form=getattr(forms, f"{name}Form"))
+    register_model_view(model, "add", detail=False)(edit)
+    register_model_view(model, "edit")(edit)
+    register_model_view(model, "delete")(view(generic.ObjectDeleteView, "DeleteView"))
+    register_model_view(model, "bulk_import", path="import", detail=False)(view(
+        EveryBadRecordImportView, "BulkImportView", model_form=getattr(forms, f"{name}ImportForm"),
+    ))
+    register_model_view(model, "bulk_edit", path="edit", detail=False)(view(
+        generic.BulkEditView, "BulkEditView", filterset=filterset, table=table,
+        form=getattr(forms, f"{name}BulkEditForm"),
+    ))
+    register_model_view(model, "bulk_delete", path="delete", detail=False)(view(
+        generic.BulkDeleteView, "BulkDeleteView", filterset=filterset, table=table,
+    ))
+
+
+def detail_layout(main_panel, *extra_left, right=(), bottom=()):
+    """The usual page: attributes and extras left; custom fields, tags, comments, related objects right."""
+    return layout.SimpleLayout(
+        left_panels=[main_panel, *extra_left],
+        right_panels=[*right, CustomFieldsPanel(), TagsPanel(), CommentsPanel(), RelatedObjectsPanel()],
+        bottom_panels=list(bottom),
+    )
+
+
+def objects_table(model, filter_name, title):
+    """A restricted, HTMX-loaded table of `model` filtered to the object on the page."""
+    return ObjectsTablePanel(model=model, filters={filter_name: lambda context: context["object"].pk}, title=title)
+
+
+register_standard_views(BackboneLink, detail_layout(panels.BackboneLinkPanel()))
+register_standard_views(DRPlan, detail_layout(
+    panels.DRPlanPanel(), panels.DRDrillPanel(),
+    bottom=[objects_table("netbox_egov.informationsystem", "dr_plan_id", _("Information systems covered"))],
+))
+register_standard_views(
+    InformationSystem,
+    detail_layout(
+        panels.InformationSystemPanel(),
+        bottom=[
+            objects_table("netbox_egov.securityassessment", "information_system_id", _("Security assessments")),
+            objects_table("netbox_egov.publicipallocation", "information_system_id", _("Public IP allocations")),
+        ],
+    ),
+    queryset=InformationSystem.with_placement(InformationSystem.objects.all()),
+)
+register_standard_views(PublicIPAllocation, detail_layout(panels.PublicIPAllocationPanel()))
+register_standard_views(Uplink, detail_layout(
+    panels.UplinkPanel(),
+    bottom=[objects_table("netbox_egov.uplinkassignment", "uplink_id", _("Agencies egressing here"))],
+))
+register_standard_views(UplinkAssignment, detail_layout(panels.UplinkAssignmentPanel()))
+register_standard_views(SecuritySystem, detail_layout(panels.SecuritySystemPanel()))
+register_standard_views(SecurityAssessment, detail_layout(panels.SecurityAssessmentPanel()))
+register_standard_views(Repository, detail_layout(panels.RepositoryPanel()))
+
+
+class BackboneReportView(ContentTypePermissionRequiredMixin, View):
+    """Base of the backbone pages: anyone who may view backbone links; each page restricts its own rows."""
+
+    template_name = None
+
+    def get_required_permission(self):
+        return "netbox_egov.view_backbonelink"
+
+    def get(self, request):
+        return render(request, self.template_name, self.get_context(request))
+
+
+class BackboneMapView(BackboneReportView):
+    template_name = "netbox_egov/backbone_map.html"
+
+    def get_context(self, request):
+        return {"map_svg": mark_safe(backbone.map_svg(request.user))}  # noqa: S308 - every label is escaped
+
+
+class BackboneReachabilityView(BackboneReportView):
+    template_name = "netbox_egov/backbone_reachability.html"
+
+    def get_context(self, request):
+        return {"report": backbone.reachability_report(request.user)}
+
+
+class UnallocatedPublicSpaceView(ContentTypePermissionRequiredMixin, View):
+    """Public space in NetBox IPAM that no active allocation covers (Pasal 9(2)c)."""
+
+    def get_required_permission(self):
+        return "netbox_egov.view_publicipallocation"
+
+    def get(self, request):
+        return render(request, "netbox_egov/unallocated_public_space.html", {
+            "unallocated": allocations.unallocated_public_space(request.user),
+        })

@@ -77,5 +77,6 @@ class DemoLoaderTest(TestCase):
 
     def test_two_providers_with_uplink_circuits_on_the_firewall(self):
         self.assertEqual(Provider.objects.count(), 2)
-        for circuit in Circuit.objects.all():
+        self.assertEqual(Circuit.objects.filter(type__slug="internet-dedicated").count(), 2)
+        for circuit in Circuit.objects.filter(type__slug="internet-dedicated"):
             self.assertEqual(circuit.termination_a.link_peers[0].device.name, "fw-01")

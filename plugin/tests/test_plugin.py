@@ -1,9 +1,14 @@
 """The plugin is registered, its menu renders, and Indonesian is on offer."""
 
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from django.apps import apps
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from netbox.models import PrimaryModel
 from utilities.testing import APITestCase, TestCase
 
 
@@ -48,3 +53,30 @@ class IndonesianTest(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Ada Pengelola TIK")
         self.assertNotContains(response, "Has ICT officer")
+
+
+class TranslationCatalogTest(TestCase):
+    """Every label the plugin shows has an Indonesian translation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        path = Path(apps.get_app_config("netbox_egov").path) / "locale" / "id" / "LC_MESSAGES" / "django.po"
+        with path.open("rb") as po:
+            cls.catalog = {message.id: message.string for message in read_po(po) if message.id}
+
+    def test_no_message_is_left_untranslated(self):
+        untranslated = [msgid for msgid, translation in self.catalog.items() if not translation]
+        self.assertEqual(untranslated, [])
+
+    def test_every_model_and_field_label_is_in_the_catalog(self):
+        inherited = {field.name for field in PrimaryModel._meta.fields + PrimaryModel._meta.many_to_many}
+        for model in apps.get_app_config("netbox_egov").get_models():
+            own_fields = [field for field in model._meta.fields + model._meta.many_to_many
+                          if field.name not in inherited and not field.auto_created]
+            with translation.override("en"):  # the English source text is the msgid
+                labels = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+                labels += [str(field.verbose_name) for field in own_fields]
+            for label in labels:
+                with self.subTest(model=model.__name__, label=label):
+                    self.assertIn(label, self.catalog)

@@ -17,6 +17,8 @@ from dcim.models import Cable, Device, DeviceRole, DeviceType, InterfaceTemplate
 from ipam.models import IPAddress, Prefix, Role
 from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, TenantGroup
 
+from .registry import RegistryDemo, registry_data
+
 GATEWAY_ROLE = {"name": "Gateway Perangkat Daerah", "slug": "gateway", "color": "2196f3"}
 CORE_ROLE = {"name": "Core switch", "slug": "core-switch", "color": "9c27b0"}
 FIREWALL_ROLE = {"name": "Firewall", "slug": "firewall", "color": "f44336"}
@@ -178,7 +180,7 @@ class DemoLoader:
 
         agencies = [(spec, *self.load_agency(spec, kinds, region, officer_role)) for spec in self.agency_specs()]
         kominfo = agencies[0][1]
-        data_center, _dr_site = self.load_dinas_sites(region, kominfo)
+        data_center, dr_site = self.load_dinas_sites(region, kominfo)
 
         prefixes = self.data["prefixes"]
         self.ensure_prefix(prefixes["management"], tenant=kominfo, role=management_role, scope=data_center)
@@ -194,6 +196,7 @@ class DemoLoader:
 
         self.load_gateways(agencies, core, device_types, roles["gateway"], platforms, lan_role)
         self.load_uplinks(firewall, data_center, kominfo, public_role)
+        RegistryDemo(self, registry_data(), data_center, dr_site).load(kominfo)
         return dict(self.created)
 
     def load_gateways(self, agencies, core, device_types, role, platforms, lan_role):

@@ -1,0 +1,175 @@
+"""REST serializers of the registry models; related objects nest in brief form, as in core."""
+
+from rest_framework import serializers
+
+from circuits.api.serializers import CircuitSerializer
+from circuits.models import Circuit
+from dcim.api.serializers import CableSerializer, DeviceSerializer, SiteSerializer
+from dcim.models import Device, Site
+from ipam.api.serializers import IPRangeSerializer, PrefixSerializer
+from ipam.models import Prefix
+from netbox.api.fields import ChoiceField, SerializedPKRelatedField
+from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
+from tenancy.api.serializers import TenantSerializer
+from users.api.serializers import UserSerializer
+from virtualization.api.serializers import VirtualMachineSerializer
+from virtualization.models import VirtualMachine
+
+from ..choices import (
+    AllocationStatusChoices,
+    AssessmentResultChoices,
+    CriticalityChoices,
+    DrillResultChoices,
+    DRPlanStatusChoices,
+    EgressRoleChoices,
+    LinkMediumChoices,
+    LinkStatusChoices,
+    RepositoryContentChoices,
+    SecuritySystemKindChoices,
+)
+from ..models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+PRIMARY_TAIL = ("description", "owner", "comments", "tags", "custom_fields", "created", "last_updated")
+
+
+def many(model, serializer):
+    return SerializedPKRelatedField(queryset=model.objects.all(), serializer=serializer, nested=True,
+                                    required=False, many=True)
+
+
+def optional(serializer):
+    return serializer(nested=True, required=False, allow_null=True, default=None)
+
+
+class BackboneLinkSerializer(PrimaryModelSerializer):
+    site_a = SiteSerializer(nested=True)
+    site_b = SiteSerializer(nested=True)
+    medium = ChoiceField(choices=LinkMediumChoices)
+    status = ChoiceField(choices=LinkStatusChoices, required=False)
+    circuit = optional(CircuitSerializer)
+    cable = optional(CableSerializer)
+
+    class Meta:
+        model = BackboneLink
+        fields = ("id", "url", "display_url", "display", "name", "site_a", "site_b", "medium", "capacity_mbps",
+                  "status", "circuit", "cable", "redundancy_group", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "status", "description")
+
+
+class InformationSystemSerializer(PrimaryModelSerializer):
+    tenant = TenantSerializer(nested=True)
+    site = SiteSerializer(nested=True)
+    devices = many(Device, DeviceSerializer)
+    virtual_machines = many(VirtualMachine, VirtualMachineSerializer)
+    domain_names = serializers.ListField(child=serializers.CharField(max_length=253), required=False)
+    criticality = ChoiceField(choices=CriticalityChoices, required=False)
+    hosted_in_data_center = serializers.BooleanField(read_only=True)
+    covered_by_dr_plan = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = InformationSystem
+        fields = ("id", "url", "display_url", "display", "name", "tenant", "site", "devices", "virtual_machines",
+                  "domain_names", "criticality", "hosted_in_data_center", "covered_by_dr_plan", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "description")
+
+
+class DRPlanSerializer(PrimaryModelSerializer):
+    primary_site = SiteSerializer(nested=True)
+    dr_site = SiteSerializer(nested=True)
+    status = ChoiceField(choices=DRPlanStatusChoices, required=False)
+    last_drill_result = ChoiceField(choices=DrillResultChoices, allow_blank=True, required=False)
+    replication_circuits = many(Circuit, CircuitSerializer)
+    replication_links = many(BackboneLink, BackboneLinkSerializer)
+    information_systems = many(InformationSystem, InformationSystemSerializer)
+
+    class Meta:
+        model = DRPlan
+        fields = ("id", "url", "display_url", "display", "name", "primary_site", "dr_site", "status", "rpo_minutes",
+                  "rto_minutes", "replication_circuits", "replication_links", "information_systems",
+                  "last_drill_date", "last_drill_result", "next_drill_due", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "status", "description")
+
+
+class PublicIPAllocationSerializer(PrimaryModelSerializer):
+    tenant = TenantSerializer(nested=True)
+    prefix = optional(PrefixSerializer)
+    ip_range = optional(IPRangeSerializer)
+    information_system = optional(InformationSystemSerializer)
+    status = ChoiceField(choices=AllocationStatusChoices, required=False)
+    approver = optional(UserSerializer)
+
+    class Meta:
+        model = PublicIPAllocation
+        fields = ("id", "url", "display_url", "display", "tenant", "prefix", "ip_range", "purpose",
+                  "information_system", "status", "approver", "requested_on", "decided_on", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "status", "description")
+
+
+class UplinkSerializer(PrimaryModelSerializer):
+    circuit = CircuitSerializer(nested=True)
+    announced_prefixes = many(Prefix, PrefixSerializer)
+
+    class Meta:
+        model = Uplink
+        fields = ("id", "url", "display_url", "display", "name", "circuit", "capacity_mbps", "announced_prefixes",
+                  *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "description")
+
+
+class UplinkAssignmentSerializer(NetBoxModelSerializer):
+    uplink = UplinkSerializer(nested=True)
+    tenant = TenantSerializer(nested=True)
+    role = ChoiceField(choices=EgressRoleChoices, required=False)
+
+    class Meta:
+        model = UplinkAssignment
+        fields = ("id", "url", "display_url", "display", "uplink", "tenant", "role", "tags", "custom_fields",
+                  "created", "last_updated")
+        brief_fields = ("id", "url", "display", "role")
+
+
+class SecuritySystemSerializer(PrimaryModelSerializer):
+    kind = ChoiceField(choices=SecuritySystemKindChoices)
+    device = optional(DeviceSerializer)
+    virtual_machine = optional(VirtualMachineSerializer)
+    protected_sites = many(Site, SiteSerializer)
+    protected_prefixes = many(Prefix, PrefixSerializer)
+
+    class Meta:
+        model = SecuritySystem
+        fields = ("id", "url", "display_url", "display", "name", "kind", "device", "virtual_machine",
+                  "protected_sites", "protected_prefixes", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "description")
+
+
+class SecurityAssessmentSerializer(PrimaryModelSerializer):
+    information_system = InformationSystemSerializer(nested=True)
+    result = ChoiceField(choices=AssessmentResultChoices)
+
+    class Meta:
+        model = SecurityAssessment
+        fields = ("id", "url", "display_url", "display", "information_system", "assessed_on", "result",
+                  "findings_count", "next_due", "assessor", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "result", "description")
+
+
+class RepositorySerializer(PrimaryModelSerializer):
+    content_kind = ChoiceField(choices=RepositoryContentChoices)
+    device = optional(DeviceSerializer)
+    virtual_machine = optional(VirtualMachineSerializer)
+
+    class Meta:
+        model = Repository
+        fields = ("id", "url", "display_url", "display", "name", "mirror_url", "content_kind", "device",
+                  "virtual_machine", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "description")

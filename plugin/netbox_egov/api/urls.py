@@ -1,0 +1,18 @@
+"""REST endpoints under /api/plugins/egov/: the names are the contract other parts use."""
+
+from netbox.api.routers import NetBoxRouter
+
+from . import views
+
+router = NetBoxRouter()
+router.register("dr-plans", views.DRPlanViewSet)
+router.register("backbone-links", views.BackboneLinkViewSet)
+router.register("public-ip-allocations", views.PublicIPAllocationViewSet)
+router.register("uplinks", views.UplinkViewSet)
+router.register("uplink-assignments", views.UplinkAssignmentViewSet)
+router.register("security-systems", views.SecuritySystemViewSet)
+router.register("security-assessments", views.SecurityAssessmentViewSet)
+router.register("information-systems", views.InformationSystemViewSet)
+router.register("repositories", views.RepositoryViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,150 @@
+"""Choice sets of the plugin's models; labels are translated, colors follow NetBox's."""
+
+from django.utils.translation import gettext_lazy as _
+
+from utilities.choices import ChoiceSet
+
+
+class LinkMediumChoices(ChoiceSet):
+    FIBER = "fiber"
+    WIRELESS = "wireless-ptp"
+    LEASED_LINE = "leased-line"
+    VPN = "vpn"
+
+    CHOICES = [
+        (FIBER, _("Fiber optic"), "blue"),
+        (WIRELESS, _("Wireless point-to-point"), "purple"),
+        (LEASED_LINE, _("Leased line"), "orange"),
+        (VPN, _("VPN over internet"), "gray"),
+    ]
+
+
+class LinkStatusChoices(ChoiceSet):
+    key = "BackboneLink.status"
+
+    ACTIVE = "active"
+    PLANNED = "planned"
+    DOWN = "down"
+    DECOMMISSIONED = "decommissioned"
+
+    CHOICES = [
+        (ACTIVE, _("Active"), "green"),
+        (PLANNED, _("Planned"), "cyan"),
+        (DOWN, _("Down"), "red"),
+        (DECOMMISSIONED, _("Decommissioned"), "gray"),
+    ]
+
+
+class DRPlanStatusChoices(ChoiceSet):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+    CHOICES = [
+        (DRAFT, _("Draft"), "cyan"),
+        (ACTIVE, _("Active"), "green"),
+        (RETIRED, _("Retired"), "gray"),
+    ]
+
+
+class DrillResultChoices(ChoiceSet):
+    PASSED = "passed"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+    CHOICES = [
+        (PASSED, _("Passed"), "green"),
+        (PARTIAL, _("Partially passed"), "yellow"),
+        (FAILED, _("Failed"), "red"),
+    ]
+
+
+class AllocationStatusChoices(ChoiceSet):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+    CHOICES = [
+        (REQUESTED, _("Requested"), "cyan"),
+        (APPROVED, _("Approved"), "green"),
+        (REJECTED, _("Rejected"), "red"),
+        (REVOKED, _("Revoked"), "gray"),
+    ]
+
+    # Space held (or asked for) by an agency: no other allocation may overlap it.
+    HOLDING = (REQUESTED, APPROVED)
+
+
+class EgressRoleChoices(ChoiceSet):
+    PRIMARY = "primary"
+    BACKUP = "backup"
+
+    CHOICES = [
+        (PRIMARY, _("Primary"), "blue"),
+        (BACKUP, _("Backup"), "gray"),
+    ]
+
+
+class SecuritySystemKindChoices(ChoiceSet):
+    FIREWALL = "firewall"
+    IDS_IPS = "ids-ips"
+    WAF = "waf"
+    VPN_GATEWAY = "vpn-gateway"
+    SIEM = "siem"
+    ANTIMALWARE = "antimalware"
+    OTHER = "other"
+
+    CHOICES = [
+        (FIREWALL, _("Firewall")),
+        (IDS_IPS, _("IDS/IPS")),
+        (WAF, _("Web application firewall")),
+        (VPN_GATEWAY, _("VPN gateway")),
+        (SIEM, _("SIEM / log analysis")),
+        (ANTIMALWARE, _("Anti-malware gateway")),
+        (OTHER, _("Other")),
+    ]
+
+
+class AssessmentResultChoices(ChoiceSet):
+    PASSED = "passed"
+    CONDITIONAL = "conditional"
+    FAILED = "failed"
+
+    CHOICES = [
+        (PASSED, _("Passed"), "green"),
+        (CONDITIONAL, _("Passed with conditions"), "yellow"),
+        (FAILED, _("Failed"), "red"),
+    ]
+
+
+class CriticalityChoices(ChoiceSet):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    CHOICES = [
+        (LOW, _("Low"), "gray"),
+        (MEDIUM, _("Medium"), "blue"),
+        (HIGH, _("High"), "orange"),
+        (CRITICAL, _("Critical"), "red"),
+    ]
+
+
+class RepositoryContentChoices(ChoiceSet):
+    OS_PACKAGES = "os-packages"
+    LANGUAGE_PACKAGES = "language-packages"
+    CONTAINER_IMAGES = "container-images"
+    DATASETS = "datasets"
+    DOCUMENTS = "documents"
+    OTHER = "other"
+
+    CHOICES = [
+        (OS_PACKAGES, _("Operating system packages")),
+        (LANGUAGE_PACKAGES, _("Language packages")),
+        (CONTAINER_IMAGES, _("Container images")),
+        (DATASETS, _("Data sets")),
+        (DOCUMENTS, _("Documents")),
+        (OTHER, _("Other")),
+    ]

@@ -1,0 +1,194 @@
+"""The Pasal 9 registry part of the Klaten demo (registry.yaml), loaded after the base data.
+
+Same rule as the base loader: look up by natural key, create only what is
+missing, so a second run changes nothing.
+"""
+
+from importlib.resources import files
+
+import yaml
+from django.utils.text import slugify
+
+from circuits.models import Circuit, CircuitType, Provider
+from dcim.models import Device, Site
+from ipam.models import Prefix
+from tenancy.models import Tenant
+from virtualization.models import Cluster, ClusterType, VirtualMachine
+
+from ..agencies import agency_tenants
+from ..choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
+from ..models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+
+def registry_data():
+    return yaml.safe_load(files("netbox_egov.demo").joinpath("registry.yaml").read_text(encoding="utf-8"))
+
+
+class RegistryDemo:
+    def __init__(self, loader, data, data_center, dr_site):
+        self.loader = loader
+        self.data = data
+        self.sites = {"dc": data_center, "drc": dr_site}
+        for site in Site.objects.filter(slug__startswith="kantor-"):
+            self.sites[site.slug.removeprefix("kantor-")] = site
+        self.ensure = loader.ensure
+
+    def site(self, code):
+        return self.sites[code] if code in self.sites else self.sites[f"kec-{code}"]
+
+    def link(self, name, a, b, medium, capacity, status=LinkStatusChoices.ACTIVE, circuit=None, group=""):
+        return self.ensure(
+            BackboneLink, name=name,
+            defaults={"site_a": a, "site_b": b, "medium": medium, "capacity_mbps": capacity, "status": status,
+                      "circuit": circuit, "redundancy_group": group},
+        )
+
+    def load_backbone(self):
+        for number, ring in enumerate(self.data["fiber_rings"], start=1):
+            stops = [*ring, ring[0]]
+            for a, b in zip(stops, stops[1:], strict=False):
+                self.link(f"Ring {number} {a}-{b}", self.site(a), self.site(b), LinkMediumChoices.FIBER,
+                          self.data["ring_capacity_mbps"], group=f"ring-{number}")
+        relayed = self.data["relayed_kecamatan"]
+        for site in Site.objects.filter(tenant__group__slug="kecamatan").order_by("slug"):
+            code = site.slug.removeprefix("kantor-kec-")
+            hub = self.site(relayed[code]) if code in relayed else self.sites["dc"]
+            self.link(f"Wireless {code}-{'dc' if hub == self.sites['dc'] else relayed[code]}", site, hub,
+                      LinkMediumChoices.WIRELESS, self.data["kecamatan_wireless_mbps"])
+            if code not in relayed:
+                down = code in self.data["kecamatan_vpn_down"]
+                self.link(f"VPN {code}-dc", site, self.sites["dc"], LinkMediumChoices.VPN,
+                          self.data["kecamatan_vpn_mbps"],
+                          status=LinkStatusChoices.DOWN if down else LinkStatusChoices.ACTIVE)
+
+    def load_dr_plan(self, kominfo):
+        replication = self.data["replication"]
+        spec = replication["circuit"]
+        circuit = self.ensure(
+            Circuit, provider=Provider.objects.get(slug=spec["provider"]), cid=spec["cid"],
+            defaults={"type": self.ensure(CircuitType, slug=slugify(spec["type"]), defaults={"name": spec["type"]}),
+                      "tenant": kominfo, "commit_rate": spec["commit_rate"], "status": "active"},
+        )
+        links = [
+            self.link(link["name"], self.sites["dc"], self.sites["drc"], link["medium"], link["capacity_mbps"],
+                      circuit=circuit if link.get("circuit") else None, group="replikasi-drc")
+            for link in replication["links"]
+        ]
+        plan_spec = self.data["dr_plan"]
+        plan = self.ensure(
+            DRPlan, name=plan_spec["name"],
+            defaults={"primary_site": self.sites["dc"], "dr_site": self.sites["drc"],
+                      "status": DRPlanStatusChoices.ACTIVE, "rpo_minutes": plan_spec["rpo_minutes"],
+                      "rto_minutes": plan_spec["rto_minutes"], "last_drill_date": plan_spec["last_drill_date"],
+                      "last_drill_result": plan_spec["last_drill_result"],
+                      "next_drill_due": plan_spec["next_drill_due"]},
+        )
+        plan.replication_circuits.add(circuit)
+        plan.replication_links.add(*links)
+        return plan
+
+    def load_virtual_machines(self):
+        spec = self.data["cluster"]
+        cluster = self.ensure(
+            Cluster, name=spec["name"],
+            defaults={"type": self.ensure(ClusterType, slug=slugify(spec["type"]), defaults={"name": spec["type"]}),
+                      "scope": self.sites["dc"], "status": "active"},
+        )
+        names = [f"vm-{slugify(system['name'])[:40]}" for system in self.data["information_systems"]]
+        names += ["waf-01", "repo-01"]
+        return {
+            name: self.ensure(VirtualMachine, name=name, cluster=cluster,
+                              defaults={"site": self.sites["dc"], "status": "active"})
+            for name in names
+        }
+
+    def load_systems(self, plan, vms):
+        systems = {}
+        for spec in self.data["information_systems"]:
+            site = self.site(spec["site"]) if "site" in spec else self.sites["dc"]
+            system = self.ensure(
+                InformationSystem, name=spec["name"],
+                defaults={"tenant": Tenant.objects.get(slug=spec["code"]), "site": site,
+                          "criticality": spec["criticality"], "domain_names": spec["domains"]},
+            )
+            if site == self.sites["dc"]:
+                system.virtual_machines.add(vms[f"vm-{slugify(spec['name'])[:40]}"])
+            else:
+                system.devices.add(*Device.objects.filter(site=site))
+            if spec["dr"]:
+                plan.information_systems.add(system)
+            systems[spec["name"]] = system
+        return systems
+
+    def load_allocations(self, systems):
+        for spec in self.data["public_ip_allocations"]:
+            tenant = Tenant.objects.get(slug=spec["code"])
+            prefix = self.loader.ensure_prefix(spec["prefix"], tenant=tenant, status="active")
+            allocation = PublicIPAllocation.objects.filter(prefix=prefix).first()
+            if allocation is None:
+                allocation = PublicIPAllocation(
+                    tenant=tenant, prefix=prefix, purpose=spec["purpose"], status=spec["status"],
+                    information_system=systems.get(spec.get("system")),
+                )
+                allocation.full_clean()  # the demo obeys the same rules as everyone
+                allocation.save()
+                self.loader.created[PublicIPAllocation._meta.verbose_name_plural] += 1
+
+    def load_uplinks(self):
+        kecamatan = agency_tenants().filter(group__slug="kecamatan")
+        uplinks = []
+        for spec in self.data["uplinks"]:
+            uplink = self.ensure(Uplink, name=spec["name"], defaults={
+                "circuit": Circuit.objects.get(cid=spec["circuit"]), "capacity_mbps": spec["capacity_mbps"],
+            })
+            uplink.announced_prefixes.add(*Prefix.objects.filter(prefix__in=spec["announces"], vrf=None))
+            uplinks.append((uplink, spec["primary_for"]))
+        kecamatan_pks = set(kecamatan.values_list("pk", flat=True))
+        for uplink, primary_for in uplinks:
+            for tenant in agency_tenants():
+                kind = "kecamatan" if tenant.pk in kecamatan_pks else "offices"
+                role = "primary" if kind == primary_for else "backup"
+                self.ensure(UplinkAssignment, uplink=uplink, tenant=tenant, defaults={"role": role})
+
+    def load_security(self, vms, systems):
+        public = Prefix.objects.filter(role__slug="publik")
+        for spec in self.data["security_systems"]:
+            system = self.ensure(SecuritySystem, name=spec["name"], defaults={
+                "kind": spec["kind"],
+                "device": Device.objects.filter(name=spec.get("device")).first(),
+                "virtual_machine": vms.get(spec.get("vm")),
+            })
+            system.protected_sites.add(*(self.sites[code] for code in spec["sites"]))
+            if spec.get("public"):
+                system.protected_prefixes.add(*public)
+        for spec in self.data["security_assessments"]:
+            self.ensure(SecurityAssessment, information_system=systems[spec["system"]],
+                        assessed_on=spec["assessed_on"],
+                        defaults={"result": spec["result"], "findings_count": spec["findings"],
+                                  "next_due": spec["next_due"], "assessor": spec["assessor"]})
+
+    def load_repositories(self, vms):
+        for spec in self.data["repositories"]:
+            self.ensure(Repository, name=spec["name"], defaults={
+                "mirror_url": spec["url"], "content_kind": spec["content"], "virtual_machine": vms[spec["vm"]],
+            })
+
+    def load(self, kominfo):
+        self.load_backbone()
+        plan = self.load_dr_plan(kominfo)
+        vms = self.load_virtual_machines()
+        systems = self.load_systems(plan, vms)
+        self.load_allocations(systems)
+        self.load_uplinks()
+        self.load_security(vms, systems)
+        self.load_repositories(vms)

@@ -1,0 +1,258 @@
+"""FilterSets of the registry models (REST API, GraphQL and list views)."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from circuits.models import Circuit
+from dcim.models import Device, Site
+from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
+from tenancy.models import Tenant
+from utilities.filtersets import register_filterset
+
+from .choices import (
+    AllocationStatusChoices,
+    AssessmentResultChoices,
+    CriticalityChoices,
+    DrillResultChoices,
+    DRPlanStatusChoices,
+    EgressRoleChoices,
+    LinkMediumChoices,
+    LinkStatusChoices,
+    RepositoryContentChoices,
+    SecuritySystemKindChoices,
+)
+from .models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+from .models.registry import data_center_sites
+
+__all__ = (
+    "BackboneLinkFilterSet",
+    "DRPlanFilterSet",
+    "InformationSystemFilterSet",
+    "PublicIPAllocationFilterSet",
+    "RepositoryFilterSet",
+    "SecurityAssessmentFilterSet",
+    "SecuritySystemFilterSet",
+    "UplinkAssignmentFilterSet",
+    "UplinkFilterSet",
+)
+
+
+def by_id_and_key(field, model, key="slug", label=""):
+    """The usual pair of filters on a related object: `<field>_id` and `<field>` by its natural key."""
+    return (
+        django_filters.ModelMultipleChoiceFilter(field_name=field, queryset=model.objects.all(),
+                                                 label=f"{label} (ID)"),
+        django_filters.ModelMultipleChoiceFilter(field_name=f"{field}__{key}", queryset=model.objects.all(),
+                                                 to_field_name=key, label=f"{label} ({key})"),
+    )
+
+
+def search_fields(queryset, value, *fields):
+    if not value.strip():
+        return queryset
+    query = Q()
+    for field in fields:
+        query |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(query)
+
+
+@register_filterset
+class BackboneLinkFilterSet(PrimaryModelFilterSet):
+    site_a_id, site_a = by_id_and_key("site_a", Site, label=_("Site A"))
+    site_b_id, site_b = by_id_and_key("site_b", Site, label=_("Site B"))
+    site_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=Site.objects.all(), method="filter_either_end", label=_("Either site (ID)")
+    )
+    tenant_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=Tenant.objects.all(), method="filter_agency", label=_("Agency at either end (ID)")
+    )
+    circuit_id, circuit = by_id_and_key("circuit", Circuit, key="cid", label=_("Circuit"))
+    medium = django_filters.MultipleChoiceFilter(choices=LinkMediumChoices)
+    status = django_filters.MultipleChoiceFilter(choices=LinkStatusChoices)
+
+    class Meta:
+        model = BackboneLink
+        fields = ("id", "name", "capacity_mbps", "redundancy_group", "cable_id", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "site_a__name", "site_b__name", "redundancy_group",
+                             "description")
+
+    def filter_either_end(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(site_a__in=value) | Q(site_b__in=value))
+
+    def filter_agency(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(site_a__tenant__in=value) | Q(site_b__tenant__in=value))
+
+
+@register_filterset
+class DRPlanFilterSet(PrimaryModelFilterSet):
+    primary_site_id, primary_site = by_id_and_key("primary_site", Site, label=_("Primary site"))
+    dr_site_id, dr_site = by_id_and_key("dr_site", Site, label=_("Disaster-recovery site"))
+    site_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=Site.objects.all(), method="filter_either_site", label=_("Primary or DR site (ID)")
+    )
+    status = django_filters.MultipleChoiceFilter(choices=DRPlanStatusChoices)
+    last_drill_result = django_filters.MultipleChoiceFilter(choices=DrillResultChoices)
+    information_system_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="information_systems", queryset=InformationSystem.objects.all(),
+        label=_("Information system (ID)"),
+    )
+
+    class Meta:
+        model = DRPlan
+        fields = ("id", "name", "rpo_minutes", "rto_minutes", "last_drill_date", "next_drill_due", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "primary_site__name", "dr_site__name", "description")
+
+    def filter_either_site(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(primary_site__in=value) | Q(dr_site__in=value))
+
+
+@register_filterset
+class InformationSystemFilterSet(PrimaryModelFilterSet):
+    tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Owner agency"))
+    site_id, site = by_id_and_key("site", Site, label=_("Site"))
+    device_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="devices", queryset=Device.objects.all(), label=_("Hosting device (ID)")
+    )
+    dr_plan_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="dr_plans", queryset=DRPlan.objects.all(), label=_("DR plan (ID)")
+    )
+    criticality = django_filters.MultipleChoiceFilter(choices=CriticalityChoices)
+    domain_name = django_filters.CharFilter(method="filter_domain_name", label=_("Domain name"))
+    in_data_center = django_filters.BooleanFilter(method="filter_in_data_center",
+                                                  label=_("Hosted in the data center"))
+    dr_covered = django_filters.BooleanFilter(method="filter_dr_covered", label=_("Covered by an active DR plan"))
+
+    class Meta:
+        model = InformationSystem
+        fields = ("id", "name", "description")
+
+    def search(self, queryset, name, value):
+        by_text = search_fields(queryset, value, "name", "tenant__name", "description")
+        if not value.strip():
+            return by_text
+        return by_text | queryset.filter(domain_names__contains=[value.strip().lower()])
+
+    def filter_domain_name(self, queryset, name, value):
+        return queryset.filter(domain_names__contains=[value.lower()])
+
+    def filter_in_data_center(self, queryset, name, value):
+        if value is None:
+            return queryset
+        in_dc = Exists(data_center_sites().filter(pk=OuterRef("site_id")))
+        return queryset.filter(in_dc if value else ~in_dc)
+
+    def filter_dr_covered(self, queryset, name, value):
+        if value is None:
+            return queryset
+        covered = Exists(DRPlan.objects.filter(status=DRPlanStatusChoices.ACTIVE, information_systems=OuterRef("pk")))
+        return queryset.filter(covered if value else ~covered)
+
+
+@register_filterset
+class PublicIPAllocationFilterSet(PrimaryModelFilterSet):
+    tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
+    status = django_filters.MultipleChoiceFilter(choices=AllocationStatusChoices)
+    information_system_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=InformationSystem.objects.all(), label=_("Information system (ID)")
+    )
+
+    class Meta:
+        model = PublicIPAllocation
+        fields = ("id", "purpose", "prefix_id", "ip_range_id", "requested_on", "decided_on", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "purpose", "tenant__name", "description")
+
+
+@register_filterset
+class UplinkFilterSet(PrimaryModelFilterSet):
+    circuit_id, circuit = by_id_and_key("circuit", Circuit, key="cid", label=_("Circuit"))
+    tenant_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="assignments__tenant", queryset=Tenant.objects.all(), label=_("Agency egressing (ID)")
+    )
+
+    class Meta:
+        model = Uplink
+        fields = ("id", "name", "capacity_mbps", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "circuit__cid", "description")
+
+
+@register_filterset
+class UplinkAssignmentFilterSet(NetBoxModelFilterSet):
+    uplink_id, uplink = by_id_and_key("uplink", Uplink, key="name", label=_("Uplink"))
+    tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
+    role = django_filters.MultipleChoiceFilter(choices=EgressRoleChoices)
+
+    class Meta:
+        model = UplinkAssignment
+        fields = ("id",)
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "uplink__name", "tenant__name")
+
+
+@register_filterset
+class SecuritySystemFilterSet(PrimaryModelFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=SecuritySystemKindChoices)
+    device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
+    protected_site_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="protected_sites", queryset=Site.objects.all(), label=_("Protected site (ID)")
+    )
+
+    class Meta:
+        model = SecuritySystem
+        fields = ("id", "name", "virtual_machine_id", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "device__name", "description")
+
+
+@register_filterset
+class SecurityAssessmentFilterSet(PrimaryModelFilterSet):
+    information_system_id, information_system = by_id_and_key(
+        "information_system", InformationSystem, key="name", label=_("Information system")
+    )
+    result = django_filters.MultipleChoiceFilter(choices=AssessmentResultChoices)
+
+    class Meta:
+        model = SecurityAssessment
+        fields = ("id", "assessed_on", "findings_count", "next_due", "assessor", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "information_system__name", "assessor", "description")
+
+
+@register_filterset
+class RepositoryFilterSet(PrimaryModelFilterSet):
+    content_kind = django_filters.MultipleChoiceFilter(choices=RepositoryContentChoices)
+    device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
+
+    class Meta:
+        model = Repository
+        fields = ("id", "name", "mirror_url", "virtual_machine_id", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "mirror_url", "description")

@@ -1,0 +1,133 @@
+"""Bulk edit forms: the fields an engineer changes across many objects at once."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dcim.models import Site
+from netbox.forms import NetBoxModelBulkEditForm, PrimaryModelBulkEditForm
+from tenancy.models import Tenant
+from utilities.forms import add_blank_choice
+from utilities.forms.fields import DynamicModelChoiceField
+from utilities.forms.rendering import FieldSet
+from utilities.forms.widgets import DatePicker
+
+from ..choices import (
+    AllocationStatusChoices,
+    AssessmentResultChoices,
+    CriticalityChoices,
+    DRPlanStatusChoices,
+    EgressRoleChoices,
+    LinkMediumChoices,
+    LinkStatusChoices,
+    RepositoryContentChoices,
+    SecuritySystemKindChoices,
+)
+from ..models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+__all__ = (
+    "BackboneLinkBulkEditForm",
+    "DRPlanBulkEditForm",
+    "InformationSystemBulkEditForm",
+    "PublicIPAllocationBulkEditForm",
+    "RepositoryBulkEditForm",
+    "SecurityAssessmentBulkEditForm",
+    "SecuritySystemBulkEditForm",
+    "UplinkAssignmentBulkEditForm",
+    "UplinkBulkEditForm",
+)
+
+
+def choice_field(choices, label):
+    return forms.ChoiceField(choices=add_blank_choice(choices), required=False, label=label)
+
+
+class BackboneLinkBulkEditForm(PrimaryModelBulkEditForm):
+    model = BackboneLink
+    medium = choice_field(LinkMediumChoices, _("Medium"))
+    status = choice_field(LinkStatusChoices, _("Status"))
+    capacity_mbps = forms.IntegerField(min_value=1, required=False, label=_("Capacity (Mbps)"))
+    redundancy_group = forms.CharField(max_length=100, required=False, label=_("Redundancy group"))
+
+    fieldsets = (FieldSet("medium", "status", "capacity_mbps", "redundancy_group", "description"),)
+    nullable_fields = ("redundancy_group", "description", "comments")
+
+
+class DRPlanBulkEditForm(PrimaryModelBulkEditForm):
+    model = DRPlan
+    status = choice_field(DRPlanStatusChoices, _("Status"))
+    rpo_minutes = forms.IntegerField(min_value=0, required=False, label=_("RPO (minutes)"))
+    rto_minutes = forms.IntegerField(min_value=0, required=False, label=_("RTO (minutes)"))
+    next_drill_due = forms.DateField(required=False, widget=DatePicker(), label=_("Next drill due"))
+
+    fieldsets = (FieldSet("status", "rpo_minutes", "rto_minutes", "next_drill_due", "description"),)
+    nullable_fields = ("next_drill_due", "description", "comments")
+
+
+class InformationSystemBulkEditForm(PrimaryModelBulkEditForm):
+    model = InformationSystem
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), required=False, label=_("Owner agency"))
+    site = DynamicModelChoiceField(queryset=Site.objects.all(), required=False, label=_("Site"))
+    criticality = choice_field(CriticalityChoices, _("Criticality"))
+
+    fieldsets = (FieldSet("tenant", "site", "criticality", "description"),)
+    nullable_fields = ("description", "comments")
+
+
+class PublicIPAllocationBulkEditForm(PrimaryModelBulkEditForm):
+    model = PublicIPAllocation
+    status = choice_field(AllocationStatusChoices, _("Status"))
+    decided_on = forms.DateField(required=False, widget=DatePicker(), label=_("Decided on"))
+
+    fieldsets = (FieldSet("status", "decided_on", "description"),)
+    nullable_fields = ("decided_on", "description", "comments")
+
+
+class UplinkBulkEditForm(PrimaryModelBulkEditForm):
+    model = Uplink
+    capacity_mbps = forms.IntegerField(min_value=1, required=False, label=_("Capacity (Mbps)"))
+
+    fieldsets = (FieldSet("capacity_mbps", "description"),)
+    nullable_fields = ("description", "comments")
+
+
+class UplinkAssignmentBulkEditForm(NetBoxModelBulkEditForm):
+    model = UplinkAssignment
+    role = choice_field(EgressRoleChoices, _("Role"))
+
+    fieldsets = (FieldSet("role"),)
+
+
+class SecuritySystemBulkEditForm(PrimaryModelBulkEditForm):
+    model = SecuritySystem
+    kind = choice_field(SecuritySystemKindChoices, _("Kind"))
+
+    fieldsets = (FieldSet("kind", "description"),)
+    nullable_fields = ("description", "comments")
+
+
+class SecurityAssessmentBulkEditForm(PrimaryModelBulkEditForm):
+    model = SecurityAssessment
+    result = choice_field(AssessmentResultChoices, _("Result"))
+    next_due = forms.DateField(required=False, widget=DatePicker(), label=_("Next due"))
+    assessor = forms.CharField(max_length=100, required=False, label=_("Assessor"))
+
+    fieldsets = (FieldSet("result", "next_due", "assessor", "description"),)
+    nullable_fields = ("next_due", "assessor", "description", "comments")
+
+
+class RepositoryBulkEditForm(PrimaryModelBulkEditForm):
+    model = Repository
+    content_kind = choice_field(RepositoryContentChoices, _("Content"))
+
+    fieldsets = (FieldSet("content_kind", "description"),)
+    nullable_fields = ("description", "comments")

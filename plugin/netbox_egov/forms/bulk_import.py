@@ -1,0 +1,191 @@
+"""CSV/JSON/YAML import forms: rows name related objects by their natural keys."""
+
+from django.utils.translation import gettext_lazy as _
+
+from circuits.models import Circuit
+from dcim.models import Device, Site
+from ipam.models import IPRange, Prefix
+from netbox.forms import NetBoxModelImportForm, PrimaryModelImportForm
+from tenancy.models import Tenant
+from users.models import User
+from utilities.forms.fields import CSVChoiceField, CSVModelChoiceField, CSVModelMultipleChoiceField
+from virtualization.models import VirtualMachine
+
+from ..choices import (
+    AllocationStatusChoices,
+    AssessmentResultChoices,
+    CriticalityChoices,
+    DrillResultChoices,
+    DRPlanStatusChoices,
+    EgressRoleChoices,
+    LinkMediumChoices,
+    LinkStatusChoices,
+    RepositoryContentChoices,
+    SecuritySystemKindChoices,
+)
+from ..models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+__all__ = (
+    "BackboneLinkImportForm",
+    "DRPlanImportForm",
+    "InformationSystemImportForm",
+    "PublicIPAllocationImportForm",
+    "RepositoryImportForm",
+    "SecurityAssessmentImportForm",
+    "SecuritySystemImportForm",
+    "UplinkAssignmentImportForm",
+    "UplinkImportForm",
+)
+
+
+def site_field(label, required=True):
+    return CSVModelChoiceField(queryset=Site.objects.all(), to_field_name="slug", required=required, label=label,
+                               help_text=_("Site slug"))
+
+
+def tenant_field(label):
+    return CSVModelChoiceField(queryset=Tenant.objects.all(), to_field_name="slug", label=label,
+                               help_text=_("Agency (tenant) slug"))
+
+
+class BackboneLinkImportForm(PrimaryModelImportForm):
+    site_a = site_field(_("Site A"))
+    site_b = site_field(_("Site B"))
+    medium = CSVChoiceField(choices=LinkMediumChoices, label=_("Medium"))
+    status = CSVChoiceField(choices=LinkStatusChoices, required=False, label=_("Status"))
+    circuit = CSVModelChoiceField(queryset=Circuit.objects.all(), to_field_name="cid", required=False,
+                                  label=_("Circuit"), help_text=_("Circuit ID"))
+
+    class Meta:
+        model = BackboneLink
+        fields = ("name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit", "redundancy_group",
+                  "description", "owner", "comments", "tags")
+
+
+class DRPlanImportForm(PrimaryModelImportForm):
+    primary_site = site_field(_("Primary site"))
+    dr_site = site_field(_("Disaster-recovery site"))
+    status = CSVChoiceField(choices=DRPlanStatusChoices, required=False, label=_("Status"))
+    last_drill_result = CSVChoiceField(choices=DrillResultChoices, required=False, label=_("Last drill result"))
+    replication_circuits = CSVModelMultipleChoiceField(
+        queryset=Circuit.objects.all(), to_field_name="cid", required=False, label=_("Replication circuits")
+    )
+    replication_links = CSVModelMultipleChoiceField(
+        queryset=BackboneLink.objects.all(), to_field_name="name", required=False, label=_("Replication links")
+    )
+    information_systems = CSVModelMultipleChoiceField(
+        queryset=InformationSystem.objects.all(), to_field_name="name", required=False,
+        label=_("Information systems"),
+    )
+
+    class Meta:
+        model = DRPlan
+        fields = ("name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes", "replication_circuits",
+                  "replication_links", "information_systems", "last_drill_date", "last_drill_result",
+                  "next_drill_due", "description", "owner", "comments", "tags")
+
+
+class InformationSystemImportForm(PrimaryModelImportForm):
+    tenant = tenant_field(_("Owner agency"))
+    site = site_field(_("Site"))
+    criticality = CSVChoiceField(choices=CriticalityChoices, required=False, label=_("Criticality"))
+    devices = CSVModelMultipleChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
+                                          label=_("Hosting devices"))
+    virtual_machines = CSVModelMultipleChoiceField(queryset=VirtualMachine.objects.all(), to_field_name="name",
+                                                   required=False, label=_("Hosting virtual machines"))
+
+    class Meta:
+        model = InformationSystem
+        fields = ("name", "tenant", "site", "devices", "virtual_machines", "domain_names", "criticality",
+                  "description", "owner", "comments", "tags")
+
+
+class PublicIPAllocationImportForm(PrimaryModelImportForm):
+    tenant = tenant_field(_("Agency"))
+    prefix = CSVModelChoiceField(queryset=Prefix.objects.all(), to_field_name="prefix", required=False,
+                                 label=_("Prefix"), help_text=_("Prefix, e.g. 203.0.113.0/28"))
+    ip_range = CSVModelChoiceField(queryset=IPRange.objects.all(), to_field_name="pk", required=False,
+                                   label=_("IP range"), help_text=_("IP range ID"))
+    information_system = CSVModelChoiceField(queryset=InformationSystem.objects.all(), to_field_name="name",
+                                             required=False, label=_("Information system"))
+    status = CSVChoiceField(choices=AllocationStatusChoices, required=False, label=_("Status"))
+    approver = CSVModelChoiceField(queryset=User.objects.all(), to_field_name="username", required=False,
+                                   label=_("Approver"), help_text=_("Username"))
+
+    class Meta:
+        model = PublicIPAllocation
+        fields = ("tenant", "prefix", "ip_range", "purpose", "information_system", "status", "approver",
+                  "requested_on", "decided_on", "description", "owner", "comments", "tags")
+
+
+class UplinkImportForm(PrimaryModelImportForm):
+    circuit = CSVModelChoiceField(queryset=Circuit.objects.all(), to_field_name="cid", label=_("Circuit"),
+                                  help_text=_("Circuit ID"))
+    announced_prefixes = CSVModelMultipleChoiceField(queryset=Prefix.objects.all(), to_field_name="prefix",
+                                                     required=False, label=_("Announced prefixes"))
+
+    class Meta:
+        model = Uplink
+        fields = ("name", "circuit", "capacity_mbps", "announced_prefixes", "description", "owner", "comments",
+                  "tags")
+
+
+class UplinkAssignmentImportForm(NetBoxModelImportForm):
+    uplink = CSVModelChoiceField(queryset=Uplink.objects.all(), to_field_name="name", label=_("Uplink"))
+    tenant = tenant_field(_("Agency"))
+    role = CSVChoiceField(choices=EgressRoleChoices, label=_("Role"))
+
+    class Meta:
+        model = UplinkAssignment
+        fields = ("uplink", "tenant", "role", "tags")
+
+
+class SecuritySystemImportForm(PrimaryModelImportForm):
+    kind = CSVChoiceField(choices=SecuritySystemKindChoices, label=_("Kind"))
+    device = CSVModelChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
+                                 label=_("Device"))
+    virtual_machine = CSVModelChoiceField(queryset=VirtualMachine.objects.all(), to_field_name="name",
+                                          required=False, label=_("Virtual machine"))
+    protected_sites = CSVModelMultipleChoiceField(queryset=Site.objects.all(), to_field_name="slug",
+                                                  required=False, label=_("Protected sites"))
+    protected_prefixes = CSVModelMultipleChoiceField(queryset=Prefix.objects.all(), to_field_name="prefix",
+                                                     required=False, label=_("Protected prefixes"))
+
+    class Meta:
+        model = SecuritySystem
+        fields = ("name", "kind", "device", "virtual_machine", "protected_sites", "protected_prefixes",
+                  "description", "owner", "comments", "tags")
+
+
+class SecurityAssessmentImportForm(PrimaryModelImportForm):
+    information_system = CSVModelChoiceField(queryset=InformationSystem.objects.all(), to_field_name="name",
+                                             label=_("Information system"))
+    result = CSVChoiceField(choices=AssessmentResultChoices, label=_("Result"))
+
+    class Meta:
+        model = SecurityAssessment
+        fields = ("information_system", "assessed_on", "result", "findings_count", "next_due", "assessor",
+                  "description", "owner", "comments", "tags")
+
+
+class RepositoryImportForm(PrimaryModelImportForm):
+    content_kind = CSVChoiceField(choices=RepositoryContentChoices, label=_("Content"))
+    device = CSVModelChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
+                                 label=_("Host device"))
+    virtual_machine = CSVModelChoiceField(queryset=VirtualMachine.objects.all(), to_field_name="name",
+                                          required=False, label=_("Host virtual machine"))
+
+    class Meta:
+        model = Repository
+        fields = ("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "owner", "comments",
+                  "tags")

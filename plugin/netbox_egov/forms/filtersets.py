@@ -1,0 +1,168 @@
+"""Filter forms of the list views."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from circuits.models import Circuit
+from dcim.models import Device, Site
+from netbox.forms import NetBoxModelFilterSetForm, PrimaryModelFilterSetForm
+from tenancy.models import Tenant
+from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
+from utilities.forms.fields import DynamicModelMultipleChoiceField, TagFilterField
+from utilities.forms.rendering import FieldSet
+
+from ..choices import (
+    AllocationStatusChoices,
+    AssessmentResultChoices,
+    CriticalityChoices,
+    DrillResultChoices,
+    DRPlanStatusChoices,
+    EgressRoleChoices,
+    LinkMediumChoices,
+    LinkStatusChoices,
+    RepositoryContentChoices,
+    SecuritySystemKindChoices,
+)
+from ..models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+__all__ = (
+    "BackboneLinkFilterForm",
+    "DRPlanFilterForm",
+    "InformationSystemFilterForm",
+    "PublicIPAllocationFilterForm",
+    "RepositoryFilterForm",
+    "SecurityAssessmentFilterForm",
+    "SecuritySystemFilterForm",
+    "UplinkAssignmentFilterForm",
+    "UplinkFilterForm",
+)
+
+
+def multiple_choice(choices, label):
+    return forms.MultipleChoiceField(choices=choices, required=False, label=label)
+
+
+def sites(label=None):
+    return DynamicModelMultipleChoiceField(queryset=Site.objects.all(), required=False, label=label or _("Site"))
+
+
+def agencies(label=None):
+    return DynamicModelMultipleChoiceField(queryset=Tenant.objects.all(), required=False,
+                                           label=label or _("Agency"))
+
+
+class BackboneLinkFilterForm(PrimaryModelFilterSetForm):
+    model = BackboneLink
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("site_id", "medium", "status", "circuit_id", "redundancy_group", name=_("Link")),
+    )
+    site_id = sites()
+    medium = multiple_choice(LinkMediumChoices, _("Medium"))
+    status = multiple_choice(LinkStatusChoices, _("Status"))
+    circuit_id = DynamicModelMultipleChoiceField(queryset=Circuit.objects.all(), required=False, label=_("Circuit"))
+    redundancy_group = forms.CharField(required=False, label=_("Redundancy group"))
+    tag = TagFilterField(model)
+
+
+class DRPlanFilterForm(PrimaryModelFilterSetForm):
+    model = DRPlan
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("primary_site_id", "dr_site_id", "status", "last_drill_result", name=_("DR plan")),
+    )
+    primary_site_id = sites(_("Primary site"))
+    dr_site_id = sites(_("Disaster-recovery site"))
+    status = multiple_choice(DRPlanStatusChoices, _("Status"))
+    last_drill_result = multiple_choice(DrillResultChoices, _("Last drill result"))
+    tag = TagFilterField(model)
+
+
+class InformationSystemFilterForm(PrimaryModelFilterSetForm):
+    model = InformationSystem
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("tenant_id", "site_id", "criticality", "in_data_center", "dr_covered", name=_("Placement")),
+    )
+    tenant_id = agencies(_("Owner agency"))
+    site_id = sites()
+    criticality = multiple_choice(CriticalityChoices, _("Criticality"))
+    in_data_center = forms.NullBooleanField(
+        required=False, label=_("Hosted in the data center"),
+        widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES),
+    )
+    dr_covered = forms.NullBooleanField(
+        required=False, label=_("Covered by a DR plan"), widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    tag = TagFilterField(model)
+
+
+class PublicIPAllocationFilterForm(PrimaryModelFilterSetForm):
+    model = PublicIPAllocation
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("tenant_id", "status", name=_("Allocation")),
+    )
+    tenant_id = agencies()
+    status = multiple_choice(AllocationStatusChoices, _("Status"))
+    tag = TagFilterField(model)
+
+
+class UplinkFilterForm(PrimaryModelFilterSetForm):
+    model = Uplink
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("circuit_id", "tenant_id", name=_("Uplink")))
+    circuit_id = DynamicModelMultipleChoiceField(queryset=Circuit.objects.all(), required=False, label=_("Circuit"))
+    tenant_id = agencies()
+    tag = TagFilterField(model)
+
+
+class UplinkAssignmentFilterForm(NetBoxModelFilterSetForm):
+    model = UplinkAssignment
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("uplink_id", "tenant_id", "role", name=_("Egress")))
+    uplink_id = DynamicModelMultipleChoiceField(queryset=Uplink.objects.all(), required=False, label=_("Uplink"))
+    tenant_id = agencies()
+    role = multiple_choice(EgressRoleChoices, _("Role"))
+    tag = TagFilterField(model)
+
+
+class SecuritySystemFilterForm(PrimaryModelFilterSetForm):
+    model = SecuritySystem
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("kind", "device_id", "protected_site_id", name=_("Security system")),
+    )
+    kind = multiple_choice(SecuritySystemKindChoices, _("Kind"))
+    device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
+    protected_site_id = sites(_("Protected site"))
+    tag = TagFilterField(model)
+
+
+class SecurityAssessmentFilterForm(PrimaryModelFilterSetForm):
+    model = SecurityAssessment
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("information_system_id", "result", name=_("Assessment")),
+    )
+    information_system_id = DynamicModelMultipleChoiceField(
+        queryset=InformationSystem.objects.all(), required=False, label=_("Information system")
+    )
+    result = multiple_choice(AssessmentResultChoices, _("Result"))
+    tag = TagFilterField(model)
+
+
+class RepositoryFilterForm(PrimaryModelFilterSetForm):
+    model = Repository
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("content_kind", "device_id", name=_("Repository")))
+    content_kind = multiple_choice(RepositoryContentChoices, _("Content"))
+    device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
+    tag = TagFilterField(model)

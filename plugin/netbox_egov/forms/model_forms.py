@@ -1,0 +1,231 @@
+"""Add/edit forms of the registry models."""
+
+from django.utils.translation import gettext_lazy as _
+
+from circuits.models import Circuit
+from dcim.models import Cable, Device, Site
+from ipam.models import IPRange, Prefix
+from netbox.forms import NetBoxModelForm, PrimaryModelForm
+from tenancy.models import Tenant
+from users.models import User
+from utilities.forms.fields import CommentField, DynamicModelChoiceField, DynamicModelMultipleChoiceField
+from utilities.forms.rendering import FieldSet
+from utilities.forms.widgets import DatePicker
+from virtualization.models import VirtualMachine
+
+from ..models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+__all__ = (
+    "BackboneLinkForm",
+    "DRPlanForm",
+    "InformationSystemForm",
+    "PublicIPAllocationForm",
+    "RepositoryForm",
+    "SecurityAssessmentForm",
+    "SecuritySystemForm",
+    "UplinkAssignmentForm",
+    "UplinkForm",
+)
+
+
+class BackboneLinkForm(PrimaryModelForm):
+    site_a = DynamicModelChoiceField(queryset=Site.objects.all(), label=_("Site A"))
+    site_b = DynamicModelChoiceField(queryset=Site.objects.all(), label=_("Site B"))
+    circuit = DynamicModelChoiceField(queryset=Circuit.objects.all(), required=False, label=_("Circuit"))
+    cable = DynamicModelChoiceField(queryset=Cable.objects.all(), required=False, label=_("Cable"))
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "site_a", "site_b", "status", "description", "tags", name=_("Backbone link")),
+        FieldSet("medium", "capacity_mbps", "circuit", "cable", "redundancy_group", name=_("Transport")),
+    )
+
+    class Meta:
+        model = BackboneLink
+        fields = (
+            "name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit", "cable",
+            "redundancy_group", "description", "owner", "comments", "tags",
+        )
+
+
+class DRPlanForm(PrimaryModelForm):
+    primary_site = DynamicModelChoiceField(queryset=Site.objects.all(), label=_("Primary site"))
+    dr_site = DynamicModelChoiceField(queryset=Site.objects.all(), label=_("Disaster-recovery site"))
+    replication_circuits = DynamicModelMultipleChoiceField(
+        queryset=Circuit.objects.all(), required=False, label=_("Replication circuits")
+    )
+    replication_links = DynamicModelMultipleChoiceField(
+        queryset=BackboneLink.objects.all(), required=False, label=_("Replication links")
+    )
+    information_systems = DynamicModelMultipleChoiceField(
+        queryset=InformationSystem.objects.all(), required=False, label=_("Information systems")
+    )
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "primary_site", "dr_site", "status", "description", "tags", name=_("DR plan")),
+        FieldSet("rpo_minutes", "rto_minutes", name=_("Targets")),
+        FieldSet("replication_circuits", "replication_links", "information_systems", name=_("Coverage")),
+        FieldSet("last_drill_date", "last_drill_result", "next_drill_due", name=_("Drills")),
+    )
+
+    class Meta:
+        model = DRPlan
+        fields = (
+            "name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes", "replication_circuits",
+            "replication_links", "information_systems", "last_drill_date", "last_drill_result", "next_drill_due",
+            "description", "owner", "comments", "tags",
+        )
+        widgets = {"last_drill_date": DatePicker(), "next_drill_due": DatePicker()}
+
+
+class InformationSystemForm(PrimaryModelForm):
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Owner agency"))
+    site = DynamicModelChoiceField(queryset=Site.objects.all(), label=_("Site"))
+    devices = DynamicModelMultipleChoiceField(
+        queryset=Device.objects.all(), required=False, label=_("Hosting devices")
+    )
+    virtual_machines = DynamicModelMultipleChoiceField(
+        queryset=VirtualMachine.objects.all(), required=False, label=_("Hosting virtual machines")
+    )
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "tenant", "criticality", "description", "tags", name=_("Information system")),
+        FieldSet("site", "devices", "virtual_machines", name=_("Placement")),
+        FieldSet("domain_names", name=_("Domain names")),
+    )
+
+    class Meta:
+        model = InformationSystem
+        fields = (
+            "name", "tenant", "site", "devices", "virtual_machines", "domain_names", "criticality", "description",
+            "owner", "comments", "tags",
+        )
+        help_texts = {"domain_names": _("Comma-separated, e.g. sipd.klatenkab.go.id,www.example.go.id")}
+
+
+class PublicIPAllocationForm(PrimaryModelForm):
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
+    prefix = DynamicModelChoiceField(queryset=Prefix.objects.all(), required=False, label=_("Prefix"))
+    ip_range = DynamicModelChoiceField(queryset=IPRange.objects.all(), required=False, label=_("IP range"))
+    information_system = DynamicModelChoiceField(
+        queryset=InformationSystem.objects.all(), required=False, label=_("Information system")
+    )
+    approver = DynamicModelChoiceField(queryset=User.objects.all(), required=False, label=_("Approver"))
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("tenant", "prefix", "ip_range", "purpose", "information_system", "description", "tags",
+                 name=_("Allocation")),
+        FieldSet("status", "approver", "requested_on", "decided_on", name=_("Approval")),
+    )
+
+    class Meta:
+        model = PublicIPAllocation
+        fields = (
+            "tenant", "prefix", "ip_range", "purpose", "information_system", "status", "approver", "requested_on",
+            "decided_on", "description", "owner", "comments", "tags",
+        )
+        widgets = {"requested_on": DatePicker(), "decided_on": DatePicker()}
+
+
+class UplinkForm(PrimaryModelForm):
+    circuit = DynamicModelChoiceField(queryset=Circuit.objects.all(), label=_("Circuit"))
+    announced_prefixes = DynamicModelMultipleChoiceField(
+        queryset=Prefix.objects.all(), required=False, label=_("Announced prefixes")
+    )
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "circuit", "capacity_mbps", "announced_prefixes", "description", "tags", name=_("Uplink")),
+    )
+
+    class Meta:
+        model = Uplink
+        fields = ("name", "circuit", "capacity_mbps", "announced_prefixes", "description", "owner", "comments", "tags")
+
+
+class UplinkAssignmentForm(NetBoxModelForm):
+    uplink = DynamicModelChoiceField(queryset=Uplink.objects.all(), label=_("Uplink"))
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
+
+    fieldsets = (FieldSet("uplink", "tenant", "role", "tags", name=_("Uplink assignment")),)
+
+    class Meta:
+        model = UplinkAssignment
+        fields = ("uplink", "tenant", "role", "tags")
+
+
+class SecuritySystemForm(PrimaryModelForm):
+    device = DynamicModelChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
+    virtual_machine = DynamicModelChoiceField(
+        queryset=VirtualMachine.objects.all(), required=False, label=_("Virtual machine")
+    )
+    protected_sites = DynamicModelMultipleChoiceField(
+        queryset=Site.objects.all(), required=False, label=_("Protected sites")
+    )
+    protected_prefixes = DynamicModelMultipleChoiceField(
+        queryset=Prefix.objects.all(), required=False, label=_("Protected prefixes")
+    )
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "kind", "device", "virtual_machine", "description", "tags", name=_("Security system")),
+        FieldSet("protected_sites", "protected_prefixes", name=_("Protects")),
+    )
+
+    class Meta:
+        model = SecuritySystem
+        fields = (
+            "name", "kind", "device", "virtual_machine", "protected_sites", "protected_prefixes", "description",
+            "owner", "comments", "tags",
+        )
+
+
+class SecurityAssessmentForm(PrimaryModelForm):
+    information_system = DynamicModelChoiceField(
+        queryset=InformationSystem.objects.all(), label=_("Information system")
+    )
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("information_system", "assessed_on", "result", "findings_count", "next_due", "assessor",
+                 "description", "tags", name=_("Security assessment")),
+    )
+
+    class Meta:
+        model = SecurityAssessment
+        fields = (
+            "information_system", "assessed_on", "result", "findings_count", "next_due", "assessor", "description",
+            "owner", "comments", "tags",
+        )
+        widgets = {"assessed_on": DatePicker(), "next_due": DatePicker()}
+
+
+class RepositoryForm(PrimaryModelForm):
+    device = DynamicModelChoiceField(queryset=Device.objects.all(), required=False, label=_("Host device"))
+    virtual_machine = DynamicModelChoiceField(
+        queryset=VirtualMachine.objects.all(), required=False, label=_("Host virtual machine")
+    )
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "tags",
+                 name=_("Repository")),
+    )
+
+    class Meta:
+        model = Repository
+        fields = ("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "owner", "comments",
+                  "tags")

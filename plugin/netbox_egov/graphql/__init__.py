@@ -1,0 +1,3 @@
+from .schema import schema  # the plugin loader reads netbox_egov.graphql.schema
+
+__all__ = ("schema",)

@@ -1,0 +1,110 @@
+"""GraphQL filters of the registry models."""
+
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from strawberry.scalars import ID
+from strawberry_django import DateFilterLookup, StrFilterLookup
+
+from netbox.graphql.filters import NetBoxModelFilter, PrimaryModelFilter, register_filter
+
+from .. import models
+
+IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filter_lookups")]
+
+__all__ = (
+    "BackboneLinkFilter",
+    "DRPlanFilter",
+    "InformationSystemFilter",
+    "PublicIPAllocationFilter",
+    "RepositoryFilter",
+    "SecurityAssessmentFilter",
+    "SecuritySystemFilter",
+    "UplinkAssignmentFilter",
+    "UplinkFilter",
+)
+
+
+@register_filter(models.BackboneLink, lookups=True)
+class BackboneLinkFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    site_a_id: ID | None = strawberry_django.filter_field()
+    site_b_id: ID | None = strawberry_django.filter_field()
+    medium: StrFilterLookup | None = strawberry_django.filter_field()
+    capacity_mbps: IntegerLookup | None = strawberry_django.filter_field()
+    status: StrFilterLookup | None = strawberry_django.filter_field()
+    circuit_id: ID | None = strawberry_django.filter_field()
+    redundancy_group: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.DRPlan, lookups=True)
+class DRPlanFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    primary_site_id: ID | None = strawberry_django.filter_field()
+    dr_site_id: ID | None = strawberry_django.filter_field()
+    status: StrFilterLookup | None = strawberry_django.filter_field()
+    rpo_minutes: IntegerLookup | None = strawberry_django.filter_field()
+    rto_minutes: IntegerLookup | None = strawberry_django.filter_field()
+    last_drill_date: DateFilterLookup | None = strawberry_django.filter_field()
+    last_drill_result: StrFilterLookup | None = strawberry_django.filter_field()
+    next_drill_due: DateFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.InformationSystem, lookups=True)
+class InformationSystemFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    tenant_id: ID | None = strawberry_django.filter_field()
+    site_id: ID | None = strawberry_django.filter_field()
+    criticality: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.PublicIPAllocation, lookups=True)
+class PublicIPAllocationFilter(PrimaryModelFilter):
+    tenant_id: ID | None = strawberry_django.filter_field()
+    prefix_id: ID | None = strawberry_django.filter_field()
+    ip_range_id: ID | None = strawberry_django.filter_field()
+    purpose: StrFilterLookup | None = strawberry_django.filter_field()
+    status: StrFilterLookup | None = strawberry_django.filter_field()
+    requested_on: DateFilterLookup | None = strawberry_django.filter_field()
+    decided_on: DateFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.Uplink, lookups=True)
+class UplinkFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    circuit_id: ID | None = strawberry_django.filter_field()
+    capacity_mbps: IntegerLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.UplinkAssignment, lookups=True)
+class UplinkAssignmentFilter(NetBoxModelFilter):
+    uplink_id: ID | None = strawberry_django.filter_field()
+    tenant_id: ID | None = strawberry_django.filter_field()
+    role: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.SecuritySystem, lookups=True)
+class SecuritySystemFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    kind: StrFilterLookup | None = strawberry_django.filter_field()
+    device_id: ID | None = strawberry_django.filter_field()
+    virtual_machine_id: ID | None = strawberry_django.filter_field()
+
+
+@register_filter(models.SecurityAssessment, lookups=True)
+class SecurityAssessmentFilter(PrimaryModelFilter):
+    information_system_id: ID | None = strawberry_django.filter_field()
+    assessed_on: DateFilterLookup | None = strawberry_django.filter_field()
+    result: StrFilterLookup | None = strawberry_django.filter_field()
+    findings_count: IntegerLookup | None = strawberry_django.filter_field()
+    next_due: DateFilterLookup | None = strawberry_django.filter_field()
+    assessor: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.Repository, lookups=True)
+class RepositoryFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    mirror_url: StrFilterLookup | None = strawberry_django.filter_field()
+    content_kind: StrFilterLookup | None = strawberry_django.filter_field()
+    device_id: ID | None = strawberry_django.filter_field()

@@ -1,0 +1,41 @@
+"""GraphQL queries of the plugin: `<model>` and `<model>_list` per registry model, as in core."""
+
+import strawberry
+import strawberry_django
+
+from .types import (
+    BackboneLinkType,
+    DRPlanType,
+    InformationSystemType,
+    PublicIPAllocationType,
+    RepositoryType,
+    SecurityAssessmentType,
+    SecuritySystemType,
+    UplinkAssignmentType,
+    UplinkType,
+)
+
+
+@strawberry.type(name="Query")
+class EgovQuery:
+    backbone_link: BackboneLinkType = strawberry_django.field()
+    backbone_link_list: list[BackboneLinkType] = strawberry_django.field()
+    dr_plan: DRPlanType = strawberry_django.field()
+    dr_plan_list: list[DRPlanType] = strawberry_django.field()
+    information_system: InformationSystemType = strawberry_django.field()
+    information_system_list: list[InformationSystemType] = strawberry_django.field()
+    public_ip_allocation: PublicIPAllocationType = strawberry_django.field()
+    public_ip_allocation_list: list[PublicIPAllocationType] = strawberry_django.field()
+    uplink: UplinkType = strawberry_django.field()
+    uplink_list: list[UplinkType] = strawberry_django.field()
+    uplink_assignment: UplinkAssignmentType = strawberry_django.field()
+    uplink_assignment_list: list[UplinkAssignmentType] = strawberry_django.field()
+    security_system: SecuritySystemType = strawberry_django.field()
+    security_system_list: list[SecuritySystemType] = strawberry_django.field()
+    security_assessment: SecurityAssessmentType = strawberry_django.field()
+    security_assessment_list: list[SecurityAssessmentType] = strawberry_django.field()
+    repository: RepositoryType = strawberry_django.field()
+    repository_list: list[RepositoryType] = strawberry_django.field()
+
+
+schema = [EgovQuery]

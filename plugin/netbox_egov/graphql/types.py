@@ -1,0 +1,126 @@
+"""GraphQL types of the registry models; NetBox's resolvers restrict every queryset to the user."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+import strawberry_django
+
+from netbox.graphql.types import NetBoxObjectType, PrimaryObjectType, register_type
+
+from .. import models
+
+if TYPE_CHECKING:  # the string annotations below name these core types
+    from circuits.graphql.types import CircuitType
+    from dcim.graphql.types import CableType, DeviceType, SiteType
+    from ipam.graphql.types import IPRangeType, PrefixType
+    from tenancy.graphql.types import TenantType
+    from users.graphql.types import UserType
+    from virtualization.graphql.types import VirtualMachineType
+from .filters import (
+    BackboneLinkFilter,
+    DRPlanFilter,
+    InformationSystemFilter,
+    PublicIPAllocationFilter,
+    RepositoryFilter,
+    SecurityAssessmentFilter,
+    SecuritySystemFilter,
+    UplinkAssignmentFilter,
+    UplinkFilter,
+)
+
+Site = Annotated["SiteType", strawberry.lazy("dcim.graphql.types")]
+Device = Annotated["DeviceType", strawberry.lazy("dcim.graphql.types")]
+Cable = Annotated["CableType", strawberry.lazy("dcim.graphql.types")]
+Circuit = Annotated["CircuitType", strawberry.lazy("circuits.graphql.types")]
+Tenant = Annotated["TenantType", strawberry.lazy("tenancy.graphql.types")]
+Prefix = Annotated["PrefixType", strawberry.lazy("ipam.graphql.types")]
+IPRange = Annotated["IPRangeType", strawberry.lazy("ipam.graphql.types")]
+VirtualMachine = Annotated["VirtualMachineType", strawberry.lazy("virtualization.graphql.types")]
+User = Annotated["UserType", strawberry.lazy("users.graphql.types")]
+
+__all__ = (
+    "BackboneLinkType",
+    "DRPlanType",
+    "InformationSystemType",
+    "PublicIPAllocationType",
+    "RepositoryType",
+    "SecurityAssessmentType",
+    "SecuritySystemType",
+    "UplinkAssignmentType",
+    "UplinkType",
+)
+
+
+@register_type(models.BackboneLink, fields="__all__", filters=BackboneLinkFilter, pagination=True)
+class BackboneLinkType(PrimaryObjectType):
+    site_a: Site
+    site_b: Site
+    circuit: Circuit | None
+    cable: Cable | None
+    dr_plans: list[Annotated["DRPlanType", strawberry.lazy("netbox_egov.graphql.types")]]
+
+
+@register_type(models.InformationSystem, fields="__all__", filters=InformationSystemFilter, pagination=True)
+class InformationSystemType(PrimaryObjectType):
+    tenant: Tenant
+    site: Site
+    devices: list[Device]
+    virtual_machines: list[VirtualMachine]
+    domain_names: list[str]
+    dr_plans: list[Annotated["DRPlanType", strawberry.lazy("netbox_egov.graphql.types")]]
+    security_assessments: list[Annotated["SecurityAssessmentType", strawberry.lazy("netbox_egov.graphql.types")]]
+    public_ip_allocations: list[Annotated["PublicIPAllocationType", strawberry.lazy("netbox_egov.graphql.types")]]
+
+    @strawberry_django.field
+    def hosted_in_data_center(self) -> bool:
+        return self.hosted_in_data_center
+
+
+@register_type(models.DRPlan, fields="__all__", filters=DRPlanFilter, pagination=True)
+class DRPlanType(PrimaryObjectType):
+    primary_site: Site
+    dr_site: Site
+    replication_circuits: list[Circuit]
+    replication_links: list[BackboneLinkType]
+    information_systems: list[InformationSystemType]
+
+
+@register_type(models.PublicIPAllocation, fields="__all__", filters=PublicIPAllocationFilter, pagination=True)
+class PublicIPAllocationType(PrimaryObjectType):
+    tenant: Tenant
+    prefix: Prefix | None
+    ip_range: IPRange | None
+    information_system: InformationSystemType | None
+    approver: User | None
+
+
+@register_type(models.Uplink, fields="__all__", filters=UplinkFilter, pagination=True)
+class UplinkType(PrimaryObjectType):
+    circuit: Circuit
+    announced_prefixes: list[Prefix]
+    assignments: list[Annotated["UplinkAssignmentType", strawberry.lazy("netbox_egov.graphql.types")]]
+
+
+@register_type(models.UplinkAssignment, fields="__all__", filters=UplinkAssignmentFilter, pagination=True)
+class UplinkAssignmentType(NetBoxObjectType):
+    uplink: UplinkType
+    tenant: Tenant
+
+
+@register_type(models.SecuritySystem, fields="__all__", filters=SecuritySystemFilter, pagination=True)
+class SecuritySystemType(PrimaryObjectType):
+    device: Device | None
+    virtual_machine: VirtualMachine | None
+    protected_sites: list[Site]
+    protected_prefixes: list[Prefix]
+
+
+@register_type(models.SecurityAssessment, fields="__all__", filters=SecurityAssessmentFilter, pagination=True)
+class SecurityAssessmentType(PrimaryObjectType):
+    information_system: InformationSystemType
+
+
+@register_type(models.Repository, fields="__all__", filters=RepositoryFilter, pagination=True)
+class RepositoryType(PrimaryObjectType):
+    device: Device | None
+    virtual_machine: VirtualMachine | None

@@ -1,0 +1,1 @@
+"""Rules that are not about Django: plain functions, tested directly (ARCHITECTURE.md)."""

@@ -1,0 +1,60 @@
+"""Global search indexes of the registry models."""
+
+from netbox.search import SearchIndex
+
+from . import models
+
+
+class BackboneLinkIndex(SearchIndex):
+    model = models.BackboneLink
+    fields = (("name", 100), ("redundancy_group", 300), ("description", 500), ("comments", 5000))
+    display_attrs = ("site_a", "site_b", "medium", "status", "description")
+
+
+class DRPlanIndex(SearchIndex):
+    model = models.DRPlan
+    fields = (("name", 100), ("description", 500), ("comments", 5000))
+    display_attrs = ("primary_site", "dr_site", "status", "description")
+
+
+class InformationSystemIndex(SearchIndex):
+    model = models.InformationSystem
+    fields = (("name", 100), ("domain_names", 300), ("description", 500), ("comments", 5000))
+    display_attrs = ("tenant", "site", "criticality", "description")
+
+
+class PublicIPAllocationIndex(SearchIndex):
+    model = models.PublicIPAllocation
+    fields = (("purpose", 300), ("description", 500), ("comments", 5000))
+    display_attrs = ("tenant", "prefix", "ip_range", "status", "description")
+
+
+class UplinkIndex(SearchIndex):
+    model = models.Uplink
+    fields = (("name", 100), ("description", 500), ("comments", 5000))
+    display_attrs = ("circuit", "description")
+
+
+class SecuritySystemIndex(SearchIndex):
+    model = models.SecuritySystem
+    fields = (("name", 100), ("description", 500), ("comments", 5000))
+    display_attrs = ("kind", "device", "virtual_machine", "description")
+
+
+class SecurityAssessmentIndex(SearchIndex):
+    model = models.SecurityAssessment
+    fields = (("assessor", 300), ("description", 500), ("comments", 5000))
+    display_attrs = ("information_system", "assessed_on", "result", "description")
+
+
+class RepositoryIndex(SearchIndex):
+    model = models.Repository
+    fields = (("name", 100), ("mirror_url", 300), ("description", 500), ("comments", 5000))
+    display_attrs = ("content_kind", "device", "virtual_machine", "description")
+
+
+# Registered by the plugin loader (PluginConfig.search_indexes).
+indexes = (
+    BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
+    SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex,
+)

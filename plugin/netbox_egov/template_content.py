@@ -1,0 +1,53 @@
+"""Registry panels on core pages: the Tenant (agency) page and the Site page.
+
+Every table is NetBox's HTMX object table, served by the plugin's list views,
+so it shows only what the viewing user may see; the map is drawn from
+restricted querysets too.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from netbox.plugins import PluginTemplateExtension
+from netbox.ui.panels import ObjectsTablePanel
+
+from . import backbone
+
+
+def related_table(context, model_name, filter_name, title):
+    panel = ObjectsTablePanel(
+        model=f"netbox_egov.{model_name}", filters={filter_name: context["object"].pk}, title=title
+    )
+    return panel.render(context)
+
+
+class AgencyRegistry(PluginTemplateExtension):
+    models = ["tenancy.tenant"]
+
+    def full_width_page(self):
+        return mark_safe("".join((  # noqa: S308 - rendered by NetBox's own panel templates
+            related_table(self.context, "backbonelink", "tenant_id", _("Backbone links")),
+            related_table(self.context, "publicipallocation", "tenant_id", _("Public IP allocations")),
+            related_table(self.context, "informationsystem", "tenant_id", _("Information systems")),
+            related_table(self.context, "uplinkassignment", "tenant_id", _("Uplinks")),
+        )))
+
+
+class SiteBackbone(PluginTemplateExtension):
+    models = ["dcim.site"]
+
+    def full_width_page(self):
+        request = self.context["request"]
+        site = self.context["object"]
+        parts = [
+            related_table(self.context, "backbonelink", "site_id", _("Backbone links")),
+            related_table(self.context, "drplan", "site_id", _("DR plans (primary or recovery site)")),
+        ]
+        if request.user.has_perm("netbox_egov.view_backbonelink"):
+            svg = backbone.map_svg(request.user, centre=site, hops=1)
+            parts.append(render_to_string("netbox_egov/inc/site_map_panel.html", {"map_svg": mark_safe(svg)}))  # noqa: S308
+        return mark_safe("".join(parts))  # noqa: S308
+
+
+template_extensions = [AgencyRegistry, SiteBackbone]

@@ -1,0 +1,115 @@
+"""Detail-page panels of the registry models (NetBox's declarative object layout)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from netbox.ui import attrs, panels
+
+
+class BackboneLinkPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    site_a = attrs.RelatedObjectAttr("site_a", linkify=True, label=_("Site A"))
+    site_b = attrs.RelatedObjectAttr("site_b", linkify=True, label=_("Site B"))
+    medium = attrs.ChoiceAttr("medium", label=_("Medium"))
+    capacity = attrs.NumericAttr("capacity_mbps", label=_("Capacity (Mbps)"))
+    status = attrs.ChoiceAttr("status", label=_("Status"))
+    circuit = attrs.RelatedObjectAttr("circuit", linkify=True, label=_("Circuit"))
+    cable = attrs.RelatedObjectAttr("cable", linkify=True, label=_("Cable"))
+    redundancy_group = attrs.TextAttr("redundancy_group", label=_("Redundancy group"))
+    description = attrs.TextAttr("description")
+
+
+class DRPlanPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    primary_site = attrs.RelatedObjectAttr("primary_site", linkify=True, label=_("Primary site"))
+    dr_site = attrs.RelatedObjectAttr("dr_site", linkify=True, label=_("Disaster-recovery site"))
+    status = attrs.ChoiceAttr("status", label=_("Status"))
+    rpo = attrs.NumericAttr("rpo_minutes", label=_("RPO (minutes)"))
+    rto = attrs.NumericAttr("rto_minutes", label=_("RTO (minutes)"))
+    replication_circuits = attrs.RelatedObjectListAttr("replication_circuits", linkify=True,
+                                                       label=_("Replication circuits"))
+    replication_links = attrs.RelatedObjectListAttr("replication_links", linkify=True,
+                                                    label=_("Replication links"))
+    description = attrs.TextAttr("description")
+
+
+class DRDrillPanel(panels.ObjectAttributesPanel):
+    title = _("Drills")
+    last_drill_date = attrs.TextAttr("last_drill_date", label=_("Last drill date"))
+    last_drill_result = attrs.ChoiceAttr("last_drill_result", label=_("Last drill result"))
+    next_drill_due = attrs.TextAttr("next_drill_due", label=_("Next drill due"))
+
+
+class InformationSystemPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Owner agency"))
+    criticality = attrs.ChoiceAttr("criticality", label=_("Criticality"))
+    site = attrs.RelatedObjectAttr("site", linkify=True, label=_("Site"))
+    in_data_center = attrs.BooleanAttr("hosted_in_data_center", label=_("Hosted in the data center"))
+    dr_covered = attrs.BooleanAttr("covered_by_dr_plan", label=_("Covered by an active DR plan"))
+    domain_names = attrs.ArrayAttr("domain_names", label=_("Domain names"))
+    devices = attrs.RelatedObjectListAttr("devices", linkify=True, label=_("Hosting devices"))
+    virtual_machines = attrs.RelatedObjectListAttr("virtual_machines", linkify=True,
+                                                   label=_("Hosting virtual machines"))
+    description = attrs.TextAttr("description")
+
+
+class PublicIPAllocationPanel(panels.ObjectAttributesPanel):
+    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    prefix = attrs.RelatedObjectAttr("prefix", linkify=True, label=_("Prefix"))
+    ip_range = attrs.RelatedObjectAttr("ip_range", linkify=True, label=_("IP range"))
+    utilization = attrs.UtilizationAttr("utilization", label=_("Utilization"))
+    purpose = attrs.TextAttr("purpose", label=_("Purpose"))
+    information_system = attrs.RelatedObjectAttr("information_system", linkify=True,
+                                                 label=_("Information system"))
+    status = attrs.ChoiceAttr("status", label=_("Status"))
+    approver = attrs.TextAttr("approver", label=_("Approver"))
+    requested_on = attrs.TextAttr("requested_on", label=_("Requested on"))
+    decided_on = attrs.TextAttr("decided_on", label=_("Decided on"))
+    description = attrs.TextAttr("description")
+
+
+class UplinkPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    circuit = attrs.RelatedObjectAttr("circuit", linkify=True, label=_("Circuit"))
+    provider = attrs.RelatedObjectAttr("circuit.provider", linkify=True, label=_("Provider"))
+    capacity = attrs.NumericAttr("capacity_mbps", label=_("Capacity (Mbps)"))
+    announced_prefixes = attrs.RelatedObjectListAttr("announced_prefixes", linkify=True,
+                                                     label=_("Announced prefixes"))
+    description = attrs.TextAttr("description")
+
+
+class UplinkAssignmentPanel(panels.ObjectAttributesPanel):
+    uplink = attrs.RelatedObjectAttr("uplink", linkify=True, label=_("Uplink"))
+    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    role = attrs.ChoiceAttr("role", label=_("Role"))
+
+
+class SecuritySystemPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    kind = attrs.ChoiceAttr("kind", label=_("Kind"))
+    device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Device"))
+    virtual_machine = attrs.RelatedObjectAttr("virtual_machine", linkify=True, label=_("Virtual machine"))
+    protected_sites = attrs.RelatedObjectListAttr("protected_sites", linkify=True, label=_("Protected sites"))
+    protected_prefixes = attrs.RelatedObjectListAttr("protected_prefixes", linkify=True,
+                                                     label=_("Protected prefixes"))
+    description = attrs.TextAttr("description")
+
+
+class SecurityAssessmentPanel(panels.ObjectAttributesPanel):
+    information_system = attrs.RelatedObjectAttr("information_system", linkify=True,
+                                                 label=_("Information system"))
+    assessed_on = attrs.TextAttr("assessed_on", label=_("Assessed on"))
+    result = attrs.ChoiceAttr("result", label=_("Result"))
+    findings = attrs.NumericAttr("findings_count", label=_("Findings"))
+    next_due = attrs.TextAttr("next_due", label=_("Next due"))
+    assessor = attrs.TextAttr("assessor", label=_("Assessor"))
+    description = attrs.TextAttr("description")
+
+
+class RepositoryPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    mirror_url = attrs.TextAttr("mirror_url", label=_("URL"))
+    content_kind = attrs.ChoiceAttr("content_kind", label=_("Content"))
+    device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Host device"))
+    virtual_machine = attrs.RelatedObjectAttr("virtual_machine", linkify=True, label=_("Host virtual machine"))
+    description = attrs.TextAttr("description")

@@ -1,0 +1,112 @@
+"""Small object sets for the registry tests: real NetBox objects, created through the ORM."""
+
+import datetime
+
+from circuits.models import Circuit, CircuitType, Provider
+from dcim.models import Device, DeviceRole, DeviceType, Manufacturer, Site
+from ipam.models import Prefix
+from tenancy.models import Tenant, TenantGroup
+
+from netbox_egov.models import (
+    BackboneLink,
+    DRPlan,
+    InformationSystem,
+    PublicIPAllocation,
+    Repository,
+    SecurityAssessment,
+    SecuritySystem,
+    Uplink,
+    UplinkAssignment,
+)
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+def sites(count=4):
+    return [Site.objects.create(name=f"Site {n}", slug=f"site-{n}") for n in range(1, count + 1)]
+
+
+def agencies(count=3):
+    group = TenantGroup.objects.create(name="Perangkat Daerah", slug="perangkat-daerah")
+    return [Tenant.objects.create(name=f"Agency {n}", slug=f"agency-{n}", group=group) for n in range(1, count + 1)]
+
+
+def circuits(count=3):
+    provider = Provider.objects.create(name="ISP", slug="isp")
+    circuit_type = CircuitType.objects.create(name="Internet", slug="internet")
+    return [Circuit.objects.create(cid=f"CID-{n}", provider=provider, type=circuit_type)
+            for n in range(1, count + 1)]
+
+
+def devices(site, count=2):
+    device_type = DeviceType.objects.create(
+        manufacturer=Manufacturer.objects.create(name="Vendor", slug="vendor"), model="Box", slug="box"
+    )
+    role = DeviceRole.objects.create(name="Firewall", slug="firewall")
+    return [Device.objects.create(name=f"dev-{n}", site=site, device_type=device_type, role=role)
+            for n in range(1, count + 1)]
+
+
+def backbone_links(site_list):
+    a, b, c, d = site_list[:4]
+    return [
+        BackboneLink.objects.create(name="Link 1", site_a=a, site_b=b, medium="fiber", capacity_mbps=1000),
+        BackboneLink.objects.create(name="Link 2", site_a=b, site_b=c, medium="wireless-ptp", capacity_mbps=100),
+        BackboneLink.objects.create(name="Link 3", site_a=c, site_b=d, medium="vpn", capacity_mbps=20,
+                                    status="down"),
+    ]
+
+
+def information_systems(tenants, site_list):
+    return [
+        InformationSystem.objects.create(name=f"System {n}", tenant=tenants[n % len(tenants)], site=site_list[n - 1],
+                                         domain_names=[f"system{n}.example.go.id"])
+        for n in range(1, 4)
+    ]
+
+
+def dr_plans(site_list):
+    return [
+        DRPlan.objects.create(name=f"Plan {n}", primary_site=site_list[n - 1], dr_site=site_list[n],
+                              rpo_minutes=60, rto_minutes=240, status="active" if n == 1 else "draft")
+        for n in range(1, 4)
+    ]
+
+
+def public_prefixes(count=4):
+    return [Prefix.objects.create(prefix=f"203.0.113.{16 * n}/28") for n in range(count)]
+
+
+def allocations(tenants, prefixes):
+    return [
+        PublicIPAllocation.objects.create(tenant=tenants[n % len(tenants)], prefix=prefixes[n],
+                                          purpose=f"Purpose {n}", status="approved")
+        for n in range(3)
+    ]
+
+
+def uplinks(circuit_list):
+    return [Uplink.objects.create(name=f"Uplink {n}", circuit=circuit_list[n - 1], capacity_mbps=100 * n)
+            for n in range(1, 4)]
+
+
+def uplink_assignments(uplink_list, tenants):
+    return [UplinkAssignment.objects.create(uplink=uplink_list[0], tenant=tenant, role="primary")
+            for tenant in tenants[:3]]
+
+
+def security_systems():
+    return [SecuritySystem.objects.create(name=f"Guard {n}", kind="firewall") for n in range(1, 4)]
+
+
+def security_assessments(systems):
+    return [
+        SecurityAssessment.objects.create(information_system=systems[n], assessed_on=TODAY, result="passed",
+                                          findings_count=n)
+        for n in range(3)
+    ]
+
+
+def repositories():
+    return [Repository.objects.create(name=f"Mirror {n}", mirror_url=f"http://mirror{n}.example.org/",
+                                      content_kind="os-packages") for n in range(1, 4)]
