@@ -1,7 +1,7 @@
 """FilterSets of the registry models (REST API, GraphQL and list views)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from circuits.models import Circuit
@@ -10,30 +10,7 @@ from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from tenancy.models import Tenant
 from utilities.filtersets import register_filterset
 
-from .choices import (
-    AllocationStatusChoices,
-    AssessmentResultChoices,
-    CriticalityChoices,
-    DrillResultChoices,
-    DRPlanStatusChoices,
-    EgressRoleChoices,
-    LinkMediumChoices,
-    LinkStatusChoices,
-    RepositoryContentChoices,
-    SecuritySystemKindChoices,
-)
-from .models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
-from .models.registry import data_center_sites
+from . import choices, models
 
 __all__ = (
     "BackboneLinkFilterSet",
@@ -78,11 +55,11 @@ class BackboneLinkFilterSet(PrimaryModelFilterSet):
         queryset=Tenant.objects.all(), method="filter_agency", label=_("Agency at either end (ID)")
     )
     circuit_id, circuit = by_id_and_key("circuit", Circuit, key="cid", label=_("Circuit"))
-    medium = django_filters.MultipleChoiceFilter(choices=LinkMediumChoices)
-    status = django_filters.MultipleChoiceFilter(choices=LinkStatusChoices)
+    medium = django_filters.MultipleChoiceFilter(choices=choices.LinkMediumChoices)
+    status = django_filters.MultipleChoiceFilter(choices=choices.LinkStatusChoices)
 
     class Meta:
-        model = BackboneLink
+        model = models.BackboneLink
         fields = ("id", "name", "capacity_mbps", "redundancy_group", "cable_id", "description")
 
     def search(self, queryset, name, value):
@@ -107,15 +84,15 @@ class DRPlanFilterSet(PrimaryModelFilterSet):
     site_id = django_filters.ModelMultipleChoiceFilter(
         queryset=Site.objects.all(), method="filter_either_site", label=_("Primary or DR site (ID)")
     )
-    status = django_filters.MultipleChoiceFilter(choices=DRPlanStatusChoices)
-    last_drill_result = django_filters.MultipleChoiceFilter(choices=DrillResultChoices)
+    status = django_filters.MultipleChoiceFilter(choices=choices.DRPlanStatusChoices)
+    last_drill_result = django_filters.MultipleChoiceFilter(choices=choices.DrillResultChoices)
     information_system_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="information_systems", queryset=InformationSystem.objects.all(),
+        field_name="information_systems", queryset=models.InformationSystem.objects.all(),
         label=_("Information system (ID)"),
     )
 
     class Meta:
-        model = DRPlan
+        model = models.DRPlan
         fields = ("id", "name", "rpo_minutes", "rto_minutes", "last_drill_date", "next_drill_due", "description")
 
     def search(self, queryset, name, value):
@@ -135,16 +112,16 @@ class InformationSystemFilterSet(PrimaryModelFilterSet):
         field_name="devices", queryset=Device.objects.all(), label=_("Hosting device (ID)")
     )
     dr_plan_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="dr_plans", queryset=DRPlan.objects.all(), label=_("DR plan (ID)")
+        field_name="dr_plans", queryset=models.DRPlan.objects.all(), label=_("DR plan (ID)")
     )
-    criticality = django_filters.MultipleChoiceFilter(choices=CriticalityChoices)
+    criticality = django_filters.MultipleChoiceFilter(choices=choices.CriticalityChoices)
     domain_name = django_filters.CharFilter(method="filter_domain_name", label=_("Domain name"))
     in_data_center = django_filters.BooleanFilter(method="filter_in_data_center",
                                                   label=_("Hosted in the data center"))
     dr_covered = django_filters.BooleanFilter(method="filter_dr_covered", label=_("Covered by an active DR plan"))
 
     class Meta:
-        model = InformationSystem
+        model = models.InformationSystem
         fields = ("id", "name", "description")
 
     def search(self, queryset, name, value):
@@ -159,26 +136,26 @@ class InformationSystemFilterSet(PrimaryModelFilterSet):
     def filter_in_data_center(self, queryset, name, value):
         if value is None:
             return queryset
-        in_dc = Exists(data_center_sites().filter(pk=OuterRef("site_id")))
-        return queryset.filter(in_dc if value else ~in_dc)
+        condition = models.InformationSystem.in_data_center_condition()
+        return queryset.filter(condition if value else ~condition)
 
     def filter_dr_covered(self, queryset, name, value):
         if value is None:
             return queryset
-        covered = Exists(DRPlan.objects.filter(status=DRPlanStatusChoices.ACTIVE, information_systems=OuterRef("pk")))
-        return queryset.filter(covered if value else ~covered)
+        condition = models.InformationSystem.dr_covered_condition()
+        return queryset.filter(condition if value else ~condition)
 
 
 @register_filterset
 class PublicIPAllocationFilterSet(PrimaryModelFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
-    status = django_filters.MultipleChoiceFilter(choices=AllocationStatusChoices)
+    status = django_filters.MultipleChoiceFilter(choices=choices.AllocationStatusChoices)
     information_system_id = django_filters.ModelMultipleChoiceFilter(
-        queryset=InformationSystem.objects.all(), label=_("Information system (ID)")
+        queryset=models.InformationSystem.objects.all(), label=_("Information system (ID)")
     )
 
     class Meta:
-        model = PublicIPAllocation
+        model = models.PublicIPAllocation
         fields = ("id", "purpose", "prefix_id", "ip_range_id", "requested_on", "decided_on", "description")
 
     def search(self, queryset, name, value):
@@ -193,7 +170,7 @@ class UplinkFilterSet(PrimaryModelFilterSet):
     )
 
     class Meta:
-        model = Uplink
+        model = models.Uplink
         fields = ("id", "name", "capacity_mbps", "description")
 
     def search(self, queryset, name, value):
@@ -202,12 +179,12 @@ class UplinkFilterSet(PrimaryModelFilterSet):
 
 @register_filterset
 class UplinkAssignmentFilterSet(NetBoxModelFilterSet):
-    uplink_id, uplink = by_id_and_key("uplink", Uplink, key="name", label=_("Uplink"))
+    uplink_id, uplink = by_id_and_key("uplink", models.Uplink, key="name", label=_("Uplink"))
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
-    role = django_filters.MultipleChoiceFilter(choices=EgressRoleChoices)
+    role = django_filters.MultipleChoiceFilter(choices=choices.EgressRoleChoices)
 
     class Meta:
-        model = UplinkAssignment
+        model = models.UplinkAssignment
         fields = ("id",)
 
     def search(self, queryset, name, value):
@@ -216,14 +193,14 @@ class UplinkAssignmentFilterSet(NetBoxModelFilterSet):
 
 @register_filterset
 class SecuritySystemFilterSet(PrimaryModelFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=SecuritySystemKindChoices)
+    kind = django_filters.MultipleChoiceFilter(choices=choices.SecuritySystemKindChoices)
     device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
     protected_site_id = django_filters.ModelMultipleChoiceFilter(
         field_name="protected_sites", queryset=Site.objects.all(), label=_("Protected site (ID)")
     )
 
     class Meta:
-        model = SecuritySystem
+        model = models.SecuritySystem
         fields = ("id", "name", "virtual_machine_id", "description")
 
     def search(self, queryset, name, value):
@@ -233,12 +210,12 @@ class SecuritySystemFilterSet(PrimaryModelFilterSet):
 @register_filterset
 class SecurityAssessmentFilterSet(PrimaryModelFilterSet):
     information_system_id, information_system = by_id_and_key(
-        "information_system", InformationSystem, key="name", label=_("Information system")
+        "information_system", models.InformationSystem, key="name", label=_("Information system")
     )
-    result = django_filters.MultipleChoiceFilter(choices=AssessmentResultChoices)
+    result = django_filters.MultipleChoiceFilter(choices=choices.AssessmentResultChoices)
 
     class Meta:
-        model = SecurityAssessment
+        model = models.SecurityAssessment
         fields = ("id", "assessed_on", "findings_count", "next_due", "assessor", "description")
 
     def search(self, queryset, name, value):
@@ -247,11 +224,11 @@ class SecurityAssessmentFilterSet(PrimaryModelFilterSet):
 
 @register_filterset
 class RepositoryFilterSet(PrimaryModelFilterSet):
-    content_kind = django_filters.MultipleChoiceFilter(choices=RepositoryContentChoices)
+    content_kind = django_filters.MultipleChoiceFilter(choices=choices.RepositoryContentChoices)
     device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
 
     class Meta:
-        model = Repository
+        model = models.Repository
         fields = ("id", "name", "mirror_url", "virtual_machine_id", "description")
 
     def search(self, queryset, name, value):

@@ -6,17 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from netbox.tables import NetBoxTable, PrimaryModelTable, columns
 from tenancy.models import Tenant
 
-from .models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from . import models
 
 
 class AgencyTable(NetBoxTable):
@@ -68,7 +58,7 @@ class BackboneLinkTable(PrimaryModelTable):
     tags = tags("backbonelink")
 
     class Meta(PrimaryModelTable.Meta):
-        model = BackboneLink
+        model = models.BackboneLink
         fields = ("pk", "id", "name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit", "cable",
                   "redundancy_group", "description", "comments", "tags", "created", "last_updated")
         default_columns = ("name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit")
@@ -86,7 +76,7 @@ class DRPlanTable(PrimaryModelTable):
     tags = tags("drplan")
 
     class Meta(PrimaryModelTable.Meta):
-        model = DRPlan
+        model = models.DRPlan
         fields = ("pk", "id", "name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes",
                   "last_drill_date", "last_drill_result", "next_drill_due", "information_systems", "description",
                   "comments", "tags", "created", "last_updated")
@@ -107,7 +97,7 @@ class InformationSystemTable(PrimaryModelTable):
     tags = tags("informationsystem")
 
     class Meta(PrimaryModelTable.Meta):
-        model = InformationSystem
+        model = models.InformationSystem
         fields = ("pk", "id", "name", "tenant", "site", "criticality", "in_data_center", "dr_covered",
                   "domain_names", "devices", "virtual_machines", "description", "comments", "tags", "created",
                   "last_updated")
@@ -128,7 +118,7 @@ class PublicIPAllocationTable(PrimaryModelTable):
     tags = tags("publicipallocation")
 
     class Meta(PrimaryModelTable.Meta):
-        model = PublicIPAllocation
+        model = models.PublicIPAllocation
         fields = ("pk", "id", "tenant", "prefix", "ip_range", "purpose", "information_system", "status", "approver",
                   "requested_on", "decided_on", "utilization", "description", "comments", "tags", "created",
                   "last_updated")
@@ -144,7 +134,7 @@ class UplinkTable(PrimaryModelTable):
     tags = tags("uplink")
 
     class Meta(PrimaryModelTable.Meta):
-        model = Uplink
+        model = models.Uplink
         fields = ("pk", "id", "name", "circuit", "capacity_mbps", "announced_prefixes", "description", "comments",
                   "tags", "created", "last_updated")
         default_columns = ("name", "circuit", "capacity_mbps", "announced_prefixes")
@@ -158,7 +148,7 @@ class UplinkAssignmentTable(NetBoxTable):
     tags = tags("uplinkassignment")
 
     class Meta(NetBoxTable.Meta):
-        model = UplinkAssignment
+        model = models.UplinkAssignment
         fields = ("pk", "id", "uplink", "tenant", "role", "tags", "created", "last_updated")
         default_columns = ("id", "uplink", "tenant", "role")
 
@@ -173,7 +163,7 @@ class SecuritySystemTable(PrimaryModelTable):
     tags = tags("securitysystem")
 
     class Meta(PrimaryModelTable.Meta):
-        model = SecuritySystem
+        model = models.SecuritySystem
         fields = ("pk", "id", "name", "kind", "device", "virtual_machine", "protected_sites", "protected_prefixes",
                   "description", "comments", "tags", "created", "last_updated")
         default_columns = ("name", "kind", "device", "protected_sites", "protected_prefixes")
@@ -187,7 +177,7 @@ class SecurityAssessmentTable(PrimaryModelTable):
     tags = tags("securityassessment")
 
     class Meta(PrimaryModelTable.Meta):
-        model = SecurityAssessment
+        model = models.SecurityAssessment
         fields = ("pk", "id", "information_system", "assessed_on", "result", "findings_count", "next_due",
                   "assessor", "description", "comments", "tags", "created", "last_updated")
         default_columns = ("id", "information_system", "assessed_on", "result", "findings_count", "next_due")
@@ -202,7 +192,7 @@ class RepositoryTable(PrimaryModelTable):
     tags = tags("repository")
 
     class Meta(PrimaryModelTable.Meta):
-        model = Repository
+        model = models.Repository
         fields = ("pk", "id", "name", "mirror_url", "content_kind", "device", "virtual_machine", "description",
                   "comments", "tags", "created", "last_updated")
         default_columns = ("name", "mirror_url", "content_kind", "device", "virtual_machine")

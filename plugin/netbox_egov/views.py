@@ -16,19 +16,8 @@ from tenancy.forms import TenantFilterForm
 from tenancy.models import Tenant
 from utilities.views import ContentTypePermissionRequiredMixin, GetRelatedModelsMixin, register_model_view
 
-from . import allocations, backbone, filtersets, forms, tables
+from . import allocations, backbone, filtersets, forms, models, tables
 from .agencies import agency_overview
-from .models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
 from .ui import panels
 
 
@@ -128,13 +117,13 @@ def objects_table(model, filter_name, title):
     return ObjectsTablePanel(model=model, filters={filter_name: lambda context: context["object"].pk}, title=title)
 
 
-register_standard_views(BackboneLink, detail_layout(panels.BackboneLinkPanel()))
-register_standard_views(DRPlan, detail_layout(
+register_standard_views(models.BackboneLink, detail_layout(panels.BackboneLinkPanel()))
+register_standard_views(models.DRPlan, detail_layout(
     panels.DRPlanPanel(), panels.DRDrillPanel(),
     bottom=[objects_table("netbox_egov.informationsystem", "dr_plan_id", _("Information systems covered"))],
 ))
 register_standard_views(
-    InformationSystem,
+    models.InformationSystem,
     detail_layout(
         panels.InformationSystemPanel(),
         bottom=[
@@ -142,17 +131,17 @@ register_standard_views(
             objects_table("netbox_egov.publicipallocation", "information_system_id", _("Public IP allocations")),
         ],
     ),
-    queryset=InformationSystem.with_placement(InformationSystem.objects.all()),
+    queryset=models.InformationSystem.with_placement(models.InformationSystem.objects.all()),
 )
-register_standard_views(PublicIPAllocation, detail_layout(panels.PublicIPAllocationPanel()))
-register_standard_views(Uplink, detail_layout(
+register_standard_views(models.PublicIPAllocation, detail_layout(panels.PublicIPAllocationPanel()))
+register_standard_views(models.Uplink, detail_layout(
     panels.UplinkPanel(),
     bottom=[objects_table("netbox_egov.uplinkassignment", "uplink_id", _("Agencies egressing here"))],
 ))
-register_standard_views(UplinkAssignment, detail_layout(panels.UplinkAssignmentPanel()))
-register_standard_views(SecuritySystem, detail_layout(panels.SecuritySystemPanel()))
-register_standard_views(SecurityAssessment, detail_layout(panels.SecurityAssessmentPanel()))
-register_standard_views(Repository, detail_layout(panels.RepositoryPanel()))
+register_standard_views(models.UplinkAssignment, detail_layout(panels.UplinkAssignmentPanel()))
+register_standard_views(models.SecuritySystem, detail_layout(panels.SecuritySystemPanel()))
+register_standard_views(models.SecurityAssessment, detail_layout(panels.SecurityAssessmentPanel()))
+register_standard_views(models.Repository, detail_layout(panels.RepositoryPanel()))
 
 
 class BackboneReportView(ContentTypePermissionRequiredMixin, View):

@@ -57,6 +57,21 @@ class DemoRegistryTest(TestCase):
         self.assertContains(response, "egov-backbone-map")
         self.assertContains(response, "Kantor Kecamatan Manisrenggo")
 
+    def test_agency_page_lists_its_registry_objects_through_restricted_tables(self):
+        self.add_permissions("netbox_egov.view_publicipallocation", "netbox_egov.view_informationsystem",
+                             "netbox_egov.view_uplinkassignment")
+        tenant = Tenant.objects.get(slug="bapenda")
+        response = self.client.get(tenant.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        # Each panel loads the plugin's own (permission-restricted) list view, filtered to this agency.
+        body = response.content.decode()
+        for path in ("backbone-links", "public-ip-allocations", "information-systems", "uplink-assignments"):
+            self.assertTrue(f'hx-get="/plugins/egov/{path}/?embedded=True&tenant_id={tenant.pk}' in body, path)
+        listed = self.client.get(f"/plugins/egov/information-systems/?tenant_id={tenant.pk}",
+                                 HTTP_HX_REQUEST="true")
+        self.assertContains(listed, "SIMPAD Pajak Daerah")
+        self.assertNotContains(listed, "SIMPEG")
+
     def test_one_system_runs_outside_the_data_center(self):
         outside = InformationSystem.with_placement(InformationSystem.objects.all()).filter(in_data_center=False)
         self.assertEqual([system.name for system in outside], ["SIMRS Bagas Waras"])

@@ -15,29 +15,7 @@ from users.api.serializers import UserSerializer
 from virtualization.api.serializers import VirtualMachineSerializer
 from virtualization.models import VirtualMachine
 
-from ..choices import (
-    AllocationStatusChoices,
-    AssessmentResultChoices,
-    CriticalityChoices,
-    DrillResultChoices,
-    DRPlanStatusChoices,
-    EgressRoleChoices,
-    LinkMediumChoices,
-    LinkStatusChoices,
-    RepositoryContentChoices,
-    SecuritySystemKindChoices,
-)
-from ..models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from .. import choices, models
 
 PRIMARY_TAIL = ("description", "owner", "comments", "tags", "custom_fields", "created", "last_updated")
 
@@ -54,13 +32,13 @@ def optional(serializer):
 class BackboneLinkSerializer(PrimaryModelSerializer):
     site_a = SiteSerializer(nested=True)
     site_b = SiteSerializer(nested=True)
-    medium = ChoiceField(choices=LinkMediumChoices)
-    status = ChoiceField(choices=LinkStatusChoices, required=False)
+    medium = ChoiceField(choices=choices.LinkMediumChoices)
+    status = ChoiceField(choices=choices.LinkStatusChoices, required=False)
     circuit = optional(CircuitSerializer)
     cable = optional(CableSerializer)
 
     class Meta:
-        model = BackboneLink
+        model = models.BackboneLink
         fields = ("id", "url", "display_url", "display", "name", "site_a", "site_b", "medium", "capacity_mbps",
                   "status", "circuit", "cable", "redundancy_group", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "status", "description")
@@ -72,12 +50,12 @@ class InformationSystemSerializer(PrimaryModelSerializer):
     devices = many(Device, DeviceSerializer)
     virtual_machines = many(VirtualMachine, VirtualMachineSerializer)
     domain_names = serializers.ListField(child=serializers.CharField(max_length=253), required=False)
-    criticality = ChoiceField(choices=CriticalityChoices, required=False)
+    criticality = ChoiceField(choices=choices.CriticalityChoices, required=False)
     hosted_in_data_center = serializers.BooleanField(read_only=True)
     covered_by_dr_plan = serializers.BooleanField(read_only=True)
 
     class Meta:
-        model = InformationSystem
+        model = models.InformationSystem
         fields = ("id", "url", "display_url", "display", "name", "tenant", "site", "devices", "virtual_machines",
                   "domain_names", "criticality", "hosted_in_data_center", "covered_by_dr_plan", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "description")
@@ -86,14 +64,14 @@ class InformationSystemSerializer(PrimaryModelSerializer):
 class DRPlanSerializer(PrimaryModelSerializer):
     primary_site = SiteSerializer(nested=True)
     dr_site = SiteSerializer(nested=True)
-    status = ChoiceField(choices=DRPlanStatusChoices, required=False)
-    last_drill_result = ChoiceField(choices=DrillResultChoices, allow_blank=True, required=False)
+    status = ChoiceField(choices=choices.DRPlanStatusChoices, required=False)
+    last_drill_result = ChoiceField(choices=choices.DrillResultChoices, allow_blank=True, required=False)
     replication_circuits = many(Circuit, CircuitSerializer)
-    replication_links = many(BackboneLink, BackboneLinkSerializer)
-    information_systems = many(InformationSystem, InformationSystemSerializer)
+    replication_links = many(models.BackboneLink, BackboneLinkSerializer)
+    information_systems = many(models.InformationSystem, InformationSystemSerializer)
 
     class Meta:
-        model = DRPlan
+        model = models.DRPlan
         fields = ("id", "url", "display_url", "display", "name", "primary_site", "dr_site", "status", "rpo_minutes",
                   "rto_minutes", "replication_circuits", "replication_links", "information_systems",
                   "last_drill_date", "last_drill_result", "next_drill_due", *PRIMARY_TAIL)
@@ -105,11 +83,11 @@ class PublicIPAllocationSerializer(PrimaryModelSerializer):
     prefix = optional(PrefixSerializer)
     ip_range = optional(IPRangeSerializer)
     information_system = optional(InformationSystemSerializer)
-    status = ChoiceField(choices=AllocationStatusChoices, required=False)
+    status = ChoiceField(choices=choices.AllocationStatusChoices, required=False)
     approver = optional(UserSerializer)
 
     class Meta:
-        model = PublicIPAllocation
+        model = models.PublicIPAllocation
         fields = ("id", "url", "display_url", "display", "tenant", "prefix", "ip_range", "purpose",
                   "information_system", "status", "approver", "requested_on", "decided_on", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "status", "description")
@@ -120,7 +98,7 @@ class UplinkSerializer(PrimaryModelSerializer):
     announced_prefixes = many(Prefix, PrefixSerializer)
 
     class Meta:
-        model = Uplink
+        model = models.Uplink
         fields = ("id", "url", "display_url", "display", "name", "circuit", "capacity_mbps", "announced_prefixes",
                   *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "description")
@@ -129,24 +107,24 @@ class UplinkSerializer(PrimaryModelSerializer):
 class UplinkAssignmentSerializer(NetBoxModelSerializer):
     uplink = UplinkSerializer(nested=True)
     tenant = TenantSerializer(nested=True)
-    role = ChoiceField(choices=EgressRoleChoices, required=False)
+    role = ChoiceField(choices=choices.EgressRoleChoices, required=False)
 
     class Meta:
-        model = UplinkAssignment
+        model = models.UplinkAssignment
         fields = ("id", "url", "display_url", "display", "uplink", "tenant", "role", "tags", "custom_fields",
                   "created", "last_updated")
         brief_fields = ("id", "url", "display", "role")
 
 
 class SecuritySystemSerializer(PrimaryModelSerializer):
-    kind = ChoiceField(choices=SecuritySystemKindChoices)
+    kind = ChoiceField(choices=choices.SecuritySystemKindChoices)
     device = optional(DeviceSerializer)
     virtual_machine = optional(VirtualMachineSerializer)
     protected_sites = many(Site, SiteSerializer)
     protected_prefixes = many(Prefix, PrefixSerializer)
 
     class Meta:
-        model = SecuritySystem
+        model = models.SecuritySystem
         fields = ("id", "url", "display_url", "display", "name", "kind", "device", "virtual_machine",
                   "protected_sites", "protected_prefixes", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "description")
@@ -154,22 +132,22 @@ class SecuritySystemSerializer(PrimaryModelSerializer):
 
 class SecurityAssessmentSerializer(PrimaryModelSerializer):
     information_system = InformationSystemSerializer(nested=True)
-    result = ChoiceField(choices=AssessmentResultChoices)
+    result = ChoiceField(choices=choices.AssessmentResultChoices)
 
     class Meta:
-        model = SecurityAssessment
+        model = models.SecurityAssessment
         fields = ("id", "url", "display_url", "display", "information_system", "assessed_on", "result",
                   "findings_count", "next_due", "assessor", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "result", "description")
 
 
 class RepositorySerializer(PrimaryModelSerializer):
-    content_kind = ChoiceField(choices=RepositoryContentChoices)
+    content_kind = ChoiceField(choices=choices.RepositoryContentChoices)
     device = optional(DeviceSerializer)
     virtual_machine = optional(VirtualMachineSerializer)
 
     class Meta:
-        model = Repository
+        model = models.Repository
         fields = ("id", "url", "display_url", "display", "name", "mirror_url", "content_kind", "device",
                   "virtual_machine", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "description")

@@ -2,29 +2,18 @@
 
 from netbox.api.viewsets import NetBoxModelViewSet
 
-from .. import filtersets
-from ..models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from .. import filtersets, models
 from . import serializers
 
 
 class BackboneLinkViewSet(NetBoxModelViewSet):
-    queryset = BackboneLink.objects.select_related("site_a", "site_b", "circuit__provider", "cable")
+    queryset = models.BackboneLink.objects.select_related("site_a", "site_b", "circuit__provider", "cable")
     serializer_class = serializers.BackboneLinkSerializer
     filterset_class = filtersets.BackboneLinkFilterSet
 
 
 class DRPlanViewSet(NetBoxModelViewSet):
-    queryset = DRPlan.objects.select_related("primary_site", "dr_site").prefetch_related(
+    queryset = models.DRPlan.objects.select_related("primary_site", "dr_site").prefetch_related(
         "replication_circuits__provider", "replication_links", "information_systems"
     )
     serializer_class = serializers.DRPlanSerializer
@@ -32,15 +21,17 @@ class DRPlanViewSet(NetBoxModelViewSet):
 
 
 class InformationSystemViewSet(NetBoxModelViewSet):
-    queryset = InformationSystem.with_placement(
-        InformationSystem.objects.select_related("tenant", "site").prefetch_related("devices", "virtual_machines")
+    queryset = models.InformationSystem.with_placement(
+        models.InformationSystem.objects.select_related("tenant", "site").prefetch_related(
+            "devices", "virtual_machines"
+        )
     )
     serializer_class = serializers.InformationSystemSerializer
     filterset_class = filtersets.InformationSystemFilterSet
 
 
 class PublicIPAllocationViewSet(NetBoxModelViewSet):
-    queryset = PublicIPAllocation.objects.select_related(
+    queryset = models.PublicIPAllocation.objects.select_related(
         "tenant", "prefix", "ip_range", "information_system", "approver"
     )
     serializer_class = serializers.PublicIPAllocationSerializer
@@ -48,19 +39,19 @@ class PublicIPAllocationViewSet(NetBoxModelViewSet):
 
 
 class UplinkViewSet(NetBoxModelViewSet):
-    queryset = Uplink.objects.select_related("circuit__provider").prefetch_related("announced_prefixes")
+    queryset = models.Uplink.objects.select_related("circuit__provider").prefetch_related("announced_prefixes")
     serializer_class = serializers.UplinkSerializer
     filterset_class = filtersets.UplinkFilterSet
 
 
 class UplinkAssignmentViewSet(NetBoxModelViewSet):
-    queryset = UplinkAssignment.objects.select_related("uplink", "tenant")
+    queryset = models.UplinkAssignment.objects.select_related("uplink", "tenant")
     serializer_class = serializers.UplinkAssignmentSerializer
     filterset_class = filtersets.UplinkAssignmentFilterSet
 
 
 class SecuritySystemViewSet(NetBoxModelViewSet):
-    queryset = SecuritySystem.objects.select_related("device", "virtual_machine").prefetch_related(
+    queryset = models.SecuritySystem.objects.select_related("device", "virtual_machine").prefetch_related(
         "protected_sites", "protected_prefixes"
     )
     serializer_class = serializers.SecuritySystemSerializer
@@ -68,12 +59,12 @@ class SecuritySystemViewSet(NetBoxModelViewSet):
 
 
 class SecurityAssessmentViewSet(NetBoxModelViewSet):
-    queryset = SecurityAssessment.objects.select_related("information_system")
+    queryset = models.SecurityAssessment.objects.select_related("information_system")
     serializer_class = serializers.SecurityAssessmentSerializer
     filterset_class = filtersets.SecurityAssessmentFilterSet
 
 
 class RepositoryViewSet(NetBoxModelViewSet):
-    queryset = Repository.objects.select_related("device", "virtual_machine")
+    queryset = models.Repository.objects.select_related("device", "virtual_machine")
     serializer_class = serializers.RepositorySerializer
     filterset_class = filtersets.RepositoryFilterSet

@@ -11,28 +11,7 @@ from utilities.forms.fields import DynamicModelChoiceField
 from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DatePicker
 
-from ..choices import (
-    AllocationStatusChoices,
-    AssessmentResultChoices,
-    CriticalityChoices,
-    DRPlanStatusChoices,
-    EgressRoleChoices,
-    LinkMediumChoices,
-    LinkStatusChoices,
-    RepositoryContentChoices,
-    SecuritySystemKindChoices,
-)
-from ..models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from .. import choices, models
 
 __all__ = (
     "BackboneLinkBulkEditForm",
@@ -47,14 +26,14 @@ __all__ = (
 )
 
 
-def choice_field(choices, label):
-    return forms.ChoiceField(choices=add_blank_choice(choices), required=False, label=label)
+def choice_field(choice_set, label):
+    return forms.ChoiceField(choices=add_blank_choice(choice_set), required=False, label=label)
 
 
 class BackboneLinkBulkEditForm(PrimaryModelBulkEditForm):
-    model = BackboneLink
-    medium = choice_field(LinkMediumChoices, _("Medium"))
-    status = choice_field(LinkStatusChoices, _("Status"))
+    model = models.BackboneLink
+    medium = choice_field(choices.LinkMediumChoices, _("Medium"))
+    status = choice_field(choices.LinkStatusChoices, _("Status"))
     capacity_mbps = forms.IntegerField(min_value=1, required=False, label=_("Capacity (Mbps)"))
     redundancy_group = forms.CharField(max_length=100, required=False, label=_("Redundancy group"))
 
@@ -63,8 +42,8 @@ class BackboneLinkBulkEditForm(PrimaryModelBulkEditForm):
 
 
 class DRPlanBulkEditForm(PrimaryModelBulkEditForm):
-    model = DRPlan
-    status = choice_field(DRPlanStatusChoices, _("Status"))
+    model = models.DRPlan
+    status = choice_field(choices.DRPlanStatusChoices, _("Status"))
     rpo_minutes = forms.IntegerField(min_value=0, required=False, label=_("RPO (minutes)"))
     rto_minutes = forms.IntegerField(min_value=0, required=False, label=_("RTO (minutes)"))
     next_drill_due = forms.DateField(required=False, widget=DatePicker(), label=_("Next drill due"))
@@ -74,18 +53,18 @@ class DRPlanBulkEditForm(PrimaryModelBulkEditForm):
 
 
 class InformationSystemBulkEditForm(PrimaryModelBulkEditForm):
-    model = InformationSystem
+    model = models.InformationSystem
     tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), required=False, label=_("Owner agency"))
     site = DynamicModelChoiceField(queryset=Site.objects.all(), required=False, label=_("Site"))
-    criticality = choice_field(CriticalityChoices, _("Criticality"))
+    criticality = choice_field(choices.CriticalityChoices, _("Criticality"))
 
     fieldsets = (FieldSet("tenant", "site", "criticality", "description"),)
     nullable_fields = ("description", "comments")
 
 
 class PublicIPAllocationBulkEditForm(PrimaryModelBulkEditForm):
-    model = PublicIPAllocation
-    status = choice_field(AllocationStatusChoices, _("Status"))
+    model = models.PublicIPAllocation
+    status = choice_field(choices.AllocationStatusChoices, _("Status"))
     decided_on = forms.DateField(required=False, widget=DatePicker(), label=_("Decided on"))
 
     fieldsets = (FieldSet("status", "decided_on", "description"),)
@@ -93,7 +72,7 @@ class PublicIPAllocationBulkEditForm(PrimaryModelBulkEditForm):
 
 
 class UplinkBulkEditForm(PrimaryModelBulkEditForm):
-    model = Uplink
+    model = models.Uplink
     capacity_mbps = forms.IntegerField(min_value=1, required=False, label=_("Capacity (Mbps)"))
 
     fieldsets = (FieldSet("capacity_mbps", "description"),)
@@ -101,23 +80,23 @@ class UplinkBulkEditForm(PrimaryModelBulkEditForm):
 
 
 class UplinkAssignmentBulkEditForm(NetBoxModelBulkEditForm):
-    model = UplinkAssignment
-    role = choice_field(EgressRoleChoices, _("Role"))
+    model = models.UplinkAssignment
+    role = choice_field(choices.EgressRoleChoices, _("Role"))
 
     fieldsets = (FieldSet("role"),)
 
 
 class SecuritySystemBulkEditForm(PrimaryModelBulkEditForm):
-    model = SecuritySystem
-    kind = choice_field(SecuritySystemKindChoices, _("Kind"))
+    model = models.SecuritySystem
+    kind = choice_field(choices.SecuritySystemKindChoices, _("Kind"))
 
     fieldsets = (FieldSet("kind", "description"),)
     nullable_fields = ("description", "comments")
 
 
 class SecurityAssessmentBulkEditForm(PrimaryModelBulkEditForm):
-    model = SecurityAssessment
-    result = choice_field(AssessmentResultChoices, _("Result"))
+    model = models.SecurityAssessment
+    result = choice_field(choices.AssessmentResultChoices, _("Result"))
     next_due = forms.DateField(required=False, widget=DatePicker(), label=_("Next due"))
     assessor = forms.CharField(max_length=100, required=False, label=_("Assessor"))
 
@@ -126,8 +105,8 @@ class SecurityAssessmentBulkEditForm(PrimaryModelBulkEditForm):
 
 
 class RepositoryBulkEditForm(PrimaryModelBulkEditForm):
-    model = Repository
-    content_kind = choice_field(RepositoryContentChoices, _("Content"))
+    model = models.Repository
+    content_kind = choice_field(choices.RepositoryContentChoices, _("Content"))
 
     fieldsets = (FieldSet("content_kind", "description"),)
     nullable_fields = ("description", "comments")

@@ -11,29 +11,7 @@ from users.models import User
 from utilities.forms.fields import CSVChoiceField, CSVModelChoiceField, CSVModelMultipleChoiceField
 from virtualization.models import VirtualMachine
 
-from ..choices import (
-    AllocationStatusChoices,
-    AssessmentResultChoices,
-    CriticalityChoices,
-    DrillResultChoices,
-    DRPlanStatusChoices,
-    EgressRoleChoices,
-    LinkMediumChoices,
-    LinkStatusChoices,
-    RepositoryContentChoices,
-    SecuritySystemKindChoices,
-)
-from ..models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from .. import choices, models
 
 __all__ = (
     "BackboneLinkImportForm",
@@ -61,13 +39,13 @@ def tenant_field(label):
 class BackboneLinkImportForm(PrimaryModelImportForm):
     site_a = site_field(_("Site A"))
     site_b = site_field(_("Site B"))
-    medium = CSVChoiceField(choices=LinkMediumChoices, label=_("Medium"))
-    status = CSVChoiceField(choices=LinkStatusChoices, required=False, label=_("Status"))
+    medium = CSVChoiceField(choices=choices.LinkMediumChoices, label=_("Medium"))
+    status = CSVChoiceField(choices=choices.LinkStatusChoices, required=False, label=_("Status"))
     circuit = CSVModelChoiceField(queryset=Circuit.objects.all(), to_field_name="cid", required=False,
                                   label=_("Circuit"), help_text=_("Circuit ID"))
 
     class Meta:
-        model = BackboneLink
+        model = models.BackboneLink
         fields = ("name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit", "redundancy_group",
                   "description", "owner", "comments", "tags")
 
@@ -75,21 +53,21 @@ class BackboneLinkImportForm(PrimaryModelImportForm):
 class DRPlanImportForm(PrimaryModelImportForm):
     primary_site = site_field(_("Primary site"))
     dr_site = site_field(_("Disaster-recovery site"))
-    status = CSVChoiceField(choices=DRPlanStatusChoices, required=False, label=_("Status"))
-    last_drill_result = CSVChoiceField(choices=DrillResultChoices, required=False, label=_("Last drill result"))
+    status = CSVChoiceField(choices=choices.DRPlanStatusChoices, required=False, label=_("Status"))
+    last_drill_result = CSVChoiceField(choices=choices.DrillResultChoices, required=False, label=_("Last drill result"))
     replication_circuits = CSVModelMultipleChoiceField(
         queryset=Circuit.objects.all(), to_field_name="cid", required=False, label=_("Replication circuits")
     )
     replication_links = CSVModelMultipleChoiceField(
-        queryset=BackboneLink.objects.all(), to_field_name="name", required=False, label=_("Replication links")
+        queryset=models.BackboneLink.objects.all(), to_field_name="name", required=False, label=_("Replication links")
     )
     information_systems = CSVModelMultipleChoiceField(
-        queryset=InformationSystem.objects.all(), to_field_name="name", required=False,
+        queryset=models.InformationSystem.objects.all(), to_field_name="name", required=False,
         label=_("Information systems"),
     )
 
     class Meta:
-        model = DRPlan
+        model = models.DRPlan
         fields = ("name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes", "replication_circuits",
                   "replication_links", "information_systems", "last_drill_date", "last_drill_result",
                   "next_drill_due", "description", "owner", "comments", "tags")
@@ -98,14 +76,14 @@ class DRPlanImportForm(PrimaryModelImportForm):
 class InformationSystemImportForm(PrimaryModelImportForm):
     tenant = tenant_field(_("Owner agency"))
     site = site_field(_("Site"))
-    criticality = CSVChoiceField(choices=CriticalityChoices, required=False, label=_("Criticality"))
+    criticality = CSVChoiceField(choices=choices.CriticalityChoices, required=False, label=_("Criticality"))
     devices = CSVModelMultipleChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
                                           label=_("Hosting devices"))
     virtual_machines = CSVModelMultipleChoiceField(queryset=VirtualMachine.objects.all(), to_field_name="name",
                                                    required=False, label=_("Hosting virtual machines"))
 
     class Meta:
-        model = InformationSystem
+        model = models.InformationSystem
         fields = ("name", "tenant", "site", "devices", "virtual_machines", "domain_names", "criticality",
                   "description", "owner", "comments", "tags")
 
@@ -116,14 +94,14 @@ class PublicIPAllocationImportForm(PrimaryModelImportForm):
                                  label=_("Prefix"), help_text=_("Prefix, e.g. 203.0.113.0/28"))
     ip_range = CSVModelChoiceField(queryset=IPRange.objects.all(), to_field_name="pk", required=False,
                                    label=_("IP range"), help_text=_("IP range ID"))
-    information_system = CSVModelChoiceField(queryset=InformationSystem.objects.all(), to_field_name="name",
+    information_system = CSVModelChoiceField(queryset=models.InformationSystem.objects.all(), to_field_name="name",
                                              required=False, label=_("Information system"))
-    status = CSVChoiceField(choices=AllocationStatusChoices, required=False, label=_("Status"))
+    status = CSVChoiceField(choices=choices.AllocationStatusChoices, required=False, label=_("Status"))
     approver = CSVModelChoiceField(queryset=User.objects.all(), to_field_name="username", required=False,
                                    label=_("Approver"), help_text=_("Username"))
 
     class Meta:
-        model = PublicIPAllocation
+        model = models.PublicIPAllocation
         fields = ("tenant", "prefix", "ip_range", "purpose", "information_system", "status", "approver",
                   "requested_on", "decided_on", "description", "owner", "comments", "tags")
 
@@ -135,23 +113,23 @@ class UplinkImportForm(PrimaryModelImportForm):
                                                      required=False, label=_("Announced prefixes"))
 
     class Meta:
-        model = Uplink
+        model = models.Uplink
         fields = ("name", "circuit", "capacity_mbps", "announced_prefixes", "description", "owner", "comments",
                   "tags")
 
 
 class UplinkAssignmentImportForm(NetBoxModelImportForm):
-    uplink = CSVModelChoiceField(queryset=Uplink.objects.all(), to_field_name="name", label=_("Uplink"))
+    uplink = CSVModelChoiceField(queryset=models.Uplink.objects.all(), to_field_name="name", label=_("Uplink"))
     tenant = tenant_field(_("Agency"))
-    role = CSVChoiceField(choices=EgressRoleChoices, label=_("Role"))
+    role = CSVChoiceField(choices=choices.EgressRoleChoices, label=_("Role"))
 
     class Meta:
-        model = UplinkAssignment
+        model = models.UplinkAssignment
         fields = ("uplink", "tenant", "role", "tags")
 
 
 class SecuritySystemImportForm(PrimaryModelImportForm):
-    kind = CSVChoiceField(choices=SecuritySystemKindChoices, label=_("Kind"))
+    kind = CSVChoiceField(choices=choices.SecuritySystemKindChoices, label=_("Kind"))
     device = CSVModelChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
                                  label=_("Device"))
     virtual_machine = CSVModelChoiceField(queryset=VirtualMachine.objects.all(), to_field_name="name",
@@ -162,30 +140,30 @@ class SecuritySystemImportForm(PrimaryModelImportForm):
                                                      required=False, label=_("Protected prefixes"))
 
     class Meta:
-        model = SecuritySystem
+        model = models.SecuritySystem
         fields = ("name", "kind", "device", "virtual_machine", "protected_sites", "protected_prefixes",
                   "description", "owner", "comments", "tags")
 
 
 class SecurityAssessmentImportForm(PrimaryModelImportForm):
-    information_system = CSVModelChoiceField(queryset=InformationSystem.objects.all(), to_field_name="name",
+    information_system = CSVModelChoiceField(queryset=models.InformationSystem.objects.all(), to_field_name="name",
                                              label=_("Information system"))
-    result = CSVChoiceField(choices=AssessmentResultChoices, label=_("Result"))
+    result = CSVChoiceField(choices=choices.AssessmentResultChoices, label=_("Result"))
 
     class Meta:
-        model = SecurityAssessment
+        model = models.SecurityAssessment
         fields = ("information_system", "assessed_on", "result", "findings_count", "next_due", "assessor",
                   "description", "owner", "comments", "tags")
 
 
 class RepositoryImportForm(PrimaryModelImportForm):
-    content_kind = CSVChoiceField(choices=RepositoryContentChoices, label=_("Content"))
+    content_kind = CSVChoiceField(choices=choices.RepositoryContentChoices, label=_("Content"))
     device = CSVModelChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
                                  label=_("Host device"))
     virtual_machine = CSVModelChoiceField(queryset=VirtualMachine.objects.all(), to_field_name="name",
                                           required=False, label=_("Host virtual machine"))
 
     class Meta:
-        model = Repository
+        model = models.Repository
         fields = ("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "owner", "comments",
                   "tags")

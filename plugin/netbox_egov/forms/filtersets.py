@@ -11,29 +11,7 @@ from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
 from utilities.forms.fields import DynamicModelMultipleChoiceField, TagFilterField
 from utilities.forms.rendering import FieldSet
 
-from ..choices import (
-    AllocationStatusChoices,
-    AssessmentResultChoices,
-    CriticalityChoices,
-    DrillResultChoices,
-    DRPlanStatusChoices,
-    EgressRoleChoices,
-    LinkMediumChoices,
-    LinkStatusChoices,
-    RepositoryContentChoices,
-    SecuritySystemKindChoices,
-)
-from ..models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from .. import choices, models
 
 __all__ = (
     "BackboneLinkFilterForm",
@@ -48,8 +26,8 @@ __all__ = (
 )
 
 
-def multiple_choice(choices, label):
-    return forms.MultipleChoiceField(choices=choices, required=False, label=label)
+def multiple_choice(choice_set, label):
+    return forms.MultipleChoiceField(choices=choice_set, required=False, label=label)
 
 
 def sites(label=None):
@@ -62,41 +40,41 @@ def agencies(label=None):
 
 
 class BackboneLinkFilterForm(PrimaryModelFilterSetForm):
-    model = BackboneLink
+    model = models.BackboneLink
     fieldsets = (
         FieldSet("q", "filter_id", "tag"),
         FieldSet("site_id", "medium", "status", "circuit_id", "redundancy_group", name=_("Link")),
     )
     site_id = sites()
-    medium = multiple_choice(LinkMediumChoices, _("Medium"))
-    status = multiple_choice(LinkStatusChoices, _("Status"))
+    medium = multiple_choice(choices.LinkMediumChoices, _("Medium"))
+    status = multiple_choice(choices.LinkStatusChoices, _("Status"))
     circuit_id = DynamicModelMultipleChoiceField(queryset=Circuit.objects.all(), required=False, label=_("Circuit"))
     redundancy_group = forms.CharField(required=False, label=_("Redundancy group"))
     tag = TagFilterField(model)
 
 
 class DRPlanFilterForm(PrimaryModelFilterSetForm):
-    model = DRPlan
+    model = models.DRPlan
     fieldsets = (
         FieldSet("q", "filter_id", "tag"),
         FieldSet("primary_site_id", "dr_site_id", "status", "last_drill_result", name=_("DR plan")),
     )
     primary_site_id = sites(_("Primary site"))
     dr_site_id = sites(_("Disaster-recovery site"))
-    status = multiple_choice(DRPlanStatusChoices, _("Status"))
-    last_drill_result = multiple_choice(DrillResultChoices, _("Last drill result"))
+    status = multiple_choice(choices.DRPlanStatusChoices, _("Status"))
+    last_drill_result = multiple_choice(choices.DrillResultChoices, _("Last drill result"))
     tag = TagFilterField(model)
 
 
 class InformationSystemFilterForm(PrimaryModelFilterSetForm):
-    model = InformationSystem
+    model = models.InformationSystem
     fieldsets = (
         FieldSet("q", "filter_id", "tag"),
         FieldSet("tenant_id", "site_id", "criticality", "in_data_center", "dr_covered", name=_("Placement")),
     )
     tenant_id = agencies(_("Owner agency"))
     site_id = sites()
-    criticality = multiple_choice(CriticalityChoices, _("Criticality"))
+    criticality = multiple_choice(choices.CriticalityChoices, _("Criticality"))
     in_data_center = forms.NullBooleanField(
         required=False, label=_("Hosted in the data center"),
         widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES),
@@ -108,18 +86,18 @@ class InformationSystemFilterForm(PrimaryModelFilterSetForm):
 
 
 class PublicIPAllocationFilterForm(PrimaryModelFilterSetForm):
-    model = PublicIPAllocation
+    model = models.PublicIPAllocation
     fieldsets = (
         FieldSet("q", "filter_id", "tag"),
         FieldSet("tenant_id", "status", name=_("Allocation")),
     )
     tenant_id = agencies()
-    status = multiple_choice(AllocationStatusChoices, _("Status"))
+    status = multiple_choice(choices.AllocationStatusChoices, _("Status"))
     tag = TagFilterField(model)
 
 
 class UplinkFilterForm(PrimaryModelFilterSetForm):
-    model = Uplink
+    model = models.Uplink
     fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("circuit_id", "tenant_id", name=_("Uplink")))
     circuit_id = DynamicModelMultipleChoiceField(queryset=Circuit.objects.all(), required=False, label=_("Circuit"))
     tenant_id = agencies()
@@ -127,42 +105,42 @@ class UplinkFilterForm(PrimaryModelFilterSetForm):
 
 
 class UplinkAssignmentFilterForm(NetBoxModelFilterSetForm):
-    model = UplinkAssignment
+    model = models.UplinkAssignment
     fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("uplink_id", "tenant_id", "role", name=_("Egress")))
-    uplink_id = DynamicModelMultipleChoiceField(queryset=Uplink.objects.all(), required=False, label=_("Uplink"))
+    uplink_id = DynamicModelMultipleChoiceField(queryset=models.Uplink.objects.all(), required=False, label=_("Uplink"))
     tenant_id = agencies()
-    role = multiple_choice(EgressRoleChoices, _("Role"))
+    role = multiple_choice(choices.EgressRoleChoices, _("Role"))
     tag = TagFilterField(model)
 
 
 class SecuritySystemFilterForm(PrimaryModelFilterSetForm):
-    model = SecuritySystem
+    model = models.SecuritySystem
     fieldsets = (
         FieldSet("q", "filter_id", "tag"),
         FieldSet("kind", "device_id", "protected_site_id", name=_("Security system")),
     )
-    kind = multiple_choice(SecuritySystemKindChoices, _("Kind"))
+    kind = multiple_choice(choices.SecuritySystemKindChoices, _("Kind"))
     device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
     protected_site_id = sites(_("Protected site"))
     tag = TagFilterField(model)
 
 
 class SecurityAssessmentFilterForm(PrimaryModelFilterSetForm):
-    model = SecurityAssessment
+    model = models.SecurityAssessment
     fieldsets = (
         FieldSet("q", "filter_id", "tag"),
         FieldSet("information_system_id", "result", name=_("Assessment")),
     )
     information_system_id = DynamicModelMultipleChoiceField(
-        queryset=InformationSystem.objects.all(), required=False, label=_("Information system")
+        queryset=models.InformationSystem.objects.all(), required=False, label=_("Information system")
     )
-    result = multiple_choice(AssessmentResultChoices, _("Result"))
+    result = multiple_choice(choices.AssessmentResultChoices, _("Result"))
     tag = TagFilterField(model)
 
 
 class RepositoryFilterForm(PrimaryModelFilterSetForm):
-    model = Repository
+    model = models.Repository
     fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("content_kind", "device_id", name=_("Repository")))
-    content_kind = multiple_choice(RepositoryContentChoices, _("Content"))
+    content_kind = multiple_choice(choices.RepositoryContentChoices, _("Content"))
     device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
     tag = TagFilterField(model)

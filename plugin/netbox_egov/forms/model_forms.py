@@ -13,17 +13,7 @@ from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DatePicker
 from virtualization.models import VirtualMachine
 
-from ..models import (
-    BackboneLink,
-    DRPlan,
-    InformationSystem,
-    PublicIPAllocation,
-    Repository,
-    SecurityAssessment,
-    SecuritySystem,
-    Uplink,
-    UplinkAssignment,
-)
+from .. import models
 
 __all__ = (
     "BackboneLinkForm",
@@ -51,7 +41,7 @@ class BackboneLinkForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = BackboneLink
+        model = models.BackboneLink
         fields = (
             "name", "site_a", "site_b", "medium", "capacity_mbps", "status", "circuit", "cable",
             "redundancy_group", "description", "owner", "comments", "tags",
@@ -65,10 +55,10 @@ class DRPlanForm(PrimaryModelForm):
         queryset=Circuit.objects.all(), required=False, label=_("Replication circuits")
     )
     replication_links = DynamicModelMultipleChoiceField(
-        queryset=BackboneLink.objects.all(), required=False, label=_("Replication links")
+        queryset=models.BackboneLink.objects.all(), required=False, label=_("Replication links")
     )
     information_systems = DynamicModelMultipleChoiceField(
-        queryset=InformationSystem.objects.all(), required=False, label=_("Information systems")
+        queryset=models.InformationSystem.objects.all(), required=False, label=_("Information systems")
     )
     comments = CommentField()
 
@@ -80,7 +70,7 @@ class DRPlanForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = DRPlan
+        model = models.DRPlan
         fields = (
             "name", "primary_site", "dr_site", "status", "rpo_minutes", "rto_minutes", "replication_circuits",
             "replication_links", "information_systems", "last_drill_date", "last_drill_result", "next_drill_due",
@@ -107,7 +97,7 @@ class InformationSystemForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = InformationSystem
+        model = models.InformationSystem
         fields = (
             "name", "tenant", "site", "devices", "virtual_machines", "domain_names", "criticality", "description",
             "owner", "comments", "tags",
@@ -120,7 +110,7 @@ class PublicIPAllocationForm(PrimaryModelForm):
     prefix = DynamicModelChoiceField(queryset=Prefix.objects.all(), required=False, label=_("Prefix"))
     ip_range = DynamicModelChoiceField(queryset=IPRange.objects.all(), required=False, label=_("IP range"))
     information_system = DynamicModelChoiceField(
-        queryset=InformationSystem.objects.all(), required=False, label=_("Information system")
+        queryset=models.InformationSystem.objects.all(), required=False, label=_("Information system")
     )
     approver = DynamicModelChoiceField(queryset=User.objects.all(), required=False, label=_("Approver"))
     comments = CommentField()
@@ -132,7 +122,7 @@ class PublicIPAllocationForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = PublicIPAllocation
+        model = models.PublicIPAllocation
         fields = (
             "tenant", "prefix", "ip_range", "purpose", "information_system", "status", "approver", "requested_on",
             "decided_on", "description", "owner", "comments", "tags",
@@ -152,18 +142,18 @@ class UplinkForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = Uplink
+        model = models.Uplink
         fields = ("name", "circuit", "capacity_mbps", "announced_prefixes", "description", "owner", "comments", "tags")
 
 
 class UplinkAssignmentForm(NetBoxModelForm):
-    uplink = DynamicModelChoiceField(queryset=Uplink.objects.all(), label=_("Uplink"))
+    uplink = DynamicModelChoiceField(queryset=models.Uplink.objects.all(), label=_("Uplink"))
     tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
 
-    fieldsets = (FieldSet("uplink", "tenant", "role", "tags", name=_("Uplink assignment")),)
+    fieldsets = (FieldSet("uplink", "tenant", "role", "tags", name=_("models.Uplink assignment")),)
 
     class Meta:
-        model = UplinkAssignment
+        model = models.UplinkAssignment
         fields = ("uplink", "tenant", "role", "tags")
 
 
@@ -186,7 +176,7 @@ class SecuritySystemForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = SecuritySystem
+        model = models.SecuritySystem
         fields = (
             "name", "kind", "device", "virtual_machine", "protected_sites", "protected_prefixes", "description",
             "owner", "comments", "tags",
@@ -195,7 +185,7 @@ class SecuritySystemForm(PrimaryModelForm):
 
 class SecurityAssessmentForm(PrimaryModelForm):
     information_system = DynamicModelChoiceField(
-        queryset=InformationSystem.objects.all(), label=_("Information system")
+        queryset=models.InformationSystem.objects.all(), label=_("Information system")
     )
     comments = CommentField()
 
@@ -205,7 +195,7 @@ class SecurityAssessmentForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = SecurityAssessment
+        model = models.SecurityAssessment
         fields = (
             "information_system", "assessed_on", "result", "findings_count", "next_due", "assessor", "description",
             "owner", "comments", "tags",
@@ -226,6 +216,6 @@ class RepositoryForm(PrimaryModelForm):
     )
 
     class Meta:
-        model = Repository
+        model = models.Repository
         fields = ("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "owner", "comments",
                   "tags")

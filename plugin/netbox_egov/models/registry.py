@@ -243,14 +243,21 @@ class InformationSystem(RegistryModel):
             return self.dr_covered
         return self.dr_plans.filter(status=DRPlanStatusChoices.ACTIVE).exists()
 
+    @staticmethod
+    def in_data_center_condition():
+        """True, inside a query, for a system whose site is a Dinas data center (Pasal 14)."""
+        return Exists(data_center_sites().filter(pk=OuterRef("site_id")))
+
+    @staticmethod
+    def dr_covered_condition():
+        """True, inside a query, for a system covered by an active DR plan."""
+        return Exists(DRPlan.objects.filter(status=DRPlanStatusChoices.ACTIVE, information_systems=OuterRef("pk")))
+
     @classmethod
     def with_placement(cls, queryset):
-        """Annotate in_data_center and dr_covered in the same query (for lists, filters and sorting)."""
+        """Annotate in_data_center and dr_covered in the same query (for lists and sorting)."""
         return queryset.annotate(
-            in_data_center=Exists(data_center_sites().filter(pk=OuterRef("site_id"))),
-            dr_covered=Exists(
-                DRPlan.objects.filter(status=DRPlanStatusChoices.ACTIVE, information_systems=OuterRef("pk"))
-            ),
+            in_data_center=cls.in_data_center_condition(), dr_covered=cls.dr_covered_condition()
         )
 
 
