@@ -148,3 +148,49 @@ class RepositoryContentChoices(ChoiceSet):
         (DOCUMENTS, _("Documents")),
         (OTHER, _("Other")),
     ]
+
+
+class CapActionChoices(ChoiceSet):
+    THROTTLE = "throttle"
+    NOTIFY = "notify"
+
+    CHOICES = [
+        (THROTTLE, _("Throttle to a reduced ceiling"), "orange"),
+        (NOTIFY, _("Notify only"), "blue"),
+    ]
+
+
+class UsagePeriodChoices(ChoiceSet):
+    DAY = "day"
+    MONTH = "month"
+
+    CHOICES = [
+        (DAY, _("Day")),
+        (MONTH, _("Month")),
+    ]
+
+
+class QuotaStateChoices(ChoiceSet):
+    WITHIN = "within"
+    WARNING = "warning"
+    EXCEEDED = "exceeded"
+    NO_CAP = "no-cap"
+
+    CHOICES = [
+        (WITHIN, _("Within quota"), "green"),
+        (WARNING, _("Warning (90%)"), "yellow"),
+        (EXCEEDED, _("Exceeded"), "red"),
+        (NO_CAP, _("No volume cap"), "gray"),
+    ]
+
+
+class WeekdayChoices(ChoiceSet):
+    CHOICES = [
+        (0, _("Monday")),
+        (1, _("Tuesday")),
+        (2, _("Wednesday")),
+        (3, _("Thursday")),
+        (4, _("Friday")),
+        (5, _("Saturday")),
+        (6, _("Sunday")),
+    ]

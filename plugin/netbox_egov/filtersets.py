@@ -13,6 +13,9 @@ from utilities.filtersets import register_filterset
 from . import choices, models
 
 __all__ = (
+    "BandwidthQuotaFilterSet",
+    "QuotaUsageFilterSet",
+    "ScheduleFilterSet",
     "BackboneLinkFilterSet",
     "DRPlanFilterSet",
     "InformationSystemFilterSet",
@@ -233,3 +236,44 @@ class RepositoryFilterSet(PrimaryModelFilterSet):
 
     def search(self, queryset, name, value):
         return search_fields(queryset, value, "name", "mirror_url", "description")
+
+
+@register_filterset
+class ScheduleFilterSet(PrimaryModelFilterSet):
+    class Meta:
+        model = models.Schedule
+        fields = ("id", "name", "time_zone", "start_time", "end_time", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "description")
+
+
+@register_filterset
+class BandwidthQuotaFilterSet(PrimaryModelFilterSet):
+    tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
+    uplink_id, uplink = by_id_and_key("uplink", models.Uplink, key="name", label=_("Uplink"))
+    enforcement_device_id, enforcement_device = by_id_and_key("enforcement_device", Device, key="name",
+                                                              label=_("Enforcement device"))
+    cap_action = django_filters.MultipleChoiceFilter(choices=choices.CapActionChoices)
+
+    class Meta:
+        model = models.BandwidthQuota
+        fields = ("id", "priority", "monthly_cap_gb", "guaranteed_down_mbps", "ceiling_down_mbps",
+                  "enforcement_interface_id", "schedule_id", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "tenant__name", "description")
+
+
+@register_filterset
+class QuotaUsageFilterSet(NetBoxModelFilterSet):
+    tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
+    period = django_filters.MultipleChoiceFilter(choices=choices.UsagePeriodChoices)
+
+    class Meta:
+        model = models.QuotaUsage
+        fields = ("id", "period_start", "source", "observed_at")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "tenant__name", "source")
+

@@ -55,6 +55,13 @@ systems_items = (
     model_item("repository", _("Repositories")),
 )
 
+policy_items = (
+    model_item("bandwidthquota", _("Bandwidth quotas")),
+    model_item("quotausage", _("Quota usage")),
+    report_item("oversubscription", _("Uplink oversubscription"), "netbox_egov.view_bandwidthquota"),
+    model_item("schedule", _("Schedules")),
+)
+
 menu = PluginMenu(
     label=_("e-Gov"),
     groups=(
@@ -62,6 +69,7 @@ menu = PluginMenu(
         (_("Infrastructure (Pasal 9)"), infrastructure_items),
         (_("Public addressing"), addressing_items),
         (_("Systems and security"), systems_items),
+        (_("Bandwidth (Pasal 10)"), policy_items),
     ),
     icon_class="mdi mdi-bank-outline",
 )

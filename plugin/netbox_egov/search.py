@@ -53,8 +53,20 @@ class RepositoryIndex(SearchIndex):
     display_attrs = ("content_kind", "device", "virtual_machine", "description")
 
 
+class ScheduleIndex(SearchIndex):
+    model = models.Schedule
+    fields = (("name", 100), ("description", 500), ("comments", 5000))
+    display_attrs = ("time_zone", "start_time", "end_time", "description")
+
+
+class BandwidthQuotaIndex(SearchIndex):
+    model = models.BandwidthQuota
+    fields = (("description", 500), ("comments", 5000))
+    display_attrs = ("tenant", "ceiling_down_mbps", "monthly_cap_gb", "description")
+
+
 # Registered by the plugin loader (PluginConfig.search_indexes).
 indexes = (
     BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
-    SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex,
+    SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex, ScheduleIndex, BandwidthQuotaIndex,
 )

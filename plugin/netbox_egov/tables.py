@@ -196,3 +196,58 @@ class RepositoryTable(PrimaryModelTable):
         fields = ("pk", "id", "name", "mirror_url", "content_kind", "device", "virtual_machine", "description",
                   "comments", "tags", "created", "last_updated")
         default_columns = ("name", "mirror_url", "content_kind", "device", "virtual_machine")
+
+
+class ScheduleTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    weekdays = columns.ArrayColumn(verbose_name=_("Weekdays"), orderable=False)
+    tags = tags("schedule")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = models.Schedule
+        fields = ("pk", "id", "name", "time_zone", "weekdays", "start_time", "end_time", "description", "comments",
+                  "tags", "created", "last_updated")
+        default_columns = ("name", "time_zone", "weekdays", "start_time", "end_time")
+
+
+class BandwidthQuotaTable(PrimaryModelTable):
+    tenant = linked(_("Agency"))
+    guaranteed_down_mbps = tables.Column(verbose_name=_("Guaranteed down"))
+    ceiling_down_mbps = tables.Column(verbose_name=_("Ceiling down"))
+    guaranteed_up_mbps = tables.Column(verbose_name=_("Guaranteed up"))
+    ceiling_up_mbps = tables.Column(verbose_name=_("Ceiling up"))
+    monthly_cap_gb = tables.Column(verbose_name=_("Monthly cap (GB)"))
+    cap_action = columns.ChoiceFieldColumn(verbose_name=_("When exceeded"))
+    schedule = linked(_("Schedule"))
+    uplink = linked(_("Uplink"))
+    enforcement_device = linked(_("Enforcement device"))
+    enforcement_interface = linked(_("Enforcement interface"))
+    tags = tags("bandwidthquota")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = models.BandwidthQuota
+        fields = ("pk", "id", "tenant", "guaranteed_down_mbps", "ceiling_down_mbps", "guaranteed_up_mbps",
+                  "ceiling_up_mbps", "monthly_cap_gb", "cap_action", "throttled_ceiling_mbps", "priority",
+                  "schedule", "off_hours_ceiling_down_mbps", "off_hours_ceiling_up_mbps", "uplink",
+                  "enforcement_device", "enforcement_interface", "description", "comments", "tags", "created",
+                  "last_updated")
+        default_columns = ("tenant", "guaranteed_down_mbps", "ceiling_down_mbps", "guaranteed_up_mbps",
+                           "ceiling_up_mbps", "monthly_cap_gb", "cap_action", "uplink", "enforcement_device")
+
+
+class QuotaUsageTable(NetBoxTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    tenant = linked(_("Agency"))
+    period = columns.ChoiceFieldColumn(verbose_name=_("Period"))
+    bytes_in = columns.TemplateColumn(template_code="{{ value|filesizeformat }}", verbose_name=_("In"))
+    bytes_out = columns.TemplateColumn(template_code="{{ value|filesizeformat }}", verbose_name=_("Out"))
+    state = columns.ChoiceFieldColumn(verbose_name=_("State"), orderable=False)
+    tags = tags("quotausage")
+
+    class Meta(NetBoxTable.Meta):
+        model = models.QuotaUsage
+        fields = ("pk", "id", "tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples",
+                  "state", "observed_at", "tags", "created", "last_updated")
+        default_columns = ("id", "tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples",
+                           "state")
+

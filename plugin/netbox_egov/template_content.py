@@ -31,6 +31,8 @@ class AgencyRegistry(PluginTemplateExtension):
             related_table(self.context, "publicipallocation", "tenant_id", _("Public IP allocations")),
             related_table(self.context, "informationsystem", "tenant_id", _("Information systems")),
             related_table(self.context, "uplinkassignment", "tenant_id", _("Uplinks")),
+            related_table(self.context, "bandwidthquota", "tenant_id", _("Bandwidth quota")),
+            related_table(self.context, "quotausage", "tenant_id", _("Quota usage")),
         )))
 
 

@@ -15,6 +15,9 @@ MODEL_PATHS = {
     "securityassessment": "security-assessments",
     "informationsystem": "information-systems",
     "repository": "repositories",
+    "schedule": "schedules",
+    "bandwidthquota": "bandwidth-quotas",
+    "quotausage": "quota-usage",
 }
 
 urlpatterns = [
@@ -23,6 +26,7 @@ urlpatterns = [
     path("backbone/reachability/", views.BackboneReachabilityView.as_view(), name="backbone_reachability"),
     path("public-ip-allocations/unallocated/", views.UnallocatedPublicSpaceView.as_view(),
          name="unallocated_public_space"),
+    path("bandwidth-quotas/oversubscription/", views.OversubscriptionView.as_view(), name="oversubscription"),
 ]
 for model_name, segment in MODEL_PATHS.items():
     urlpatterns += [

@@ -16,7 +16,7 @@ from tenancy.forms import TenantFilterForm
 from tenancy.models import Tenant
 from utilities.views import ContentTypePermissionRequiredMixin, GetRelatedModelsMixin, register_model_view
 
-from . import allocations, backbone, filtersets, forms, models, tables
+from . import allocations, backbone, filtersets, forms, models, quotas, tables
 from .agencies import agency_overview
 from .ui import panels
 
@@ -142,6 +142,15 @@ register_standard_views(models.UplinkAssignment, detail_layout(panels.UplinkAssi
 register_standard_views(models.SecuritySystem, detail_layout(panels.SecuritySystemPanel()))
 register_standard_views(models.SecurityAssessment, detail_layout(panels.SecurityAssessmentPanel()))
 register_standard_views(models.Repository, detail_layout(panels.RepositoryPanel()))
+register_standard_views(models.Schedule, detail_layout(panels.SchedulePanel()))
+register_standard_views(models.BandwidthQuota, detail_layout(
+    panels.BandwidthQuotaPanel(), panels.QuotaVolumePanel(), right=[panels.QuotaEnforcementPanel()],
+))
+register_standard_views(
+    models.QuotaUsage, detail_layout(panels.QuotaUsagePanel()),
+    # The state column reads the agency's quota: fetched with the rows, not per row.
+    queryset=models.QuotaUsage.objects.select_related("tenant__bandwidth_quota"),
+)
 
 
 class BackboneReportView(ContentTypePermissionRequiredMixin, View):
@@ -180,3 +189,14 @@ class UnallocatedPublicSpaceView(ContentTypePermissionRequiredMixin, View):
         return render(request, "netbox_egov/unallocated_public_space.html", {
             "unallocated": allocations.unallocated_public_space(request.user),
         })
+
+
+class OversubscriptionView(ContentTypePermissionRequiredMixin, View):
+    """Per uplink: guaranteed download rates (must fit) and ceilings (may oversubscribe, reported)."""
+
+    def get_required_permission(self):
+        return "netbox_egov.view_bandwidthquota"
+
+    def get(self, request):
+        return render(request, "netbox_egov/oversubscription.html", {"loads": quotas.uplink_loads(request.user)})
+

@@ -7,12 +7,16 @@ from dcim.models import Device, DeviceRole, DeviceType, Manufacturer, Site
 from ipam.models import Prefix
 from tenancy.models import Tenant, TenantGroup
 
+from netbox_egov.logic.quota import GIB
 from netbox_egov.models import (
     BackboneLink,
+    BandwidthQuota,
     DRPlan,
     InformationSystem,
     PublicIPAllocation,
+    QuotaUsage,
     Repository,
+    Schedule,
     SecurityAssessment,
     SecuritySystem,
     Uplink,
@@ -20,6 +24,7 @@ from netbox_egov.models import (
 )
 
 TODAY = datetime.date(2026, 11, 27)
+NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
 
 
 def sites(count=4):
@@ -110,3 +115,21 @@ def security_assessments(systems):
 def repositories():
     return [Repository.objects.create(name=f"Mirror {n}", mirror_url=f"http://mirror{n}.example.org/",
                                       content_kind="os-packages") for n in range(1, 4)]
+
+
+def schedules():
+    return [Schedule.objects.create(name=f"Hours {n}", weekdays=[0, 1, 2, 3, 4], start_time=datetime.time(7 + n),
+                                    end_time=datetime.time(16)) for n in range(1, 4)]
+
+
+def quotas(tenants, uplink=None, guaranteed=10):
+    return [BandwidthQuota.objects.create(tenant=tenant, uplink=uplink, guaranteed_down_mbps=guaranteed,
+                                          guaranteed_up_mbps=5, ceiling_down_mbps=100, ceiling_up_mbps=50,
+                                          monthly_cap_gb=100)
+            for tenant in tenants]
+
+
+def usage(tenants):
+    return [QuotaUsage.objects.create(tenant=tenant, period="day", period_start=TODAY, bytes_in=10 * GIB,
+                                      bytes_out=GIB, samples=12, observed_at=NOW)
+            for tenant in tenants]

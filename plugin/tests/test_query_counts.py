@@ -10,10 +10,13 @@ from utilities.testing import APITestCase, TestCase
 
 from netbox_egov.models import (
     BackboneLink,
+    BandwidthQuota,
     DRPlan,
     InformationSystem,
     PublicIPAllocation,
+    QuotaUsage,
     Repository,
+    Schedule,
     SecurityAssessment,
     SecuritySystem,
     Uplink,
@@ -21,7 +24,7 @@ from netbox_egov.models import (
 )
 
 MODELS = (BackboneLink, DRPlan, InformationSystem, PublicIPAllocation, Uplink, UplinkAssignment, SecuritySystem,
-          SecurityAssessment, Repository)
+          SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage)
 
 
 class Rows:
@@ -72,6 +75,19 @@ class Rows:
 
     def make_securityassessment(self, n):
         SecurityAssessment.objects.create(information_system=self.system, assessed_on=fx.TODAY, result="passed")
+
+    def make_schedule(self, n):
+        Schedule.objects.create(name=f"H{n}", weekdays=[0, 1], start_time="08:00", end_time="16:00")
+
+    def make_bandwidthquota(self, n):
+        tenant = self.tenants[0].__class__.objects.create(name=f"Q{n}", slug=f"q{n}")
+        BandwidthQuota.objects.create(tenant=tenant, guaranteed_down_mbps=0, guaranteed_up_mbps=0,
+                                      ceiling_down_mbps=1, ceiling_up_mbps=1, uplink=self.uplink,
+                                      enforcement_device=self.device).prefixes.add(self.prefix)
+
+    def make_quotausage(self, n):
+        QuotaUsage.objects.create(tenant=self.tenants[0], period="day", period_start=fx.TODAY, source=f"s{n}",
+                                  observed_at=fx.NOW)
 
     def make_repository(self, n):
         Repository.objects.create(name=f"R{n}", mirror_url=f"http://r{n}.example.org/", content_kind="other",

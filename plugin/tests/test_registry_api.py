@@ -13,10 +13,13 @@ from utilities.testing import APIViewTestCases
 
 from netbox_egov.models import (
     BackboneLink,
+    BandwidthQuota,
     DRPlan,
     InformationSystem,
     PublicIPAllocation,
+    QuotaUsage,
     Repository,
+    Schedule,
     SecurityAssessment,
     SecuritySystem,
     Uplink,
@@ -221,4 +224,56 @@ class RepositoryAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
         cls.create_data = [
             {"name": f"New mirror {n}", "mirror_url": f"https://m{n}.example.org/", "content_kind": "other"}
             for n in range(1, 4)
+        ]
+
+
+class ScheduleAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = Schedule
+    validation_excluded_fields = ["start_time", "end_time"]  # compared as text by the test case
+    brief_fields = ["description", "display", "id", "name", "url"]
+    bulk_update_data = {"time_zone": "Asia/Makassar"}
+
+    @classmethod
+    def setUpTestData(cls):
+        fx.schedules()
+        cls.create_data = [
+            {"name": f"New hours {n}", "weekdays": [n], "start_time": "08:00:00", "end_time": "12:00:00"}
+            for n in range(3)
+        ]
+
+
+class BandwidthQuotaAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = BandwidthQuota
+    user_permissions = ("tenancy.view_tenant", "netbox_egov.view_uplink", "netbox_egov.view_schedule",
+                        "dcim.view_device", "dcim.view_interface", "ipam.view_prefix")
+    brief_fields = ["description", "display", "id", "url"]
+    bulk_update_data = {"priority": 2}
+
+    @classmethod
+    def setUpTestData(cls):
+        tenants = fx.agencies(6)
+        uplink = fx.uplinks(fx.circuits())[0]
+        fx.quotas(tenants[:3], uplink)
+        cls.create_data = [
+            {"tenant": tenant.pk, "uplink": uplink.pk, "guaranteed_down_mbps": 10, "guaranteed_up_mbps": 5,
+             "ceiling_down_mbps": 20, "ceiling_up_mbps": 10}
+            for tenant in tenants[3:]
+        ]
+
+
+class QuotaUsageAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = QuotaUsage
+    validation_excluded_fields = ["observed_at"]  # compared as text by the test case
+    user_permissions = ("tenancy.view_tenant",)
+    brief_fields = ["display", "id", "period", "period_start", "url"]
+    bulk_update_data = {"source": "gw-2"}
+
+    @classmethod
+    def setUpTestData(cls):
+        tenants = fx.agencies(6)
+        fx.usage(tenants[:3])
+        cls.create_data = [
+            {"tenant": tenant.pk, "period": "month", "period_start": "2026-11-01", "bytes_in": 1, "bytes_out": 2,
+             "samples": 1, "observed_at": "2026-11-27T10:00:00Z"}
+            for tenant in tenants[3:]
         ]

@@ -1,6 +1,8 @@
 """The UI of every registry model on NetBox's view test cases: list, detail, add, edit, delete,
 import, export, bulk edit and bulk delete, each also with constrained object permissions."""
 
+import datetime
+
 import registry_fixtures as fx
 from django.test import override_settings
 from django.urls import reverse
@@ -10,10 +12,13 @@ from utilities.testing import TestCase, ViewTestCases
 
 from netbox_egov.models import (
     BackboneLink,
+    BandwidthQuota,
     DRPlan,
     InformationSystem,
     PublicIPAllocation,
+    QuotaUsage,
     Repository,
+    Schedule,
     SecurityAssessment,
     SecuritySystem,
     Uplink,
@@ -220,3 +225,61 @@ class ImportAllOrNothingTest(TestCase):
         self.assertIn("site_b", errors[0])
         self.assertIn("site-9", errors[1])
         self.assertEqual(BackboneLink.objects.count(), 0)
+
+
+class ScheduleViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = Schedule
+
+    @classmethod
+    def setUpTestData(cls):
+        schedules = fx.schedules()
+        cls.form_data = {"name": "Form hours", "time_zone": "Asia/Jakarta", "weekdays": [0, 4],
+                         "start_time": datetime.time(8), "end_time": datetime.time(12)}
+        cls.csv_data = (
+            "name,time_zone,weekdays,start_time,end_time",
+            'CSV hours 1,Asia/Jakarta,"0,1,2",07:00,15:00',
+            "CSV hours 2,Asia/Jakarta,5,08:00,12:00",
+            'CSV hours 3,Asia/Makassar,"0,6",09:00,10:00',
+        )
+        cls.csv_update_data = ("id,time_zone", *(f"{s.pk},Asia/Jayapura" for s in schedules))
+        cls.bulk_edit_data = {"time_zone": "Asia/Makassar"}
+
+
+class BandwidthQuotaViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = BandwidthQuota
+
+    @classmethod
+    def setUpTestData(cls):
+        tenants = fx.agencies(7)
+        uplink = fx.uplinks(fx.circuits())[0]
+        quotas = fx.quotas(tenants[:3], uplink)
+        cls.form_data = {"tenant": tenants[6].pk, "uplink": uplink.pk, "guaranteed_down_mbps": 10,
+                         "guaranteed_up_mbps": 5, "ceiling_down_mbps": 50, "ceiling_up_mbps": 20, "priority": 3,
+                         "cap_action": "notify"}
+        cls.csv_data = (
+            "tenant,uplink,guaranteed_down_mbps,guaranteed_up_mbps,ceiling_down_mbps,ceiling_up_mbps",
+            "agency-4,Uplink 1,5,5,10,10",
+            "agency-5,Uplink 1,5,5,10,10",
+            "agency-6,Uplink 1,5,5,10,10",
+        )
+        cls.csv_update_data = ("id,priority", *(f"{q.pk},{n + 1}" for n, q in enumerate(quotas)))
+        cls.bulk_edit_data = {"priority": 7}
+
+
+class QuotaUsageViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = QuotaUsage
+
+    @classmethod
+    def setUpTestData(cls):
+        tenants = fx.agencies(7)
+        rows = fx.usage(tenants[:3])
+        cls.form_data = {"tenant": tenants[6].pk, "period": "month", "period_start": datetime.date(2026, 11, 1),
+                         "source": "gw", "bytes_in": 5, "bytes_out": 6, "samples": 1, "observed_at": fx.NOW}
+        cls.csv_data = (
+            "tenant,period,period_start,source,bytes_in,bytes_out,samples,observed_at",
+            "agency-4,day,2026-11-02,gw,1,2,3,2026-11-02T00:00:00Z",
+            "agency-5,day,2026-11-02,gw,1,2,3,2026-11-02T00:00:00Z",
+            "agency-6,month,2026-11-01,gw,1,2,3,2026-11-02T00:00:00Z",
+        )
+        cls.csv_update_data = ("id,source", *(f"{row.pk},gw-{n}" for n, row in enumerate(rows)))
+        cls.bulk_edit_data = {"source": "collector-2"}

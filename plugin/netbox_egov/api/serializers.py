@@ -4,13 +4,14 @@ from rest_framework import serializers
 
 from circuits.api.serializers import CircuitSerializer
 from circuits.models import Circuit
-from dcim.api.serializers import CableSerializer, DeviceSerializer, SiteSerializer
+from dcim.api.serializers import CableSerializer, DeviceSerializer, InterfaceSerializer, SiteSerializer
 from dcim.models import Device, Site
 from ipam.api.serializers import IPRangeSerializer, PrefixSerializer
 from ipam.models import Prefix
 from netbox.api.fields import ChoiceField, SerializedPKRelatedField
 from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
 from tenancy.api.serializers import TenantSerializer
+from tenancy.models import Tenant
 from users.api.serializers import UserSerializer
 from virtualization.api.serializers import VirtualMachineSerializer
 from virtualization.models import VirtualMachine
@@ -151,3 +152,66 @@ class RepositorySerializer(PrimaryModelSerializer):
         fields = ("id", "url", "display_url", "display", "name", "mirror_url", "content_kind", "device",
                   "virtual_machine", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "description")
+
+
+class ScheduleSerializer(PrimaryModelSerializer):
+    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6))
+
+    class Meta:
+        model = models.Schedule
+        fields = ("id", "url", "display_url", "display", "name", "time_zone", "weekdays", "start_time", "end_time",
+                  *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "description")
+
+
+class BandwidthQuotaSerializer(PrimaryModelSerializer):
+    tenant = TenantSerializer(nested=True)
+    cap_action = ChoiceField(choices=choices.CapActionChoices, required=False)
+    schedule = optional(ScheduleSerializer)
+    uplink = optional(UplinkSerializer)
+    enforcement_device = optional(DeviceSerializer)
+    enforcement_interface = optional(InterfaceSerializer)
+    prefixes = many(Prefix, PrefixSerializer)
+
+    class Meta:
+        model = models.BandwidthQuota
+        fields = ("id", "url", "display_url", "display", "tenant", "guaranteed_down_mbps", "guaranteed_up_mbps",
+                  "ceiling_down_mbps", "ceiling_up_mbps", "schedule", "off_hours_ceiling_down_mbps",
+                  "off_hours_ceiling_up_mbps", "monthly_cap_gb", "cap_action", "throttled_ceiling_mbps", "priority",
+                  "uplink", "enforcement_device", "enforcement_interface", "prefixes", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "description")
+
+
+class QuotaUsageSerializer(NetBoxModelSerializer):
+    tenant = TenantSerializer(nested=True)
+    period = ChoiceField(choices=choices.UsagePeriodChoices)
+    state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = models.QuotaUsage
+        fields = ("id", "url", "display_url", "display", "tenant", "period", "period_start", "source", "bytes_in",
+                  "bytes_out", "samples", "observed_at", "state", "tags", "custom_fields", "created",
+                  "last_updated")
+        brief_fields = ("id", "url", "display", "period", "period_start")
+
+
+class QuotaUsageUpsertSerializer(serializers.Serializer):
+    """One measurement: absolute totals of an agency for a period, as one source saw them at `observed_at`."""
+
+    tenant = serializers.SlugRelatedField(slug_field="slug", queryset=Tenant.objects.all(),
+                                          help_text="Agency (tenant) slug")
+    period = serializers.ChoiceField(choices=choices.UsagePeriodChoices.values())
+    period_start = serializers.DateField()
+    source = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    bytes_in = serializers.IntegerField(min_value=0)
+    bytes_out = serializers.IntegerField(min_value=0)
+    samples = serializers.IntegerField(min_value=0)
+    observed_at = serializers.DateTimeField()
+
+    def validate(self, data):
+        if data["period"] == choices.UsagePeriodChoices.MONTH and data["period_start"].day != 1:
+            raise serializers.ValidationError(
+                {"period_start": f"A monthly period starts on the 1st (got {data['period_start']})."}
+            )
+        return data
+

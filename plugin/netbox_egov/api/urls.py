@@ -14,5 +14,8 @@ router.register("security-systems", views.SecuritySystemViewSet)
 router.register("security-assessments", views.SecurityAssessmentViewSet)
 router.register("information-systems", views.InformationSystemViewSet)
 router.register("repositories", views.RepositoryViewSet)
+router.register("schedules", views.ScheduleViewSet)
+router.register("bandwidth-quotas", views.BandwidthQuotaViewSet)
+router.register("quota-usage", views.QuotaUsageViewSet)
 
 urlpatterns = router.urls

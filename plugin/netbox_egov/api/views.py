@@ -1,8 +1,14 @@
 """REST API viewsets; NetBox restricts each queryset to the token's permissions."""
 
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
 from netbox.api.viewsets import NetBoxModelViewSet
 
-from .. import filtersets, models
+from .. import filtersets, models, usage
 from . import serializers
 
 
@@ -68,3 +74,52 @@ class RepositoryViewSet(NetBoxModelViewSet):
     queryset = models.Repository.objects.select_related("device", "virtual_machine")
     serializer_class = serializers.RepositorySerializer
     filterset_class = filtersets.RepositoryFilterSet
+
+
+class ScheduleViewSet(NetBoxModelViewSet):
+    queryset = models.Schedule.objects.all()
+    serializer_class = serializers.ScheduleSerializer
+    filterset_class = filtersets.ScheduleFilterSet
+
+
+class BandwidthQuotaViewSet(NetBoxModelViewSet):
+    queryset = models.BandwidthQuota.objects.select_related(
+        "tenant", "schedule", "uplink", "enforcement_device", "enforcement_interface__device"
+    ).prefetch_related("prefixes")
+    serializer_class = serializers.BandwidthQuotaSerializer
+    filterset_class = filtersets.BandwidthQuotaFilterSet
+
+
+class QuotaUsageViewSet(NetBoxModelViewSet):
+    """Quota usage per agency and period.
+
+    Collectors write through `POST upsert/`, never through plain create: each
+    item carries the absolute totals of one agency for one period (`day` or
+    `month`) as one `source` measured them at `observed_at`. The key is
+    (tenant, period, period_start, source). A write whose `observed_at` is not
+    newer than the stored one changes nothing, so a retried or reordered write
+    never counts twice. The body is one object or a list; the whole list is
+    applied or nothing is (one transaction). Needs add and change permission.
+    """
+
+    queryset = models.QuotaUsage.objects.select_related("tenant__bandwidth_quota")
+    serializer_class = serializers.QuotaUsageSerializer
+    filterset_class = filtersets.QuotaUsageFilterSet
+
+    @extend_schema(request=serializers.QuotaUsageUpsertSerializer(many=True),
+                   responses=serializers.QuotaUsageSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="upsert")
+    def upsert(self, request):
+        many = isinstance(request.data, list)
+        incoming = serializers.QuotaUsageUpsertSerializer(data=request.data, many=many,
+                                                          context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        items = incoming.validated_data if many else [incoming.validated_data]
+        allowed = {
+            action: models.QuotaUsage.objects.restrict(request.user, action) for action in ("add", "change")
+        }
+        with transaction.atomic():
+            rows = [usage.upsert(item, allowed) for item in items]
+        output = self.get_serializer(rows, many=True)
+        return Response(output.data if many else output.data[0], status=status.HTTP_200_OK)
+

@@ -37,6 +37,8 @@ class DemoLoader:
     def __init__(self, data):
         self.data = data
         self.created = Counter()
+        # What the data set asks for but the rules refuse: reported, not loaded.
+        self.refused = []
 
     def ensure(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
@@ -197,7 +199,7 @@ class DemoLoader:
         self.load_gateways(agencies, core, device_types, roles["gateway"], platforms, lan_role)
         self.load_uplinks(firewall, data_center, kominfo, public_role)
         RegistryDemo(self, registry_data(), data_center, dr_site).load(kominfo)
-        return dict(self.created)
+        return dict(self.created), self.refused
 
     def load_gateways(self, agencies, core, device_types, role, platforms, lan_role):
         """A gateway per agency office with its LAN prefix; dinas/badan offices are cabled to the core switch."""
@@ -253,5 +255,5 @@ def demo_label(number, a, b):
 
 
 def load_demo():
-    """Load the demo data; returns how many objects of each kind were created."""
+    """Load the demo data; returns how many objects of each kind were created, and what the rules refused."""
     return DemoLoader(demo_data()).load()

@@ -4,9 +4,12 @@ Same rule as the base loader: look up by natural key, create only what is
 missing, so a second run changes nothing.
 """
 
+import datetime
+import hashlib
 from importlib.resources import files
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from circuits.models import Circuit, CircuitType, Provider
@@ -17,12 +20,16 @@ from virtualization.models import Cluster, ClusterType, VirtualMachine
 
 from ..agencies import agency_tenants
 from ..choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
+from ..logic.quota import GIB
 from ..models import (
     BackboneLink,
+    BandwidthQuota,
     DRPlan,
     InformationSystem,
     PublicIPAllocation,
+    QuotaUsage,
     Repository,
+    Schedule,
     SecurityAssessment,
     SecuritySystem,
     Uplink,
@@ -183,6 +190,56 @@ class RegistryDemo:
                 "mirror_url": spec["url"], "content_kind": spec["content"], "virtual_machine": vms[spec["vm"]],
             })
 
+    def load_quotas(self):
+        spec = self.data["schedule"]
+        schedule = self.ensure(Schedule, name=spec["name"], defaults={
+            "weekdays": spec["weekdays"], "start_time": spec["start"], "end_time": spec["end"],
+        })
+        plans = self.data["quotas"]
+        # The deliberate over-ask goes last, so that it (and nothing else) is what the rules refuse.
+        tenants = sorted(agency_tenants().select_related("group"), key=lambda t: t.slug in plans["overrides"])
+        for tenant in tenants:
+            if models_exist(BandwidthQuota, tenant=tenant):
+                continue
+            plan = {**plans["kecamatan" if tenant.group.slug == "kecamatan" else "offices"],
+                    **plans["overrides"].get(tenant.slug, {})}
+            quota = BandwidthQuota(
+                tenant=tenant, schedule=schedule, uplink=Uplink.objects.get(name=plan["uplink"]),
+                guaranteed_down_mbps=plan["guaranteed_down"], guaranteed_up_mbps=plan["guaranteed_up"],
+                ceiling_down_mbps=plan["ceiling_down"], ceiling_up_mbps=plan["ceiling_up"],
+                off_hours_ceiling_down_mbps=plan["off_hours_ceiling_down"], monthly_cap_gb=plan["cap_gb"],
+                cap_action=plan["action"], throttled_ceiling_mbps=plan.get("throttled"),
+                enforcement_device=Device.objects.filter(tenant=tenant, role__slug="gateway").first(),
+            )
+            try:
+                quota.full_clean()
+            except ValidationError as refusal:
+                self.loader.refused.append(f"bandwidth quota of {tenant}: {'; '.join(refusal.messages)}")
+                continue
+            quota.save()
+            quota.prefixes.set(Prefix.objects.filter(tenant=tenant, role__slug="lan-perangkat-daerah"))
+            self.loader.created[BandwidthQuota._meta.verbose_name_plural] += 1
+
+    def load_usage(self):
+        """A month of daily usage per agency with a quota, plus the month's total, as a collector would write it."""
+        spec = self.data["usage"]
+        month = spec["month"]
+        rows = []
+        for quota in BandwidthQuota.objects.select_related("tenant"):
+            share = spec["heavy"].get(quota.tenant.slug, 0.4 + 0.4 * _fraction(quota.tenant.slug))
+            monthly_bytes = int(share * quota.monthly_cap_gb * GIB)
+            days = [_fraction(f"{quota.tenant.slug}-{day}") + 0.5 for day in range(spec["days"])]
+            for day, weight in enumerate(days):
+                day_bytes = int(monthly_bytes * weight / sum(days))
+                rows.append(_usage(quota.tenant, "day", month + datetime.timedelta(days=day), day_bytes,
+                                   samples=288, observed_at=month + datetime.timedelta(days=day + 1)))
+            rows.append(_usage(quota.tenant, "month", month, monthly_bytes, samples=288 * spec["days"],
+                               observed_at=month + datetime.timedelta(days=spec["days"])))
+        before = QuotaUsage.objects.count()
+        QuotaUsage.objects.bulk_create(rows, ignore_conflicts=True)  # the unique key makes a re-run a no-op
+        if added := QuotaUsage.objects.count() - before:
+            self.loader.created[QuotaUsage._meta.verbose_name_plural] += added
+
     def load(self, kominfo):
         self.load_backbone()
         plan = self.load_dr_plan(kominfo)
@@ -192,3 +249,23 @@ class RegistryDemo:
         self.load_uplinks()
         self.load_security(vms, systems)
         self.load_repositories(vms)
+        self.load_quotas()
+        self.load_usage()
+
+
+def models_exist(model, **lookup):
+    return model.objects.filter(**lookup).exists()
+
+
+def _fraction(text):
+    """A stable number in [0, 1) from a text: plausible variety, the same on every run."""
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) / 16**8
+
+
+def _usage(tenant, period, start, total, samples, observed_at):
+    return QuotaUsage(
+        tenant=tenant, period=period, period_start=start, source="demo", bytes_in=total * 4 // 5,
+        bytes_out=total - total * 4 // 5, samples=samples,
+        observed_at=datetime.datetime.combine(observed_at, datetime.time(0, 5), tzinfo=datetime.UTC),
+    )
+

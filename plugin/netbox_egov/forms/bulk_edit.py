@@ -14,6 +14,9 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "BandwidthQuotaBulkEditForm",
+    "QuotaUsageBulkEditForm",
+    "ScheduleBulkEditForm",
     "BackboneLinkBulkEditForm",
     "DRPlanBulkEditForm",
     "InformationSystemBulkEditForm",
@@ -110,3 +113,31 @@ class RepositoryBulkEditForm(PrimaryModelBulkEditForm):
 
     fieldsets = (FieldSet("content_kind", "description"),)
     nullable_fields = ("description", "comments")
+
+
+class ScheduleBulkEditForm(PrimaryModelBulkEditForm):
+    model = models.Schedule
+    time_zone = forms.CharField(max_length=64, required=False, label=_("Time zone"))
+
+    fieldsets = (FieldSet("time_zone", "description"),)
+    nullable_fields = ("description", "comments")
+
+
+class BandwidthQuotaBulkEditForm(PrimaryModelBulkEditForm):
+    model = models.BandwidthQuota
+    priority = forms.IntegerField(min_value=1, max_value=8, required=False, label=_("Priority"))
+    monthly_cap_gb = forms.IntegerField(min_value=0, required=False, label=_("Monthly volume cap (GB)"))
+    cap_action = choice_field(choices.CapActionChoices, _("When the cap is exceeded"))
+    uplink = DynamicModelChoiceField(queryset=models.Uplink.objects.all(), required=False, label=_("Uplink"))
+    schedule = DynamicModelChoiceField(queryset=models.Schedule.objects.all(), required=False,
+                                       label=_("Office-hours schedule"))
+
+    fieldsets = (FieldSet("priority", "monthly_cap_gb", "cap_action", "uplink", "schedule", "description"),)
+    nullable_fields = ("monthly_cap_gb", "uplink", "schedule", "description", "comments")
+
+
+class QuotaUsageBulkEditForm(NetBoxModelBulkEditForm):
+    model = models.QuotaUsage
+    source = forms.CharField(max_length=100, required=False, label=_("Source"))
+
+    fieldsets = (FieldSet("source"),)

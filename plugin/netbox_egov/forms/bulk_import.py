@@ -1,5 +1,6 @@
 """CSV/JSON/YAML import forms: rows name related objects by their natural keys."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from circuits.models import Circuit
@@ -14,6 +15,9 @@ from virtualization.models import VirtualMachine
 from .. import choices, models
 
 __all__ = (
+    "BandwidthQuotaImportForm",
+    "QuotaUsageImportForm",
+    "ScheduleImportForm",
     "BackboneLinkImportForm",
     "DRPlanImportForm",
     "InformationSystemImportForm",
@@ -166,4 +170,43 @@ class RepositoryImportForm(PrimaryModelImportForm):
     class Meta:
         model = models.Repository
         fields = ("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "owner", "comments",
+                  "tags")
+
+
+class ScheduleImportForm(PrimaryModelImportForm):
+    class Meta:
+        model = models.Schedule
+        fields = ("name", "time_zone", "weekdays", "start_time", "end_time", "description", "owner", "comments",
+                  "tags")
+
+
+class BandwidthQuotaImportForm(PrimaryModelImportForm):
+    tenant = tenant_field(_("Agency"))
+    cap_action = CSVChoiceField(choices=choices.CapActionChoices, required=False, label=_("When the cap is exceeded"))
+    schedule = CSVModelChoiceField(queryset=models.Schedule.objects.all(), to_field_name="name", required=False,
+                                   label=_("Office-hours schedule"))
+    uplink = CSVModelChoiceField(queryset=models.Uplink.objects.all(), to_field_name="name", required=False,
+                                 label=_("Uplink"))
+    enforcement_device = CSVModelChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
+                                             label=_("Enforcement device"))
+    # Omitted from a row, the model's default (4) applies.
+    priority = forms.IntegerField(min_value=1, max_value=8, required=False, label=_("Priority"))
+
+    class Meta:
+        model = models.BandwidthQuota
+        fields = (
+            "tenant", "guaranteed_down_mbps", "guaranteed_up_mbps", "ceiling_down_mbps", "ceiling_up_mbps",
+            "schedule", "off_hours_ceiling_down_mbps", "off_hours_ceiling_up_mbps", "monthly_cap_gb", "cap_action",
+            "throttled_ceiling_mbps", "priority", "uplink", "enforcement_device", "description", "owner",
+            "comments", "tags",
+        )
+
+
+class QuotaUsageImportForm(NetBoxModelImportForm):
+    tenant = tenant_field(_("Agency"))
+    period = CSVChoiceField(choices=choices.UsagePeriodChoices, label=_("Period"))
+
+    class Meta:
+        model = models.QuotaUsage
+        fields = ("tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples", "observed_at",
                   "tags")

@@ -10,10 +10,14 @@ from tenancy.models import Tenant
 from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
 from utilities.forms.fields import DynamicModelMultipleChoiceField, TagFilterField
 from utilities.forms.rendering import FieldSet
+from utilities.forms.widgets import DatePicker
 
 from .. import choices, models
 
 __all__ = (
+    "BandwidthQuotaFilterForm",
+    "QuotaUsageFilterForm",
+    "ScheduleFilterForm",
     "BackboneLinkFilterForm",
     "DRPlanFilterForm",
     "InformationSystemFilterForm",
@@ -143,4 +147,38 @@ class RepositoryFilterForm(PrimaryModelFilterSetForm):
     fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("content_kind", "device_id", name=_("Repository")))
     content_kind = multiple_choice(choices.RepositoryContentChoices, _("Content"))
     device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
+    tag = TagFilterField(model)
+
+
+class ScheduleFilterForm(PrimaryModelFilterSetForm):
+    model = models.Schedule
+    fieldsets = (FieldSet("q", "filter_id", "tag"),)
+    tag = TagFilterField(model)
+
+
+class BandwidthQuotaFilterForm(PrimaryModelFilterSetForm):
+    model = models.BandwidthQuota
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("tenant_id", "uplink_id", "cap_action", "enforcement_device_id", name=_("Quota")),
+    )
+    tenant_id = agencies()
+    uplink_id = DynamicModelMultipleChoiceField(queryset=models.Uplink.objects.all(), required=False,
+                                                label=_("Uplink"))
+    cap_action = multiple_choice(choices.CapActionChoices, _("When the cap is exceeded"))
+    enforcement_device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False,
+                                                            label=_("Enforcement device"))
+    tag = TagFilterField(model)
+
+
+class QuotaUsageFilterForm(NetBoxModelFilterSetForm):
+    model = models.QuotaUsage
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("tenant_id", "period", "period_start", "source", name=_("Usage")),
+    )
+    tenant_id = agencies()
+    period = multiple_choice(choices.UsagePeriodChoices, _("Period"))
+    period_start = forms.DateField(required=False, label=_("Period start"), widget=DatePicker())
+    source = forms.CharField(required=False, label=_("Source"))
     tag = TagFilterField(model)

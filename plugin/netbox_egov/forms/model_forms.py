@@ -1,21 +1,25 @@
 """Add/edit forms of the registry models."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from circuits.models import Circuit
-from dcim.models import Cable, Device, Site
+from dcim.models import Cable, Device, Interface, Site
 from ipam.models import IPRange, Prefix
 from netbox.forms import NetBoxModelForm, PrimaryModelForm
 from tenancy.models import Tenant
 from users.models import User
 from utilities.forms.fields import CommentField, DynamicModelChoiceField, DynamicModelMultipleChoiceField
 from utilities.forms.rendering import FieldSet
-from utilities.forms.widgets import DatePicker
+from utilities.forms.widgets import DatePicker, DateTimePicker, TimePicker
 from virtualization.models import VirtualMachine
 
-from .. import models
+from .. import choices, models
 
 __all__ = (
+    "BandwidthQuotaForm",
+    "QuotaUsageForm",
+    "ScheduleForm",
     "BackboneLinkForm",
     "DRPlanForm",
     "InformationSystemForm",
@@ -150,7 +154,7 @@ class UplinkAssignmentForm(NetBoxModelForm):
     uplink = DynamicModelChoiceField(queryset=models.Uplink.objects.all(), label=_("Uplink"))
     tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
 
-    fieldsets = (FieldSet("uplink", "tenant", "role", "tags", name=_("models.Uplink assignment")),)
+    fieldsets = (FieldSet("uplink", "tenant", "role", "tags", name=_("Uplink assignment")),)
 
     class Meta:
         model = models.UplinkAssignment
@@ -219,3 +223,68 @@ class RepositoryForm(PrimaryModelForm):
         model = models.Repository
         fields = ("name", "mirror_url", "content_kind", "device", "virtual_machine", "description", "owner", "comments",
                   "tags")
+
+
+class ScheduleForm(PrimaryModelForm):
+    weekdays = forms.TypedMultipleChoiceField(choices=choices.WeekdayChoices, coerce=int, label=_("Weekdays"))
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "time_zone", "weekdays", "start_time", "end_time", "description", "tags",
+                 name=_("Schedule")),
+    )
+
+    class Meta:
+        model = models.Schedule
+        fields = ("name", "time_zone", "weekdays", "start_time", "end_time", "description", "owner", "comments",
+                  "tags")
+        widgets = {"start_time": TimePicker(), "end_time": TimePicker()}
+
+
+class BandwidthQuotaForm(PrimaryModelForm):
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
+    schedule = DynamicModelChoiceField(queryset=models.Schedule.objects.all(), required=False,
+                                       label=_("Office-hours schedule"))
+    uplink = DynamicModelChoiceField(queryset=models.Uplink.objects.all(), required=False, label=_("Uplink"))
+    enforcement_device = DynamicModelChoiceField(queryset=Device.objects.all(), required=False,
+                                                 label=_("Enforcement device"))
+    enforcement_interface = DynamicModelChoiceField(
+        queryset=Interface.objects.all(), required=False, label=_("Enforcement interface"),
+        query_params={"device_id": "$enforcement_device"},
+    )
+    prefixes = DynamicModelMultipleChoiceField(queryset=Prefix.objects.all(), required=False,
+                                               label=_("Agency prefixes"), query_params={"tenant_id": "$tenant"})
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("tenant", "priority", "description", "tags", name=_("Bandwidth quota")),
+        FieldSet("guaranteed_down_mbps", "ceiling_down_mbps", "guaranteed_up_mbps", "ceiling_up_mbps",
+                 name=_("Rates (Mbps)")),
+        FieldSet("schedule", "off_hours_ceiling_down_mbps", "off_hours_ceiling_up_mbps", name=_("Schedule")),
+        FieldSet("monthly_cap_gb", "cap_action", "throttled_ceiling_mbps", name=_("Monthly volume")),
+        FieldSet("uplink", "enforcement_device", "enforcement_interface", "prefixes", name=_("Enforcement")),
+    )
+
+    class Meta:
+        model = models.BandwidthQuota
+        fields = (
+            "tenant", "guaranteed_down_mbps", "guaranteed_up_mbps", "ceiling_down_mbps", "ceiling_up_mbps",
+            "schedule", "off_hours_ceiling_down_mbps", "off_hours_ceiling_up_mbps", "monthly_cap_gb", "cap_action",
+            "throttled_ceiling_mbps", "priority", "uplink", "enforcement_device", "enforcement_interface",
+            "prefixes", "description", "owner", "comments", "tags",
+        )
+
+
+class QuotaUsageForm(NetBoxModelForm):
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
+
+    fieldsets = (
+        FieldSet("tenant", "period", "period_start", "source", name=_("Quota usage")),
+        FieldSet("bytes_in", "bytes_out", "samples", "observed_at", name=_("Measured")),
+    )
+
+    class Meta:
+        model = models.QuotaUsage
+        fields = ("tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples", "observed_at",
+                  "tags")
+        widgets = {"period_start": DatePicker(), "observed_at": DateTimePicker()}

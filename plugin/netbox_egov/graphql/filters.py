@@ -14,6 +14,9 @@ from .. import models
 IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filter_lookups")]
 
 __all__ = (
+    "BandwidthQuotaFilter",
+    "QuotaUsageFilter",
+    "ScheduleFilter",
     "BackboneLinkFilter",
     "DRPlanFilter",
     "InformationSystemFilter",
@@ -108,3 +111,29 @@ class RepositoryFilter(PrimaryModelFilter):
     mirror_url: StrFilterLookup | None = strawberry_django.filter_field()
     content_kind: StrFilterLookup | None = strawberry_django.filter_field()
     device_id: ID | None = strawberry_django.filter_field()
+
+
+@register_filter(models.Schedule, lookups=True)
+class ScheduleFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    time_zone: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.BandwidthQuota, lookups=True)
+class BandwidthQuotaFilter(PrimaryModelFilter):
+    tenant_id: ID | None = strawberry_django.filter_field()
+    uplink_id: ID | None = strawberry_django.filter_field()
+    enforcement_device_id: ID | None = strawberry_django.filter_field()
+    guaranteed_down_mbps: IntegerLookup | None = strawberry_django.filter_field()
+    ceiling_down_mbps: IntegerLookup | None = strawberry_django.filter_field()
+    monthly_cap_gb: IntegerLookup | None = strawberry_django.filter_field()
+    cap_action: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.QuotaUsage, lookups=True)
+class QuotaUsageFilter(NetBoxModelFilter):
+    tenant_id: ID | None = strawberry_django.filter_field()
+    period: StrFilterLookup | None = strawberry_django.filter_field()
+    period_start: DateFilterLookup | None = strawberry_django.filter_field()
+    source: StrFilterLookup | None = strawberry_django.filter_field()
+

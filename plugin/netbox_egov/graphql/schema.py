@@ -5,10 +5,13 @@ import strawberry_django
 
 from .types import (
     BackboneLinkType,
+    BandwidthQuotaType,
     DRPlanType,
     InformationSystemType,
     PublicIPAllocationType,
+    QuotaUsageType,
     RepositoryType,
+    ScheduleType,
     SecurityAssessmentType,
     SecuritySystemType,
     UplinkAssignmentType,
@@ -36,6 +39,12 @@ class EgovQuery:
     security_assessment_list: list[SecurityAssessmentType] = strawberry_django.field()
     repository: RepositoryType = strawberry_django.field()
     repository_list: list[RepositoryType] = strawberry_django.field()
+    schedule: ScheduleType = strawberry_django.field()
+    schedule_list: list[ScheduleType] = strawberry_django.field()
+    bandwidth_quota: BandwidthQuotaType = strawberry_django.field()
+    bandwidth_quota_list: list[BandwidthQuotaType] = strawberry_django.field()
+    quota_usage: QuotaUsageType = strawberry_django.field()
+    quota_usage_list: list[QuotaUsageType] = strawberry_django.field()
 
 
 schema = [EgovQuery]

@@ -5,23 +5,27 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 
+from netbox.graphql.scalars import BigInt
 from netbox.graphql.types import NetBoxObjectType, PrimaryObjectType, register_type
 
 from .. import models
 
 if TYPE_CHECKING:  # the string annotations below name these core types
     from circuits.graphql.types import CircuitType
-    from dcim.graphql.types import CableType, DeviceType, SiteType
+    from dcim.graphql.types import CableType, DeviceType, InterfaceType, SiteType
     from ipam.graphql.types import IPRangeType, PrefixType
     from tenancy.graphql.types import TenantType
     from users.graphql.types import UserType
     from virtualization.graphql.types import VirtualMachineType
 from .filters import (
     BackboneLinkFilter,
+    BandwidthQuotaFilter,
     DRPlanFilter,
     InformationSystemFilter,
     PublicIPAllocationFilter,
+    QuotaUsageFilter,
     RepositoryFilter,
+    ScheduleFilter,
     SecurityAssessmentFilter,
     SecuritySystemFilter,
     UplinkAssignmentFilter,
@@ -31,6 +35,7 @@ from .filters import (
 Site = Annotated["SiteType", strawberry.lazy("dcim.graphql.types")]
 Device = Annotated["DeviceType", strawberry.lazy("dcim.graphql.types")]
 Cable = Annotated["CableType", strawberry.lazy("dcim.graphql.types")]
+Interface = Annotated["InterfaceType", strawberry.lazy("dcim.graphql.types")]
 Circuit = Annotated["CircuitType", strawberry.lazy("circuits.graphql.types")]
 Tenant = Annotated["TenantType", strawberry.lazy("tenancy.graphql.types")]
 Prefix = Annotated["PrefixType", strawberry.lazy("ipam.graphql.types")]
@@ -39,6 +44,9 @@ VirtualMachine = Annotated["VirtualMachineType", strawberry.lazy("virtualization
 User = Annotated["UserType", strawberry.lazy("users.graphql.types")]
 
 __all__ = (
+    "BandwidthQuotaType",
+    "QuotaUsageType",
+    "ScheduleType",
     "BackboneLinkType",
     "DRPlanType",
     "InformationSystemType",
@@ -124,3 +132,30 @@ class SecurityAssessmentType(PrimaryObjectType):
 class RepositoryType(PrimaryObjectType):
     device: Device | None
     virtual_machine: VirtualMachine | None
+
+
+@register_type(models.Schedule, fields="__all__", filters=ScheduleFilter, pagination=True)
+class ScheduleType(PrimaryObjectType):
+    weekdays: list[int]
+
+
+@register_type(models.BandwidthQuota, fields="__all__", filters=BandwidthQuotaFilter, pagination=True)
+class BandwidthQuotaType(PrimaryObjectType):
+    tenant: Tenant
+    schedule: ScheduleType | None
+    uplink: UplinkType | None
+    enforcement_device: Device | None
+    enforcement_interface: Interface | None
+    prefixes: list[Prefix]
+
+
+@register_type(models.QuotaUsage, fields="__all__", filters=QuotaUsageFilter, pagination=True)
+class QuotaUsageType(NetBoxObjectType):
+    tenant: Tenant
+    bytes_in: BigInt
+    bytes_out: BigInt
+
+    @strawberry_django.field
+    def state(self) -> str:
+        return self.state
+

@@ -1,5 +1,6 @@
 """The plugin's models, one module per domain of the regulation."""
 
+from .policy import BandwidthQuota, QuotaUsage, Schedule
 from .registry import (
     BackboneLink,
     DRPlan,
@@ -14,6 +15,9 @@ from .registry import (
 
 __all__ = (
     "BackboneLink",
+    "BandwidthQuota",
+    "QuotaUsage",
+    "Schedule",
     "DRPlan",
     "InformationSystem",
     "PublicIPAllocation",

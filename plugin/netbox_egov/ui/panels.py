@@ -113,3 +113,53 @@ class RepositoryPanel(panels.ObjectAttributesPanel):
     device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Host device"))
     virtual_machine = attrs.RelatedObjectAttr("virtual_machine", linkify=True, label=_("Host virtual machine"))
     description = attrs.TextAttr("description")
+
+
+class SchedulePanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    time_zone = attrs.TextAttr("time_zone", label=_("Time zone"))
+    weekdays = attrs.ArrayAttr("weekdays", label=_("Weekdays"))
+    start_time = attrs.TextAttr("start_time", label=_("Start time"))
+    end_time = attrs.TextAttr("end_time", label=_("End time"))
+    description = attrs.TextAttr("description")
+
+
+class BandwidthQuotaPanel(panels.ObjectAttributesPanel):
+    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    guaranteed_down = attrs.NumericAttr("guaranteed_down_mbps", label=_("Guaranteed download (Mbps)"))
+    ceiling_down = attrs.NumericAttr("ceiling_down_mbps", label=_("Download ceiling (Mbps)"))
+    guaranteed_up = attrs.NumericAttr("guaranteed_up_mbps", label=_("Guaranteed upload (Mbps)"))
+    ceiling_up = attrs.NumericAttr("ceiling_up_mbps", label=_("Upload ceiling (Mbps)"))
+    priority = attrs.NumericAttr("priority", label=_("Priority"))
+    description = attrs.TextAttr("description")
+
+
+class QuotaVolumePanel(panels.ObjectAttributesPanel):
+    title = _("Schedule and volume")
+    schedule = attrs.RelatedObjectAttr("schedule", linkify=True, label=_("Office-hours schedule"))
+    off_hours_down = attrs.NumericAttr("off_hours_ceiling_down_mbps", label=_("Off-hours download ceiling (Mbps)"))
+    off_hours_up = attrs.NumericAttr("off_hours_ceiling_up_mbps", label=_("Off-hours upload ceiling (Mbps)"))
+    monthly_cap = attrs.NumericAttr("monthly_cap_gb", label=_("Monthly volume cap (GB)"))
+    cap_action = attrs.ChoiceAttr("cap_action", label=_("When the cap is exceeded"))
+    throttled = attrs.NumericAttr("throttled_ceiling_mbps", label=_("Throttled ceiling (Mbps)"))
+
+
+class QuotaEnforcementPanel(panels.ObjectAttributesPanel):
+    title = _("Enforcement")
+    uplink = attrs.RelatedObjectAttr("uplink", linkify=True, label=_("Uplink"))
+    device = attrs.RelatedObjectAttr("enforcement_device", linkify=True, label=_("Enforcement device"))
+    interface = attrs.RelatedObjectAttr("enforcement_interface", linkify=True, label=_("Enforcement interface"))
+    prefixes = attrs.RelatedObjectListAttr("prefixes", linkify=True, label=_("Agency prefixes"))
+
+
+class QuotaUsagePanel(panels.ObjectAttributesPanel):
+    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    period = attrs.ChoiceAttr("period", label=_("Period"))
+    period_start = attrs.TextAttr("period_start", label=_("Period start"))
+    source = attrs.TextAttr("source", label=_("Source"))
+    bytes_in = attrs.NumericAttr("bytes_in", label=_("Bytes in"))
+    bytes_out = attrs.NumericAttr("bytes_out", label=_("Bytes out"))
+    samples = attrs.NumericAttr("samples", label=_("Samples"))
+    state = attrs.ChoiceAttr("state", label=_("State"))
+    observed_at = attrs.TextAttr("observed_at", label=_("Observed at"))
+

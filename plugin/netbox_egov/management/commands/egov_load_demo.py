@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            created = load_demo()
+            created, refused = load_demo()
         summary = ", ".join(f"{count} {name}" for name, count in created.items() if count) or "nothing new"
         self.stdout.write(f"Klaten demo data loaded: {summary}")
+        for refusal in refused:
+            self.stderr.write(f"refused, as intended by the demo: {refusal}")

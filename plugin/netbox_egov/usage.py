@@ -1,0 +1,43 @@
+"""The idempotent quota-usage upsert the collectors write through (ARCHITECTURE.md, contract 2)."""
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import PermissionDenied
+
+from .models import QuotaUsage
+
+KEY = ("tenant", "period", "period_start", "source")
+TOTALS = ("bytes_in", "bytes_out", "samples", "observed_at")
+
+
+def upsert(item, allowed):
+    """Store one measurement; returns the row as it now stands.
+
+    `allowed` maps "add" and "change" to QuotaUsage querysets restricted to
+    the user. A measurement not newer than the stored one is a retry (or
+    arrived late) and leaves the row as it is.
+    """
+    key = {field: item[field] for field in KEY}
+    totals = {field: item[field] for field in TOTALS}
+    row = QuotaUsage.objects.select_for_update().filter(**key).first()
+    if row is None:
+        row = QuotaUsage(**key, **totals)
+        row.full_clean()
+        # bulk_create and update() below skip the change log on purpose: collectors rewrite
+        # every agency's rows every few minutes, which would bury the changes people make.
+        QuotaUsage.objects.bulk_create([row])
+        _require(allowed["add"], row, _("add quota usage for {agency}"))
+        return row
+    if item["observed_at"] <= row.observed_at:
+        return row
+    _require(allowed["change"], row, _("change quota usage of {agency}"))
+    for field, value in totals.items():
+        setattr(row, field, value)
+    row.full_clean()
+    QuotaUsage.objects.filter(pk=row.pk).update(**totals)
+    return row
+
+
+def _require(queryset, row, what):
+    # Object permissions may be constrained (e.g. to one agency): check the row itself.
+    if not queryset.filter(pk=row.pk).exists():
+        raise PermissionDenied(_("You may not {what}.").format(what=what.format(agency=row.tenant)))
