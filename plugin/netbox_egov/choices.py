@@ -194,3 +194,33 @@ class WeekdayChoices(ChoiceSet):
         (5, _("Saturday")),
         (6, _("Sunday")),
     ]
+
+
+class RecommendationKindChoices(ChoiceSet):
+    LAN = "lan"
+    END_USER_DEVICES = "end-user-devices"
+    INTERNAL_SECURITY = "internal-security"
+    PROCUREMENT = "procurement"
+
+    CHOICES = [
+        (LAN, _("Local area network (cables, hubs, wifi)")),
+        (END_USER_DEVICES, _("End-user devices")),
+        (INTERNAL_SECURITY, _("Internal information security")),
+        (PROCUREMENT, _("ICT procurement (Pasal 8(4))")),
+    ]
+
+
+class RecommendationStatusChoices(ChoiceSet):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    CHOICES = [
+        (DRAFT, _("Draft"), "cyan"),
+        (SUBMITTED, _("Submitted"), "blue"),
+        (APPROVED, _("Approved"), "green"),
+        (REJECTED, _("Rejected"), "red"),
+        (EXPIRED, _("Expired"), "gray"),
+    ]

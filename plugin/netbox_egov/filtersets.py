@@ -13,6 +13,8 @@ from utilities.filtersets import register_filterset
 from . import choices, models
 
 __all__ = (
+    "RecommendationFilterSet",
+    "RecommendationItemFilterSet",
     "BandwidthQuotaFilterSet",
     "QuotaUsageFilterSet",
     "ScheduleFilterSet",
@@ -276,4 +278,33 @@ class QuotaUsageFilterSet(NetBoxModelFilterSet):
 
     def search(self, queryset, name, value):
         return search_fields(queryset, value, "tenant__name", "source")
+
+
+@register_filterset
+class RecommendationFilterSet(PrimaryModelFilterSet):
+    tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
+    kind = django_filters.MultipleChoiceFilter(choices=choices.RecommendationKindChoices)
+    status = django_filters.MultipleChoiceFilter(choices=choices.RecommendationStatusChoices)
+
+    class Meta:
+        model = models.Recommendation
+        fields = ("id", "title", "submitted_on", "decided_on", "valid_until", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "title", "justification", "tenant__name", "description")
+
+
+@register_filterset
+class RecommendationItemFilterSet(NetBoxModelFilterSet):
+    recommendation_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=models.Recommendation.objects.all(), label=_("Recommendation (ID)")
+    )
+    device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
+
+    class Meta:
+        model = models.RecommendationItem
+        fields = ("id", "quantity", "device_type_id", "site_id", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "description", "device__name", "recommendation__title")
 

@@ -62,6 +62,12 @@ policy_items = (
     model_item("schedule", _("Schedules")),
 )
 
+recommendation_items = (
+    model_item("recommendation", _("Recommendations")),
+    model_item("recommendationitem", _("Recommendation items")),
+    report_item("uncovered_devices", _("Devices without a recommendation"), "dcim.view_device"),
+)
+
 menu = PluginMenu(
     label=_("e-Gov"),
     groups=(
@@ -70,6 +76,7 @@ menu = PluginMenu(
         (_("Public addressing"), addressing_items),
         (_("Systems and security"), systems_items),
         (_("Bandwidth (Pasal 10)"), policy_items),
+        (_("Recommendations (Pasal 11)"), recommendation_items),
     ),
     icon_class="mdi mdi-bank-outline",
 )

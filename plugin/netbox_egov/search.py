@@ -65,8 +65,15 @@ class BandwidthQuotaIndex(SearchIndex):
     display_attrs = ("tenant", "ceiling_down_mbps", "monthly_cap_gb", "description")
 
 
+class RecommendationIndex(SearchIndex):
+    model = models.Recommendation
+    fields = (("title", 100), ("justification", 1000), ("description", 500), ("comments", 5000))
+    display_attrs = ("tenant", "kind", "status", "valid_until", "description")
+
+
 # Registered by the plugin loader (PluginConfig.search_indexes).
 indexes = (
     BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
     SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex, ScheduleIndex, BandwidthQuotaIndex,
+    RecommendationIndex,
 )

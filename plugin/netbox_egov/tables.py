@@ -251,3 +251,33 @@ class QuotaUsageTable(NetBoxTable):
         default_columns = ("id", "tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples",
                            "state")
 
+
+class RecommendationTable(PrimaryModelTable):
+    title = linked(_("Title"))
+    tenant = linked(_("Agency"))
+    kind = columns.ChoiceFieldColumn(verbose_name=_("Kind"))
+    current_status = columns.ChoiceFieldColumn(verbose_name=_("Status"), order_by=("status",))
+    decided_by = tables.Column(verbose_name=_("Decided by"))
+    tags = tags("recommendation")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = models.Recommendation
+        fields = ("pk", "id", "title", "tenant", "kind", "current_status", "submitted_on", "decided_by",
+                  "decided_on", "valid_until", "description", "comments", "tags", "created", "last_updated")
+        default_columns = ("title", "tenant", "kind", "current_status", "submitted_on", "decided_on", "valid_until")
+
+
+class RecommendationItemTable(NetBoxTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    recommendation = linked(_("Recommendation"))
+    device = linked(_("Device"))
+    device_type = linked(_("Device type"))
+    site = linked(_("Site"))
+    tags = tags("recommendationitem")
+
+    class Meta(NetBoxTable.Meta):
+        model = models.RecommendationItem
+        fields = ("pk", "id", "recommendation", "device", "device_type", "site", "quantity", "description", "tags",
+                  "created", "last_updated")
+        default_columns = ("id", "recommendation", "device", "device_type", "site", "quantity", "description")
+

@@ -18,6 +18,8 @@ MODEL_PATHS = {
     "schedule": "schedules",
     "bandwidthquota": "bandwidth-quotas",
     "quotausage": "quota-usage",
+    "recommendation": "recommendations",
+    "recommendationitem": "recommendation-items",
 }
 
 urlpatterns = [
@@ -27,6 +29,9 @@ urlpatterns = [
     path("public-ip-allocations/unallocated/", views.UnallocatedPublicSpaceView.as_view(),
          name="unallocated_public_space"),
     path("bandwidth-quotas/oversubscription/", views.OversubscriptionView.as_view(), name="oversubscription"),
+    path("recommendations/<int:pk>/workflow/<str:transition>/", views.RecommendationTransitionView.as_view(),
+         name="recommendation_transition"),
+    path("recommendations/uncovered-devices/", views.UncoveredDevicesView.as_view(), name="uncovered_devices"),
 ]
 for model_name, segment in MODEL_PATHS.items():
     urlpatterns += [

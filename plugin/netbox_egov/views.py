@@ -1,7 +1,10 @@
 """The plugin's views: the agency overview, the registry models, and the backbone reports."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
@@ -14,9 +17,14 @@ from netbox.views import generic
 from tenancy.filtersets import TenantFilterSet
 from tenancy.forms import TenantFilterForm
 from tenancy.models import Tenant
-from utilities.views import ContentTypePermissionRequiredMixin, GetRelatedModelsMixin, register_model_view
+from utilities.views import (
+    ConditionalLoginRequiredMixin,
+    ContentTypePermissionRequiredMixin,
+    GetRelatedModelsMixin,
+    register_model_view,
+)
 
-from . import allocations, backbone, filtersets, forms, models, quotas, tables
+from . import allocations, backbone, filtersets, forms, models, quotas, recommendations, tables
 from .agencies import agency_overview
 from .ui import panels
 
@@ -146,6 +154,12 @@ register_standard_views(models.Schedule, detail_layout(panels.SchedulePanel()))
 register_standard_views(models.BandwidthQuota, detail_layout(
     panels.BandwidthQuotaPanel(), panels.QuotaVolumePanel(), right=[panels.QuotaEnforcementPanel()],
 ))
+register_standard_views(models.Recommendation, detail_layout(
+    panels.RecommendationPanel(), panels.RecommendationDecisionPanel(),
+    right=[panels.RecommendationWorkflowPanel()],
+    bottom=[objects_table("netbox_egov.recommendationitem", "recommendation_id", _("Items"))],
+))
+register_standard_views(models.RecommendationItem, detail_layout(panels.RecommendationItemPanel()))
 register_standard_views(
     models.QuotaUsage, detail_layout(panels.QuotaUsagePanel()),
     # The state column reads the agency's quota: fetched with the rows, not per row.
@@ -199,4 +213,39 @@ class OversubscriptionView(ContentTypePermissionRequiredMixin, View):
 
     def get(self, request):
         return render(request, "netbox_egov/oversubscription.html", {"loads": quotas.uplink_loads(request.user)})
+
+
+class RecommendationTransitionView(ConditionalLoginRequiredMixin, View):
+    """POST a workflow step. The object is looked up among those the user may act on for that step:
+    change for submit (the agency's own draft), the custom `approve` action for approve and reject."""
+
+    def post(self, request, pk, transition):
+        if transition not in recommendations.WORKFLOW_PERMISSIONS:
+            raise Http404
+        queryset = models.Recommendation.objects.restrict(
+            request.user, recommendations.workflow_permission(transition)
+        )
+        recommendation = get_object_or_404(queryset, pk=pk)
+        valid_until = parse_date(request.POST.get("valid_until", "")) if request.POST.get("valid_until") else None
+        try:
+            recommendation.transition(transition, request.user, valid_until=valid_until,
+                                      reason=request.POST.get("reason", ""))
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Recommendation {name}: {status}.").format(
+                name=recommendation, status=recommendation.get_status_display()))
+        return redirect(recommendation.get_absolute_url())
+
+
+class UncoveredDevicesView(ContentTypePermissionRequiredMixin, View):
+    """Agency devices that no valid approved recommendation covers (Pasal 11(2))."""
+
+    def get_required_permission(self):
+        return "dcim.view_device"
+
+    def get(self, request):
+        devices = recommendations.uncovered_devices(request.user)
+        return render(request, "netbox_egov/uncovered_devices.html", {"devices": devices})
 

@@ -15,6 +15,8 @@ from netbox_egov.models import (
     InformationSystem,
     PublicIPAllocation,
     QuotaUsage,
+    Recommendation,
+    RecommendationItem,
     Repository,
     Schedule,
     SecurityAssessment,
@@ -133,3 +135,13 @@ def usage(tenants):
     return [QuotaUsage.objects.create(tenant=tenant, period="day", period_start=TODAY, bytes_in=10 * GIB,
                                       bytes_out=GIB, samples=12, observed_at=NOW)
             for tenant in tenants]
+
+
+def recommendations(tenants):
+    return [Recommendation.objects.create(tenant=tenants[n % len(tenants)], title=f"Request {n}", kind="lan",
+                                          justification="needed") for n in range(1, 4)]
+
+
+def recommendation_items(recommendation_list):
+    return [RecommendationItem.objects.create(recommendation=recommendation, description=f"AP {n}", quantity=n)
+            for n, recommendation in enumerate(recommendation_list, start=1)]

@@ -15,6 +15,8 @@ from netbox_egov.models import (
     InformationSystem,
     PublicIPAllocation,
     QuotaUsage,
+    Recommendation,
+    RecommendationItem,
     Repository,
     Schedule,
     SecurityAssessment,
@@ -24,13 +26,14 @@ from netbox_egov.models import (
 )
 
 MODELS = (BackboneLink, DRPlan, InformationSystem, PublicIPAllocation, Uplink, UplinkAssignment, SecuritySystem,
-          SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage)
+          SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage, Recommendation, RecommendationItem)
 
 
 class Rows:
     """Makes rows of any registry model, each with its relations filled, so prefetching is really exercised."""
 
-    def __init__(self):
+    def __init__(self, user):
+        self.user = user
         self.sites = fx.sites(2)
         self.tenants = fx.agencies(1)
         self.circuit = fx.circuits(1)[0]
@@ -89,6 +92,15 @@ class Rows:
         QuotaUsage.objects.create(tenant=self.tenants[0], period="day", period_start=fx.TODAY, source=f"s{n}",
                                   observed_at=fx.NOW)
 
+    def make_recommendation(self, n):
+        Recommendation.objects.create(tenant=self.tenants[0], title=f"R{n}", kind="lan", justification="x",
+                                      decided_by=self.user)
+
+    def make_recommendationitem(self, n):
+        recommendation = Recommendation.objects.create(tenant=self.tenants[0], title=f"RI{n}", kind="lan",
+                                                       justification="x")
+        RecommendationItem.objects.create(recommendation=recommendation, device=self.device, site=self.sites[0])
+
     def make_repository(self, n):
         Repository.objects.create(name=f"R{n}", mirror_url=f"http://r{n}.example.org/", content_kind="other",
                                   device=self.device)
@@ -98,7 +110,7 @@ class QueryCountMixin:
     def assertConstantQueries(self, url, **headers):
         for model in MODELS:
             with self.cleanupSubTest(model=model.__name__):  # rolled back after each model
-                rows = Rows()
+                rows = Rows(self.user)
                 rows.make(model, 0, 1)
                 self.client.get(url(model), **headers)  # warm caches (content types, user config)
                 one = self.count(url(model), **headers)

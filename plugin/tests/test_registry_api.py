@@ -18,6 +18,8 @@ from netbox_egov.models import (
     InformationSystem,
     PublicIPAllocation,
     QuotaUsage,
+    Recommendation,
+    RecommendationItem,
     Repository,
     Schedule,
     SecurityAssessment,
@@ -276,4 +278,37 @@ class QuotaUsageAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
             {"tenant": tenant.pk, "period": "month", "period_start": "2026-11-01", "bytes_in": 1, "bytes_out": 2,
              "samples": 1, "observed_at": "2026-11-27T10:00:00Z"}
             for tenant in tenants[3:]
+        ]
+
+
+class RecommendationAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = Recommendation
+    user_permissions = ("tenancy.view_tenant", "users.view_user", "netbox_egov.view_recommendationitem")
+    brief_fields = ["description", "display", "id", "status", "title", "url"]
+    bulk_update_data = {"kind": "end-user-devices"}
+
+    @classmethod
+    def setUpTestData(cls):
+        tenants = fx.agencies()
+        fx.recommendations(tenants)
+        cls.create_data = [
+            {"tenant": tenant.pk, "title": f"New request {n}", "kind": "internal-security", "justification": "x"}
+            for n, tenant in enumerate(tenants)
+        ]
+
+
+class RecommendationItemAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = RecommendationItem
+    user_permissions = ("netbox_egov.view_recommendation", "dcim.view_device", "dcim.view_devicetype",
+                        "dcim.view_site")
+    brief_fields = ["description", "display", "id", "quantity", "url"]
+    bulk_update_data = {"quantity": 9}
+
+    @classmethod
+    def setUpTestData(cls):
+        recommendations = fx.recommendations(fx.agencies())
+        fx.recommendation_items(recommendations)
+        cls.create_data = [
+            {"recommendation": recommendation.pk, "description": f"Switch {n}", "quantity": 2}
+            for n, recommendation in enumerate(recommendations)
         ]

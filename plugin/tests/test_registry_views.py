@@ -17,6 +17,8 @@ from netbox_egov.models import (
     InformationSystem,
     PublicIPAllocation,
     QuotaUsage,
+    Recommendation,
+    RecommendationItem,
     Repository,
     Schedule,
     SecurityAssessment,
@@ -283,3 +285,38 @@ class QuotaUsageViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
         )
         cls.csv_update_data = ("id,source", *(f"{row.pk},gw-{n}" for n, row in enumerate(rows)))
         cls.bulk_edit_data = {"source": "collector-2"}
+
+
+class RecommendationViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = Recommendation
+
+    @classmethod
+    def setUpTestData(cls):
+        tenants = fx.agencies()
+        recommendations = fx.recommendations(tenants)
+        cls.form_data = {"tenant": tenants[0].pk, "title": "Form request", "kind": "procurement",
+                         "justification": "Servers for the new office"}
+        cls.csv_data = (
+            "tenant,title,kind,justification",
+            "agency-1,CSV 1,lan,a",
+            "agency-2,CSV 2,end-user-devices,b",
+            "agency-3,CSV 3,internal-security,c",
+        )
+        cls.csv_update_data = ("id,kind", *(f"{r.pk},procurement" for r in recommendations))
+        cls.bulk_edit_data = {"kind": "end-user-devices"}
+
+
+class RecommendationItemViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = RecommendationItem
+
+    @classmethod
+    def setUpTestData(cls):
+        recommendations = fx.recommendations(fx.agencies())
+        items = fx.recommendation_items(recommendations)
+        cls.form_data = {"recommendation": recommendations[0].pk, "description": "Form AP", "quantity": 3}
+        cls.csv_data = (
+            "recommendation,description,quantity",
+            *(f"{r.pk},CSV item {n},{n + 1}" for n, r in enumerate(recommendations)),
+        )
+        cls.csv_update_data = ("id,quantity", *(f"{item.pk},7" for item in items))
+        cls.bulk_edit_data = {"quantity": 5}

@@ -4,7 +4,13 @@ from rest_framework import serializers
 
 from circuits.api.serializers import CircuitSerializer
 from circuits.models import Circuit
-from dcim.api.serializers import CableSerializer, DeviceSerializer, InterfaceSerializer, SiteSerializer
+from dcim.api.serializers import (
+    CableSerializer,
+    DeviceSerializer,
+    DeviceTypeSerializer,
+    InterfaceSerializer,
+    SiteSerializer,
+)
 from dcim.models import Device, Site
 from ipam.api.serializers import IPRangeSerializer, PrefixSerializer
 from ipam.models import Prefix
@@ -214,4 +220,39 @@ class QuotaUsageUpsertSerializer(serializers.Serializer):
                 {"period_start": f"A monthly period starts on the 1st (got {data['period_start']})."}
             )
         return data
+
+
+class RecommendationSerializer(PrimaryModelSerializer):
+    tenant = TenantSerializer(nested=True)
+    kind = ChoiceField(choices=choices.RecommendationKindChoices)
+    status = ChoiceField(choices=choices.RecommendationStatusChoices, read_only=True)
+    current_status = serializers.CharField(read_only=True)
+    decided_by = UserSerializer(nested=True, read_only=True)
+
+    class Meta:
+        model = models.Recommendation
+        fields = ("id", "url", "display_url", "display", "tenant", "title", "kind", "justification", "status",
+                  "current_status", "submitted_on", "decided_by", "decided_on", "valid_until", "rejection_reason",
+                  *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "title", "status", "description")
+
+
+class RecommendationItemSerializer(NetBoxModelSerializer):
+    recommendation = RecommendationSerializer(nested=True)
+    device = optional(DeviceSerializer)
+    device_type = optional(DeviceTypeSerializer)
+    site = optional(SiteSerializer)
+
+    class Meta:
+        model = models.RecommendationItem
+        fields = ("id", "url", "display_url", "display", "recommendation", "device", "device_type", "site",
+                  "quantity", "description", "tags", "custom_fields", "created", "last_updated")
+        brief_fields = ("id", "url", "display", "quantity", "description")
+
+
+class RecommendationDecisionSerializer(serializers.Serializer):
+    """Body of approve (valid_until) and reject (reason); submit takes none."""
+
+    valid_until = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -17,5 +17,7 @@ router.register("repositories", views.RepositoryViewSet)
 router.register("schedules", views.ScheduleViewSet)
 router.register("bandwidth-quotas", views.BandwidthQuotaViewSet)
 router.register("quota-usage", views.QuotaUsageViewSet)
+router.register("recommendations", views.RecommendationViewSet)
+router.register("recommendation-items", views.RecommendationItemViewSet)
 
 urlpatterns = router.urls

@@ -1,14 +1,19 @@
 """REST API viewsets; NetBox restricts each queryset to the token's permissions."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from netbox.api.authentication import TokenPermissions
 from netbox.api.viewsets import NetBoxModelViewSet
 
 from .. import filtersets, models, usage
+from ..recommendations import workflow_permission
 from . import serializers
 
 
@@ -122,4 +127,54 @@ class QuotaUsageViewSet(NetBoxModelViewSet):
             rows = [usage.upsert(item, allowed) for item in items]
         output = self.get_serializer(rows, many=True)
         return Response(output.data if many else output.data[0], status=status.HTTP_200_OK)
+
+
+class WorkflowPermissions(TokenPermissions):
+    """A transition is a POST that changes an object rather than adding one: here it needs only view on the
+    model (and a write-enabled token); the action then finds the object among those the user may change
+    (submit) or approve (approve, reject)."""
+
+    perms_map = {**TokenPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class RecommendationViewSet(NetBoxModelViewSet):
+    """Recommendations. Transitions: POST <id>/submit/ (needs change), <id>/approve/ with
+    {"valid_until": date} and <id>/reject/ with {"reason": text} (both need the `approve` action)."""
+
+    queryset = models.Recommendation.objects.select_related("tenant", "decided_by")
+    serializer_class = serializers.RecommendationSerializer
+    filterset_class = filtersets.RecommendationFilterSet
+
+    def _transition(self, request, pk, name):
+        body = serializers.RecommendationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        action_needed = workflow_permission(name)
+        recommendation = get_object_or_404(models.Recommendation.objects.restrict(request.user, action_needed), pk=pk)
+        try:
+            recommendation.transition(name, request.user, valid_until=body.validated_data.get("valid_until"),
+                                      reason=body.validated_data["reason"])
+        except ValidationError as refusal:
+            raise DRFValidationError(refusal.message_dict) from refusal
+        return Response(self.get_serializer(recommendation).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
+    def submit(self, request, pk):
+        return self._transition(request, pk, "submit")
+
+    @extend_schema(request=serializers.RecommendationDecisionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
+    def approve(self, request, pk):
+        return self._transition(request, pk, "approve")
+
+    @extend_schema(request=serializers.RecommendationDecisionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
+    def reject(self, request, pk):
+        return self._transition(request, pk, "reject")
+
+
+class RecommendationItemViewSet(NetBoxModelViewSet):
+    queryset = models.RecommendationItem.objects.select_related("recommendation", "device", "device_type", "site")
+    serializer_class = serializers.RecommendationItemSerializer
+    filterset_class = filtersets.RecommendationItemFilterSet
 

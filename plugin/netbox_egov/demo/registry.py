@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from circuits.models import Circuit, CircuitType, Provider
-from dcim.models import Device, Site
+from dcim.models import Device, DeviceType, Site
 from ipam.models import Prefix
 from tenancy.models import Tenant
 from virtualization.models import Cluster, ClusterType, VirtualMachine
@@ -28,6 +28,8 @@ from ..models import (
     InformationSystem,
     PublicIPAllocation,
     QuotaUsage,
+    Recommendation,
+    RecommendationItem,
     Repository,
     Schedule,
     SecurityAssessment,
@@ -240,6 +242,31 @@ class RegistryDemo:
         if added := QuotaUsage.objects.count() - before:
             self.loader.created[QuotaUsage._meta.verbose_name_plural] += added
 
+    def load_recommendations(self):
+        """One recommendation per state; the states are set as data, as an import would."""
+        for spec in self.data["recommendations"]:
+            tenant = Tenant.objects.get(slug=spec["code"])
+            status = "approved" if spec["status"] == "expired" else spec["status"]
+            decided = status in ("approved", "rejected")
+            recommendation = self.ensure(
+                Recommendation, tenant=tenant, title=spec["title"],
+                defaults={"kind": spec["kind"], "status": status,
+                          "justification": f"Kebutuhan {spec['title'].lower()} (data contoh).",
+                          "submitted_on": datetime.date(2026, 10, 1) if status != "draft" else None,
+                          "decided_on": datetime.date(2026, 10, 15) if decided else None,
+                          "valid_until": spec.get("valid_until"), "rejection_reason": spec.get("reason", "")},
+            )
+            if recommendation.items.exists():
+                continue
+            site = Site.objects.get(slug=f"kantor-{spec['code']}")
+            for item in spec["items"]:
+                RecommendationItem.objects.create(
+                    recommendation=recommendation, quantity=item["quantity"], description=item.get("description", ""),
+                    device_type=DeviceType.objects.filter(slug=item.get("device_type")).first(),
+                    site=site if item.get("site") else None,
+                )
+                self.loader.created[RecommendationItem._meta.verbose_name_plural] += 1
+
     def load(self, kominfo):
         self.load_backbone()
         plan = self.load_dr_plan(kominfo)
@@ -251,6 +278,7 @@ class RegistryDemo:
         self.load_repositories(vms)
         self.load_quotas()
         self.load_usage()
+        self.load_recommendations()
 
 
 def models_exist(model, **lookup):

@@ -14,6 +14,8 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "RecommendationBulkEditForm",
+    "RecommendationItemBulkEditForm",
     "BandwidthQuotaBulkEditForm",
     "QuotaUsageBulkEditForm",
     "ScheduleBulkEditForm",
@@ -141,3 +143,18 @@ class QuotaUsageBulkEditForm(NetBoxModelBulkEditForm):
     source = forms.CharField(max_length=100, required=False, label=_("Source"))
 
     fieldsets = (FieldSet("source"),)
+
+
+class RecommendationBulkEditForm(PrimaryModelBulkEditForm):
+    model = models.Recommendation
+    kind = choice_field(choices.RecommendationKindChoices, _("Kind"))
+
+    fieldsets = (FieldSet("kind", "description"),)
+    nullable_fields = ("description", "comments")
+
+
+class RecommendationItemBulkEditForm(NetBoxModelBulkEditForm):
+    model = models.RecommendationItem
+    quantity = forms.IntegerField(min_value=1, required=False, label=_("Quantity"))
+
+    fieldsets = (FieldSet("quantity"),)

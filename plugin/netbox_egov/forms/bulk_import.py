@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from circuits.models import Circuit
-from dcim.models import Device, Site
+from dcim.models import Device, DeviceType, Site
 from ipam.models import IPRange, Prefix
 from netbox.forms import NetBoxModelImportForm, PrimaryModelImportForm
 from tenancy.models import Tenant
@@ -15,6 +15,8 @@ from virtualization.models import VirtualMachine
 from .. import choices, models
 
 __all__ = (
+    "RecommendationImportForm",
+    "RecommendationItemImportForm",
     "BandwidthQuotaImportForm",
     "QuotaUsageImportForm",
     "ScheduleImportForm",
@@ -210,3 +212,26 @@ class QuotaUsageImportForm(NetBoxModelImportForm):
         model = models.QuotaUsage
         fields = ("tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples", "observed_at",
                   "tags")
+
+
+class RecommendationImportForm(PrimaryModelImportForm):
+    tenant = tenant_field(_("Agency"))
+    kind = CSVChoiceField(choices=choices.RecommendationKindChoices, label=_("Kind"))
+
+    class Meta:
+        model = models.Recommendation
+        fields = ("tenant", "title", "kind", "justification", "description", "owner", "comments", "tags")
+
+
+class RecommendationItemImportForm(NetBoxModelImportForm):
+    recommendation = CSVModelChoiceField(queryset=models.Recommendation.objects.all(), to_field_name="pk",
+                                         label=_("Recommendation"), help_text=_("Recommendation ID"))
+    device = CSVModelChoiceField(queryset=Device.objects.all(), to_field_name="name", required=False,
+                                 label=_("Device"))
+    device_type = CSVModelChoiceField(queryset=DeviceType.objects.all(), to_field_name="slug", required=False,
+                                      label=_("Device type"), help_text=_("Device type slug"))
+    site = site_field(_("Site"), required=False)
+
+    class Meta:
+        model = models.RecommendationItem
+        fields = ("recommendation", "device", "device_type", "site", "quantity", "description", "tags")

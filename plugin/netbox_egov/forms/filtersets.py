@@ -15,6 +15,8 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "RecommendationFilterForm",
+    "RecommendationItemFilterForm",
     "BandwidthQuotaFilterForm",
     "QuotaUsageFilterForm",
     "ScheduleFilterForm",
@@ -181,4 +183,22 @@ class QuotaUsageFilterForm(NetBoxModelFilterSetForm):
     period = multiple_choice(choices.UsagePeriodChoices, _("Period"))
     period_start = forms.DateField(required=False, label=_("Period start"), widget=DatePicker())
     source = forms.CharField(required=False, label=_("Source"))
+    tag = TagFilterField(model)
+
+
+class RecommendationFilterForm(PrimaryModelFilterSetForm):
+    model = models.Recommendation
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("tenant_id", "kind", "status", name=_("Recommendation")))
+    tenant_id = agencies()
+    kind = multiple_choice(choices.RecommendationKindChoices, _("Kind"))
+    status = multiple_choice(choices.RecommendationStatusChoices, _("Status"))
+    tag = TagFilterField(model)
+
+
+class RecommendationItemFilterForm(NetBoxModelFilterSetForm):
+    model = models.RecommendationItem
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("recommendation_id", "device_id", name=_("Item")))
+    recommendation_id = DynamicModelMultipleChoiceField(queryset=models.Recommendation.objects.all(),
+                                                        required=False, label=_("Recommendation"))
+    device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
     tag = TagFilterField(model)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from circuits.models import Circuit
-from dcim.models import Cable, Device, Interface, Site
+from dcim.models import Cable, Device, DeviceType, Interface, Site
 from ipam.models import IPRange, Prefix
 from netbox.forms import NetBoxModelForm, PrimaryModelForm
 from tenancy.models import Tenant
@@ -17,6 +17,8 @@ from virtualization.models import VirtualMachine
 from .. import choices, models
 
 __all__ = (
+    "RecommendationForm",
+    "RecommendationItemForm",
     "BandwidthQuotaForm",
     "QuotaUsageForm",
     "ScheduleForm",
@@ -288,3 +290,33 @@ class QuotaUsageForm(NetBoxModelForm):
         fields = ("tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples", "observed_at",
                   "tags")
         widgets = {"period_start": DatePicker(), "observed_at": DateTimePicker()}
+
+
+class RecommendationForm(PrimaryModelForm):
+    tenant = DynamicModelChoiceField(queryset=Tenant.objects.all(), label=_("Agency"))
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("tenant", "title", "kind", "justification", "description", "tags", name=_("Recommendation")),
+    )
+
+    class Meta:
+        model = models.Recommendation
+        fields = ("tenant", "title", "kind", "justification", "description", "owner", "comments", "tags")
+
+
+class RecommendationItemForm(NetBoxModelForm):
+    recommendation = DynamicModelChoiceField(queryset=models.Recommendation.objects.all(),
+                                             label=_("Recommendation"))
+    device = DynamicModelChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
+    device_type = DynamicModelChoiceField(queryset=DeviceType.objects.all(), required=False, label=_("Device type"))
+    site = DynamicModelChoiceField(queryset=Site.objects.all(), required=False, label=_("Site"))
+
+    fieldsets = (
+        FieldSet("recommendation", "device", "device_type", "site", "quantity", "description", "tags",
+                 name=_("Recommendation item")),
+    )
+
+    class Meta:
+        model = models.RecommendationItem
+        fields = ("recommendation", "device", "device_type", "site", "quantity", "description", "tags")

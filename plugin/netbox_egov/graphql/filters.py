@@ -14,6 +14,8 @@ from .. import models
 IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filter_lookups")]
 
 __all__ = (
+    "RecommendationFilter",
+    "RecommendationItemFilter",
     "BandwidthQuotaFilter",
     "QuotaUsageFilter",
     "ScheduleFilter",
@@ -136,4 +138,21 @@ class QuotaUsageFilter(NetBoxModelFilter):
     period: StrFilterLookup | None = strawberry_django.filter_field()
     period_start: DateFilterLookup | None = strawberry_django.filter_field()
     source: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.Recommendation, lookups=True)
+class RecommendationFilter(PrimaryModelFilter):
+    tenant_id: ID | None = strawberry_django.filter_field()
+    title: StrFilterLookup | None = strawberry_django.filter_field()
+    kind: StrFilterLookup | None = strawberry_django.filter_field()
+    status: StrFilterLookup | None = strawberry_django.filter_field()
+    valid_until: DateFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.RecommendationItem, lookups=True)
+class RecommendationItemFilter(NetBoxModelFilter):
+    recommendation_id: ID | None = strawberry_django.filter_field()
+    device_id: ID | None = strawberry_django.filter_field()
+    device_type_id: ID | None = strawberry_django.filter_field()
+    site_id: ID | None = strawberry_django.filter_field()
 

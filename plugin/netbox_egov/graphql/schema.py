@@ -10,6 +10,8 @@ from .types import (
     InformationSystemType,
     PublicIPAllocationType,
     QuotaUsageType,
+    RecommendationItemType,
+    RecommendationType,
     RepositoryType,
     ScheduleType,
     SecurityAssessmentType,
@@ -45,6 +47,10 @@ class EgovQuery:
     bandwidth_quota_list: list[BandwidthQuotaType] = strawberry_django.field()
     quota_usage: QuotaUsageType = strawberry_django.field()
     quota_usage_list: list[QuotaUsageType] = strawberry_django.field()
+    recommendation: RecommendationType = strawberry_django.field()
+    recommendation_list: list[RecommendationType] = strawberry_django.field()
+    recommendation_item: RecommendationItemType = strawberry_django.field()
+    recommendation_item_list: list[RecommendationItemType] = strawberry_django.field()
 
 
 schema = [EgovQuery]

@@ -12,7 +12,7 @@ from .. import models
 
 if TYPE_CHECKING:  # the string annotations below name these core types
     from circuits.graphql.types import CircuitType
-    from dcim.graphql.types import CableType, DeviceType, InterfaceType, SiteType
+    from dcim.graphql.types import CableType, DeviceType, DeviceTypeType, InterfaceType, SiteType
     from ipam.graphql.types import IPRangeType, PrefixType
     from tenancy.graphql.types import TenantType
     from users.graphql.types import UserType
@@ -24,6 +24,8 @@ from .filters import (
     InformationSystemFilter,
     PublicIPAllocationFilter,
     QuotaUsageFilter,
+    RecommendationFilter,
+    RecommendationItemFilter,
     RepositoryFilter,
     ScheduleFilter,
     SecurityAssessmentFilter,
@@ -36,6 +38,7 @@ Site = Annotated["SiteType", strawberry.lazy("dcim.graphql.types")]
 Device = Annotated["DeviceType", strawberry.lazy("dcim.graphql.types")]
 Cable = Annotated["CableType", strawberry.lazy("dcim.graphql.types")]
 Interface = Annotated["InterfaceType", strawberry.lazy("dcim.graphql.types")]
+DeviceTypeRef = Annotated["DeviceTypeType", strawberry.lazy("dcim.graphql.types")]
 Circuit = Annotated["CircuitType", strawberry.lazy("circuits.graphql.types")]
 Tenant = Annotated["TenantType", strawberry.lazy("tenancy.graphql.types")]
 Prefix = Annotated["PrefixType", strawberry.lazy("ipam.graphql.types")]
@@ -44,6 +47,8 @@ VirtualMachine = Annotated["VirtualMachineType", strawberry.lazy("virtualization
 User = Annotated["UserType", strawberry.lazy("users.graphql.types")]
 
 __all__ = (
+    "RecommendationItemType",
+    "RecommendationType",
     "BandwidthQuotaType",
     "QuotaUsageType",
     "ScheduleType",
@@ -158,4 +163,19 @@ class QuotaUsageType(NetBoxObjectType):
     @strawberry_django.field
     def state(self) -> str:
         return self.state
+
+
+@register_type(models.Recommendation, fields="__all__", filters=RecommendationFilter, pagination=True)
+class RecommendationType(PrimaryObjectType):
+    tenant: Tenant
+    decided_by: User | None
+    items: list[Annotated["RecommendationItemType", strawberry.lazy("netbox_egov.graphql.types")]]
+
+
+@register_type(models.RecommendationItem, fields="__all__", filters=RecommendationItemFilter, pagination=True)
+class RecommendationItemType(NetBoxObjectType):
+    recommendation: RecommendationType
+    device: Device | None
+    device_type: DeviceTypeRef | None
+    site: Site | None
 

@@ -1,6 +1,7 @@
 """The plugin's models, one module per domain of the regulation."""
 
 from .policy import BandwidthQuota, QuotaUsage, Schedule
+from .recommendations import Recommendation, RecommendationItem
 from .registry import (
     BackboneLink,
     DRPlan,
@@ -17,6 +18,8 @@ __all__ = (
     "BackboneLink",
     "BandwidthQuota",
     "QuotaUsage",
+    "Recommendation",
+    "RecommendationItem",
     "Schedule",
     "DRPlan",
     "InformationSystem",

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.ui import attrs, panels
 
+from ..recommendations import allowed_transitions
+
 
 class BackboneLinkPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
@@ -162,4 +164,43 @@ class QuotaUsagePanel(panels.ObjectAttributesPanel):
     samples = attrs.NumericAttr("samples", label=_("Samples"))
     state = attrs.ChoiceAttr("state", label=_("State"))
     observed_at = attrs.TextAttr("observed_at", label=_("Observed at"))
+
+
+class RecommendationPanel(panels.ObjectAttributesPanel):
+    title_ = attrs.TextAttr("title", label=_("Title"))
+    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    kind = attrs.ChoiceAttr("kind", label=_("Kind"))
+    status = attrs.ChoiceAttr("current_status", label=_("Status"))
+    justification = attrs.TextAttr("justification", label=_("Justification"))
+    description = attrs.TextAttr("description")
+
+
+class RecommendationDecisionPanel(panels.ObjectAttributesPanel):
+    title = _("Decision")
+    submitted_on = attrs.TextAttr("submitted_on", label=_("Submitted on"))
+    decided_by = attrs.TextAttr("decided_by", label=_("Decided by"))
+    decided_on = attrs.TextAttr("decided_on", label=_("Decided on"))
+    valid_until = attrs.TextAttr("valid_until", label=_("Valid until"))
+    rejection_reason = attrs.TextAttr("rejection_reason", label=_("Rejection reason"))
+
+
+class RecommendationWorkflowPanel(panels.Panel):
+    """The transitions the viewing user may make now, as buttons (each a POST)."""
+
+    template_name = "netbox_egov/inc/recommendation_workflow.html"
+    title = _("Workflow")
+
+    def get_context(self, context):
+        recommendation = context["object"]
+        return {**super().get_context(context),
+                "transitions": allowed_transitions(context["request"].user, recommendation)}
+
+
+class RecommendationItemPanel(panels.ObjectAttributesPanel):
+    recommendation = attrs.RelatedObjectAttr("recommendation", linkify=True, label=_("Recommendation"))
+    device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Device"))
+    device_type = attrs.RelatedObjectAttr("device_type", linkify=True, label=_("Device type"))
+    site = attrs.RelatedObjectAttr("site", linkify=True, label=_("Site"))
+    quantity = attrs.NumericAttr("quantity", label=_("Quantity"))
+    description = attrs.TextAttr("description")
 
