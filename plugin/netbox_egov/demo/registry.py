@@ -6,6 +6,7 @@ missing, so a second run changes nothing.
 
 import datetime
 import hashlib
+import os
 from importlib.resources import files
 
 import yaml
@@ -16,8 +17,10 @@ from circuits.models import Circuit, CircuitType, Provider
 from dcim.models import Device, DeviceType, Site
 from ipam.models import Prefix
 from tenancy.models import Tenant
+from users.models import User
 from virtualization.models import Cluster, ClusterType, VirtualMachine
 
+from ..access import ensure_agency_access, ensure_dinas_access
 from ..agencies import agency_tenants
 from ..choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
 from ..logic.quota import GIB
@@ -267,6 +270,21 @@ class RegistryDemo:
                 )
                 self.loader.created[RecommendationItem._meta.verbose_name_plural] += 1
 
+    def load_people(self):
+        """Agency groups for every agency, two agency officers and the Dinas approver, as users who can log in."""
+        dinas = ensure_dinas_access()
+        groups = {tenant.slug: ensure_agency_access(tenant) for tenant in agency_tenants()}
+        password = os.environ.get("EGOV_DEMO_USER_PASSWORD", "klaten-demo")
+        for spec in self.data["users"]:
+            user, created = User.objects.get_or_create(username=spec["username"], defaults={
+                "first_name": spec["name"], "email": "",
+            })
+            if created:
+                user.set_password(password)
+                user.save()
+                self.loader.created["users"] += 1
+            user.groups.add(dinas if spec["group"] == "dinas" else groups[spec["group"]])
+
     def load(self, kominfo):
         self.load_backbone()
         plan = self.load_dr_plan(kominfo)
@@ -279,6 +297,7 @@ class RegistryDemo:
         self.load_quotas()
         self.load_usage()
         self.load_recommendations()
+        self.load_people()
 
 
 def models_exist(model, **lookup):
