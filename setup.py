@@ -29,6 +29,7 @@ EXTRAS = {
         "ansible-runner==2.4.3",
     ],
     "test": [
+        "pypdf==7.1.1",
         "pytest==9.2.0",
         "pytest-django==4.14.0",
         "hypothesis==6.170.17",
@@ -55,7 +56,10 @@ setup(
             "demo/*.yaml",
         ],
     },
-    install_requires=[NETBOX],
+    install_requires=[
+        NETBOX,
+        "reportlab==5.1.0",  # cable label sheets
+    ],
     extras_require=EXTRAS,
     zip_safe=False,
 )

@@ -13,6 +13,7 @@ from utilities.filtersets import register_filterset
 from . import choices, models
 
 __all__ = (
+    "LabelSchemeFilterSet",
     "RecommendationFilterSet",
     "RecommendationItemFilterSet",
     "BandwidthQuotaFilterSet",
@@ -307,4 +308,14 @@ class RecommendationItemFilterSet(NetBoxModelFilterSet):
 
     def search(self, queryset, name, value):
         return search_fields(queryset, value, "description", "device__name", "recommendation__title")
+
+
+@register_filterset
+class LabelSchemeFilterSet(PrimaryModelFilterSet):
+    class Meta:
+        model = models.LabelScheme
+        fields = ("id", "name", "active", "max_length", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "template", "description")
 

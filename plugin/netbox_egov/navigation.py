@@ -68,6 +68,11 @@ recommendation_items = (
     report_item("uncovered_devices", _("Devices without a recommendation"), "dcim.view_device"),
 )
 
+label_items = (
+    report_item("cable_labels", _("Cable labels"), "dcim.view_cable"),
+    model_item("labelscheme", _("Label schemes")),
+)
+
 menu = PluginMenu(
     label=_("e-Gov"),
     groups=(
@@ -77,6 +82,7 @@ menu = PluginMenu(
         (_("Systems and security"), systems_items),
         (_("Bandwidth (Pasal 10)"), policy_items),
         (_("Recommendations (Pasal 11)"), recommendation_items),
+        (_("Cable labels (Pasal 11(3))"), label_items),
     ),
     icon_class="mdi mdi-bank-outline",
 )

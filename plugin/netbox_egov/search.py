@@ -71,9 +71,15 @@ class RecommendationIndex(SearchIndex):
     display_attrs = ("tenant", "kind", "status", "valid_until", "description")
 
 
+class LabelSchemeIndex(SearchIndex):
+    model = models.LabelScheme
+    fields = (("name", 100), ("description", 500), ("comments", 5000))
+    display_attrs = ("max_length", "active", "description")
+
+
 # Registered by the plugin loader (PluginConfig.search_indexes).
 indexes = (
     BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
     SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex, ScheduleIndex, BandwidthQuotaIndex,
-    RecommendationIndex,
+    RecommendationIndex, LabelSchemeIndex,
 )

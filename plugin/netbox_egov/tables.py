@@ -281,3 +281,16 @@ class RecommendationItemTable(NetBoxTable):
                   "created", "last_updated")
         default_columns = ("id", "recommendation", "device", "device_type", "site", "quantity", "description")
 
+
+class LabelSchemeTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    template = tables.Column(verbose_name=_("Template"))
+    active = columns.BooleanColumn(verbose_name=_("Active"))
+    tags = tags("labelscheme")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = models.LabelScheme
+        fields = ("pk", "id", "name", "template", "max_length", "allowed_characters", "active", "description",
+                  "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "template", "max_length", "active")
+

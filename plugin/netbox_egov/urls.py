@@ -20,6 +20,7 @@ MODEL_PATHS = {
     "quotausage": "quota-usage",
     "recommendation": "recommendations",
     "recommendationitem": "recommendation-items",
+    "labelscheme": "label-schemes",
 }
 
 urlpatterns = [
@@ -32,6 +33,8 @@ urlpatterns = [
     path("recommendations/<int:pk>/workflow/<str:transition>/", views.RecommendationTransitionView.as_view(),
          name="recommendation_transition"),
     path("recommendations/uncovered-devices/", views.UncoveredDevicesView.as_view(), name="uncovered_devices"),
+    path("cable-labels/", views.CableLabelsView.as_view(), name="cable_labels"),
+    path("cable-labels/sheet.pdf", views.CableLabelSheetPDFView.as_view(), name="cable_label_sheet"),
 ]
 for model_name, segment in MODEL_PATHS.items():
     urlpatterns += [

@@ -1,8 +1,8 @@
 """The plugin's views: the agency overview, the registry models, and the backbone reports."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
@@ -24,8 +24,20 @@ from utilities.views import (
     register_model_view,
 )
 
-from . import allocations, backbone, filtersets, forms, models, quotas, recommendations, tables
+from . import (
+    allocations,
+    backbone,
+    cable_labels,
+    filtersets,
+    forms,
+    label_sheet,
+    models,
+    quotas,
+    recommendations,
+    tables,
+)
 from .agencies import agency_overview
+from .jobs import FixCableLabelsJob
 from .ui import panels
 
 
@@ -68,7 +80,16 @@ class EveryBadRecordImportView(generic.BulkImportView):
         return saved
 
 
-def register_standard_views(model, detail_layout, queryset=None):
+class SuperuserRequiredMixin:
+    """Only administrators: for objects that are code (label templates), whatever object permissions say."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied(_("Only administrators may change label schemes."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def register_standard_views(model, detail_layout, queryset=None, write_mixins=()):
     """Register NetBox's standard view set for a model: list, detail, add/edit, delete and the bulk views.
 
     Every view takes the same base queryset; NetBox restricts it to the
@@ -83,6 +104,10 @@ def register_standard_views(model, detail_layout, queryset=None):
     def view(base, suffix, **attributes):
         return type(f"{name}{suffix}", (base,), {"queryset": queryset, "__module__": __name__, **attributes})
 
+    def write_view(base, suffix, **attributes):
+        return type(f"{name}{suffix}", (*write_mixins, base),
+                    {"queryset": queryset, "__module__": __name__, **attributes})
+
     register_model_view(model, "list", path="", detail=False)(view(
         generic.ObjectListView, "ListView", filterset=filterset,
         filterset_form=getattr(forms, f"{name}FilterForm"), table=table,
@@ -95,18 +120,18 @@ def register_standard_views(model, detail_layout, queryset=None):
             "related_models": self.get_related_models(request, instance),
         },
     ))
-    edit = view(generic.ObjectEditView, "EditView", form=getattr(forms, f"{name}Form"))
+    edit = write_view(generic.ObjectEditView, "EditView", form=getattr(forms, f"{name}Form"))
     register_model_view(model, "add", detail=False)(edit)
     register_model_view(model, "edit")(edit)
-    register_model_view(model, "delete")(view(generic.ObjectDeleteView, "DeleteView"))
-    register_model_view(model, "bulk_import", path="import", detail=False)(view(
+    register_model_view(model, "delete")(write_view(generic.ObjectDeleteView, "DeleteView"))
+    register_model_view(model, "bulk_import", path="import", detail=False)(write_view(
         EveryBadRecordImportView, "BulkImportView", model_form=getattr(forms, f"{name}ImportForm"),
     ))
-    register_model_view(model, "bulk_edit", path="edit", detail=False)(view(
+    register_model_view(model, "bulk_edit", path="edit", detail=False)(write_view(
         generic.BulkEditView, "BulkEditView", filterset=filterset, table=table,
         form=getattr(forms, f"{name}BulkEditForm"),
     ))
-    register_model_view(model, "bulk_delete", path="delete", detail=False)(view(
+    register_model_view(model, "bulk_delete", path="delete", detail=False)(write_view(
         generic.BulkDeleteView, "BulkDeleteView", filterset=filterset, table=table,
     ))
 
@@ -160,6 +185,8 @@ register_standard_views(models.Recommendation, detail_layout(
     bottom=[objects_table("netbox_egov.recommendationitem", "recommendation_id", _("Items"))],
 ))
 register_standard_views(models.RecommendationItem, detail_layout(panels.RecommendationItemPanel()))
+register_standard_views(models.LabelScheme, detail_layout(panels.LabelSchemePanel()),
+                        write_mixins=(SuperuserRequiredMixin,))
 register_standard_views(
     models.QuotaUsage, detail_layout(panels.QuotaUsagePanel()),
     # The state column reads the agency's quota: fetched with the rows, not per row.
@@ -248,4 +275,54 @@ class UncoveredDevicesView(ContentTypePermissionRequiredMixin, View):
     def get(self, request):
         devices = recommendations.uncovered_devices(request.user)
         return render(request, "netbox_egov/uncovered_devices.html", {"devices": devices})
+
+
+class CableLabelsView(ContentTypePermissionRequiredMixin, View):
+    """Pasal 11(3): every cable's label against the active scheme, per agency figures, and the fix.
+
+    GET shows the check; POST with "preview" lists what the fix would write (nothing written);
+    POST with "apply" runs the fix as a background job on the cables the user may change.
+    """
+
+    template_name = "netbox_egov/cable_labels.html"
+
+    def get_required_permission(self):
+        return "dcim.view_cable"
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(request))
+
+    def post(self, request):
+        cables = cable_labels.visible_cables(request.user, "change")
+        if "apply" in request.POST:
+            ids = [int(pk) for pk in request.POST.getlist("cable_id")]
+            job = FixCableLabelsJob.enqueue(user=request.user, cable_ids=ids)
+            messages.success(request, _("Writing {count} cable labels in job {job}.").format(count=len(ids), job=job))
+            return redirect(job.get_absolute_url())
+        return render(request, self.template_name, {**self.context(request),
+                                                    "preview": cable_labels.planned_fixes(cables)})
+
+    def context(self, request):
+        status = request.GET.get("status")
+        results = cable_labels.judge_all(cable_labels.visible_cables(request.user))
+        return {
+            "scheme": cable_labels.active_scheme(),
+            "figures": cable_labels.agency_figures(request.user),
+            "results": [result for result in results if not status or result.status == status],
+            "status": status,
+        }
+
+
+class CableLabelSheetPDFView(ContentTypePermissionRequiredMixin, View):
+    """A4 label sheet for the selected cables (?cable_id=..), as the active scheme labels them."""
+
+    def get_required_permission(self):
+        return "dcim.view_cable"
+
+    def get(self, request):
+        cables = cable_labels.visible_cables(request.user).filter(pk__in=request.GET.getlist("cable_id"))
+        texts = [result.expected for result in cable_labels.judge_all(cables)]
+        response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
+        return response
 

@@ -13,6 +13,7 @@ from netbox_egov.models import (
     BandwidthQuota,
     DRPlan,
     InformationSystem,
+    LabelScheme,
     PublicIPAllocation,
     QuotaUsage,
     Recommendation,
@@ -145,3 +146,8 @@ def recommendations(tenants):
 def recommendation_items(recommendation_list):
     return [RecommendationItem.objects.create(recommendation=recommendation, description=f"AP {n}", quantity=n)
             for n, recommendation in enumerate(recommendation_list, start=1)]
+
+
+def label_schemes():
+    return [LabelScheme.objects.create(name=f"Scheme {n}", template="{{ a.device }}:{{ a.port }}-{{ b.device }}")
+            for n in range(1, 4)]

@@ -13,6 +13,7 @@ from netbox_egov.models import (
     BandwidthQuota,
     DRPlan,
     InformationSystem,
+    LabelScheme,
     PublicIPAllocation,
     QuotaUsage,
     Recommendation,
@@ -26,7 +27,8 @@ from netbox_egov.models import (
 )
 
 MODELS = (BackboneLink, DRPlan, InformationSystem, PublicIPAllocation, Uplink, UplinkAssignment, SecuritySystem,
-          SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage, Recommendation, RecommendationItem)
+          SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage, Recommendation, RecommendationItem,
+          LabelScheme)
 
 
 class Rows:
@@ -100,6 +102,9 @@ class Rows:
         recommendation = Recommendation.objects.create(tenant=self.tenants[0], title=f"RI{n}", kind="lan",
                                                        justification="x")
         RecommendationItem.objects.create(recommendation=recommendation, device=self.device, site=self.sites[0])
+
+    def make_labelscheme(self, n):
+        LabelScheme.objects.create(name=f"LS{n}")
 
     def make_repository(self, n):
         Repository.objects.create(name=f"R{n}", mirror_url=f"http://r{n}.example.org/", content_kind="other",

@@ -16,6 +16,7 @@ from netbox_egov.models import (
     BandwidthQuota,
     DRPlan,
     InformationSystem,
+    LabelScheme,
     PublicIPAllocation,
     QuotaUsage,
     Recommendation,
@@ -312,3 +313,19 @@ class RecommendationItemAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
             {"recommendation": recommendation.pk, "description": f"Switch {n}", "quantity": 2}
             for n, recommendation in enumerate(recommendations)
         ]
+
+
+class LabelSchemeAPITest(
+    RegistryAPI,
+    APIViewTestCases.GetObjectViewTestCase,
+    APIViewTestCases.ListObjectsViewTestCase,
+    APIViewTestCases.GraphQLTestCase,
+):
+    """Reading, with NetBox's permission checks; writing is for administrators only (test_cable_labels.py)."""
+
+    model = LabelScheme
+    brief_fields = ["description", "display", "id", "name", "url"]
+
+    @classmethod
+    def setUpTestData(cls):
+        fx.label_schemes()

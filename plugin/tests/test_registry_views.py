@@ -15,6 +15,7 @@ from netbox_egov.models import (
     BandwidthQuota,
     DRPlan,
     InformationSystem,
+    LabelScheme,
     PublicIPAllocation,
     QuotaUsage,
     Recommendation,
@@ -320,3 +321,19 @@ class RecommendationItemViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTe
         )
         cls.csv_update_data = ("id,quantity", *(f"{item.pk},7" for item in items))
         cls.bulk_edit_data = {"quantity": 5}
+
+
+class LabelSchemeViewTest(
+    RegistryURLs,
+    ViewTestCases.GetObjectViewTestCase,
+    ViewTestCases.GetObjectChangelogViewTestCase,
+    ViewTestCases.ListObjectsViewTestCase,
+):
+    """Reading, with NetBox's permission checks; writing is for administrators only (test_cable_labels.py)."""
+
+    model = LabelScheme
+
+    @classmethod
+    def setUpTestData(cls):
+        fx.label_schemes()
+

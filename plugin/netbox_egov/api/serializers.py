@@ -256,3 +256,11 @@ class RecommendationDecisionSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+
+class LabelSchemeSerializer(PrimaryModelSerializer):
+    class Meta:
+        model = models.LabelScheme
+        fields = ("id", "url", "display_url", "display", "name", "template", "max_length", "allowed_characters",
+                  "active", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "description")
+

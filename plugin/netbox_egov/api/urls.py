@@ -1,5 +1,7 @@
 """REST endpoints under /api/plugins/egov/: the names are the contract other parts use."""
 
+from django.urls import path
+
 from netbox.api.routers import NetBoxRouter
 
 from . import views
@@ -19,5 +21,9 @@ router.register("bandwidth-quotas", views.BandwidthQuotaViewSet)
 router.register("quota-usage", views.QuotaUsageViewSet)
 router.register("recommendations", views.RecommendationViewSet)
 router.register("recommendation-items", views.RecommendationItemViewSet)
+router.register("label-schemes", views.LabelSchemeViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("cable-label-sheet/", views.CableLabelSheetView.as_view(), name="cable_label_sheet"),
+]

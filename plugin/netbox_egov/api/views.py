@@ -2,17 +2,21 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from netbox.api.authentication import TokenPermissions
 from netbox.api.viewsets import NetBoxModelViewSet
 
-from .. import filtersets, models, usage
+from .. import cable_labels, filtersets, label_sheet, models, usage
 from ..recommendations import workflow_permission
 from . import serializers
 
@@ -177,4 +181,28 @@ class RecommendationItemViewSet(NetBoxModelViewSet):
     queryset = models.RecommendationItem.objects.select_related("recommendation", "device", "device_type", "site")
     serializer_class = serializers.RecommendationItemSerializer
     filterset_class = filtersets.RecommendationItemFilterSet
+
+
+class LabelSchemeViewSet(NetBoxModelViewSet):
+    queryset = models.LabelScheme.objects.all()
+    serializer_class = serializers.LabelSchemeSerializer
+    filterset_class = filtersets.LabelSchemeFilterSet
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Templates are code: only administrators write them, whatever object permissions say.
+        if request.method not in SAFE_METHODS and not request.user.is_superuser:
+            raise PermissionDenied("Only administrators may change label schemes.")
+
+
+class CableLabelSheetView(APIView):
+    """GET ?cable_id=1&cable_id=2: a printable A4 PDF of the scheme's labels for those cables (the user's
+    visible cables only)."""
+
+    def get(self, request):
+        cables = cable_labels.visible_cables(request.user).filter(pk__in=request.query_params.getlist("cable_id"))
+        texts = [result.expected for result in cable_labels.judge_all(cables)]
+        response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
+        return response
 

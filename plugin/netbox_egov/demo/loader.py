@@ -238,7 +238,7 @@ class DemoLoader:
             termination = self.ensure(CircuitTermination, circuit=circuit, term_side="A",
                                       defaults={"termination": data_center})
             port = firewall.interfaces.get(name=circuit_spec["firewall_port"])
-            self.ensure_cable(port, termination, f"{data_center.slug}-{firewall.name}:{port.name}/{circuit.cid}")
+            self.ensure_cable(port, termination, f"{data_center.slug}-{firewall.name}:{port.name}/{circuit.cid}:A")
             self.ensure_prefix(spec["public_prefix"], tenant=kominfo, role=public_role, scope=data_center,
                                description=f"Public space via {provider.name} (documentation range)")
 

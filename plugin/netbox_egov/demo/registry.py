@@ -29,6 +29,7 @@ from ..models import (
     BandwidthQuota,
     DRPlan,
     InformationSystem,
+    LabelScheme,
     PublicIPAllocation,
     QuotaUsage,
     Recommendation,
@@ -285,6 +286,10 @@ class RegistryDemo:
                 self.loader.created["users"] += 1
             user.groups.add(dinas if spec["group"] == "dinas" else groups[spec["group"]])
 
+    def load_label_scheme(self):
+        spec = self.data["label_scheme"]
+        self.ensure(LabelScheme, name=spec["name"], defaults={"max_length": spec["max_length"], "active": True})
+
     def load(self, kominfo):
         self.load_backbone()
         plan = self.load_dr_plan(kominfo)
@@ -298,6 +303,7 @@ class RegistryDemo:
         self.load_usage()
         self.load_recommendations()
         self.load_people()
+        self.load_label_scheme()
 
 
 def models_exist(model, **lookup):

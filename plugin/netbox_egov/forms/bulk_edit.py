@@ -14,6 +14,7 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "LabelSchemeBulkEditForm",
     "RecommendationBulkEditForm",
     "RecommendationItemBulkEditForm",
     "BandwidthQuotaBulkEditForm",
@@ -158,3 +159,11 @@ class RecommendationItemBulkEditForm(NetBoxModelBulkEditForm):
     quantity = forms.IntegerField(min_value=1, required=False, label=_("Quantity"))
 
     fieldsets = (FieldSet("quantity"),)
+
+
+class LabelSchemeBulkEditForm(PrimaryModelBulkEditForm):
+    model = models.LabelScheme
+    max_length = forms.IntegerField(min_value=5, max_value=100, required=False, label=_("Maximum length"))
+
+    fieldsets = (FieldSet("max_length", "description"),)
+    nullable_fields = ("description", "comments")

@@ -15,6 +15,7 @@ from virtualization.models import VirtualMachine
 from .. import choices, models
 
 __all__ = (
+    "LabelSchemeImportForm",
     "RecommendationImportForm",
     "RecommendationItemImportForm",
     "BandwidthQuotaImportForm",
@@ -235,3 +236,10 @@ class RecommendationItemImportForm(NetBoxModelImportForm):
     class Meta:
         model = models.RecommendationItem
         fields = ("recommendation", "device", "device_type", "site", "quantity", "description", "tags")
+
+
+class LabelSchemeImportForm(PrimaryModelImportForm):
+    class Meta:
+        model = models.LabelScheme
+        fields = ("name", "template", "max_length", "allowed_characters", "active", "description", "owner",
+                  "comments", "tags")

@@ -15,6 +15,7 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "LabelSchemeFilterForm",
     "RecommendationFilterForm",
     "RecommendationItemFilterForm",
     "BandwidthQuotaFilterForm",
@@ -201,4 +202,12 @@ class RecommendationItemFilterForm(NetBoxModelFilterSetForm):
     recommendation_id = DynamicModelMultipleChoiceField(queryset=models.Recommendation.objects.all(),
                                                         required=False, label=_("Recommendation"))
     device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"))
+    tag = TagFilterField(model)
+
+
+class LabelSchemeFilterForm(PrimaryModelFilterSetForm):
+    model = models.LabelScheme
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("active", name=_("Scheme")))
+    active = forms.NullBooleanField(required=False, label=_("Active"),
+                                    widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
     tag = TagFilterField(model)

@@ -17,6 +17,7 @@ from virtualization.models import VirtualMachine
 from .. import choices, models
 
 __all__ = (
+    "LabelSchemeForm",
     "RecommendationForm",
     "RecommendationItemForm",
     "BandwidthQuotaForm",
@@ -320,3 +321,17 @@ class RecommendationItemForm(NetBoxModelForm):
     class Meta:
         model = models.RecommendationItem
         fields = ("recommendation", "device", "device_type", "site", "quantity", "description", "tags")
+
+
+class LabelSchemeForm(PrimaryModelForm):
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "template", "max_length", "allowed_characters", "active", "description", "tags",
+                 name=_("Label scheme")),
+    )
+
+    class Meta:
+        model = models.LabelScheme
+        fields = ("name", "template", "max_length", "allowed_characters", "active", "description", "owner",
+                  "comments", "tags")

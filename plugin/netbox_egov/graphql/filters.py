@@ -14,6 +14,7 @@ from .. import models
 IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filter_lookups")]
 
 __all__ = (
+    "LabelSchemeFilter",
     "RecommendationFilter",
     "RecommendationItemFilter",
     "BandwidthQuotaFilter",
@@ -155,4 +156,9 @@ class RecommendationItemFilter(NetBoxModelFilter):
     device_id: ID | None = strawberry_django.filter_field()
     device_type_id: ID | None = strawberry_django.filter_field()
     site_id: ID | None = strawberry_django.filter_field()
+
+
+@register_filter(models.LabelScheme, lookups=True)
+class LabelSchemeFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
 

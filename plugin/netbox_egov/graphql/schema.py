@@ -8,6 +8,7 @@ from .types import (
     BandwidthQuotaType,
     DRPlanType,
     InformationSystemType,
+    LabelSchemeType,
     PublicIPAllocationType,
     QuotaUsageType,
     RecommendationItemType,
@@ -51,6 +52,8 @@ class EgovQuery:
     recommendation_list: list[RecommendationType] = strawberry_django.field()
     recommendation_item: RecommendationItemType = strawberry_django.field()
     recommendation_item_list: list[RecommendationItemType] = strawberry_django.field()
+    label_scheme: LabelSchemeType = strawberry_django.field()
+    label_scheme_list: list[LabelSchemeType] = strawberry_django.field()
 
 
 schema = [EgovQuery]

@@ -22,6 +22,7 @@ from .filters import (
     BandwidthQuotaFilter,
     DRPlanFilter,
     InformationSystemFilter,
+    LabelSchemeFilter,
     PublicIPAllocationFilter,
     QuotaUsageFilter,
     RecommendationFilter,
@@ -47,6 +48,7 @@ VirtualMachine = Annotated["VirtualMachineType", strawberry.lazy("virtualization
 User = Annotated["UserType", strawberry.lazy("users.graphql.types")]
 
 __all__ = (
+    "LabelSchemeType",
     "RecommendationItemType",
     "RecommendationType",
     "BandwidthQuotaType",
@@ -178,4 +180,9 @@ class RecommendationItemType(NetBoxObjectType):
     device: Device | None
     device_type: DeviceTypeRef | None
     site: Site | None
+
+
+@register_type(models.LabelScheme, fields="__all__", filters=LabelSchemeFilter, pagination=True)
+class LabelSchemeType(PrimaryObjectType):
+    pass
 

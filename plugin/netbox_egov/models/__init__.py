@@ -1,5 +1,6 @@
 """The plugin's models, one module per domain of the regulation."""
 
+from .labels import LabelScheme
 from .policy import BandwidthQuota, QuotaUsage, Schedule
 from .recommendations import Recommendation, RecommendationItem
 from .registry import (
@@ -23,6 +24,7 @@ __all__ = (
     "Schedule",
     "DRPlan",
     "InformationSystem",
+    "LabelScheme",
     "PublicIPAllocation",
     "Repository",
     "SecurityAssessment",

@@ -204,3 +204,12 @@ class RecommendationItemPanel(panels.ObjectAttributesPanel):
     quantity = attrs.NumericAttr("quantity", label=_("Quantity"))
     description = attrs.TextAttr("description")
 
+
+class LabelSchemePanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    template = attrs.TextAttr("template", label=_("Template"))
+    max_length = attrs.NumericAttr("max_length", label=_("Maximum length"))
+    allowed = attrs.TextAttr("allowed_characters", label=_("Allowed characters"))
+    active = attrs.BooleanAttr("active", label=_("Active"))
+    description = attrs.TextAttr("description")
+

@@ -1,0 +1,154 @@
+"""Inter-node cable labels (Pasal 11(3)): the scheme, the check, the fix job, the label sheet, admin-only templates."""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from core.models import ObjectChange
+from dcim.models import Cable
+from utilities.testing import APITestCase, TestCase
+
+from netbox_egov.cable_labels import agency_figures, judge_all
+from netbox_egov.demo.loader import load_demo
+from netbox_egov.jobs import FixCableLabelsJob
+from netbox_egov.label_sheet import render_sheet
+from netbox_egov.logic.labels import (
+    DEFAULT_ALLOWED,
+    DEFAULT_TEMPLATE,
+    LabelTemplateError,
+    judge,
+    label_problems,
+    render_label,
+)
+from netbox_egov.models import LabelScheme
+
+NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
+END = st.fixed_dictionaries({"site": NAME, "device": NAME, "port": NAME})
+
+
+@given(a=END, b=END)
+def test_a_rendered_default_label_judges_correct_names_both_ends_and_obeys_the_scheme(a, b):
+    label = render_label(DEFAULT_TEMPLATE, {"a": a, "b": b})
+    assert judge(label, label) == "correct"
+    assert label.startswith(f"{a['site']}-{a['device']}:{a['port']}/")
+    assert label.endswith(f"/{b['device']}:{b['port']}")
+    assert label_problems(label, 100, DEFAULT_ALLOWED) == []  # at most 12*5+4 characters, all allowed
+
+
+@given(label=st.text(min_size=1, max_size=40))
+def test_disallowed_characters_are_named(label):
+    problems = label_problems(label, 100, DEFAULT_ALLOWED)
+    bad = {char for char in label if not (char.isascii() and (char.isalnum() or char in ":/._-"))}
+    assert bool(problems) == bool(bad)
+    for char in bad:
+        assert repr(char) in problems[0]
+
+
+@given(length=st.integers(min_value=5, max_value=100), extra=st.integers(min_value=1, max_value=50))
+def test_too_long_labels_are_named_with_their_length(length, extra):
+    problems = label_problems("a" * (length + extra), length, DEFAULT_ALLOWED)
+    assert problems == [f"longer than {length} characters ({length + extra})"]
+
+
+class LabelLogicTest(TestCase):
+    def test_missing_wrong_correct(self):
+        self.assertEqual(judge("  ", "x"), "missing")
+        self.assertEqual(judge("KABEL-003", "x"), "wrong")
+        self.assertEqual(judge(" x ", "x"), "correct")
+
+    def test_the_sandbox_refuses_internals(self):
+        with self.assertRaises(LabelTemplateError):
+            render_label("{{ a.__class__.__mro__ }}", {"a": {}, "b": {}})
+        with self.assertRaises(LabelTemplateError):
+            render_label("{{ nothing.here }}", {"a": {}, "b": {}})
+
+    def test_a_scheme_with_a_broken_template_is_refused(self):
+        with self.assertRaises(ValidationError) as refusal:
+            LabelScheme(name="Broken", template="{{ a.device ").full_clean()
+        self.assertIn("template", refusal.exception.message_dict)
+
+    def test_one_active_scheme(self):
+        LabelScheme.objects.create(name="First", active=True)
+        with self.assertRaises(ValidationError) as refusal:
+            LabelScheme(name="Second", active=True).full_clean()
+        self.assertIn("First", " ".join(refusal.exception.message_dict["active"]))
+
+
+class DemoCableLabelsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        super().setUp()
+        self.user.is_superuser = True
+        self.user.save()
+
+    def test_demo_has_correct_wrong_and_missing_labels(self):
+        statuses = {result.status for result in judge_all(Cable.objects.all())}
+        self.assertEqual(statuses, {"correct", "wrong", "missing"})
+
+    def test_per_agency_percentage(self):
+        figures = {agency.slug: figure for agency, figure in agency_figures(self.user).items()}
+        kominfo = figures["diskominfo"]
+        self.assertEqual(kominfo["total"], Cable.objects.filter(terminations___device__tenant__slug="diskominfo")
+                         .distinct().count())
+        self.assertEqual(kominfo["percent_correct"], round(100 * kominfo["correct"] / kominfo["total"]))
+
+    def test_preview_writes_nothing_then_the_job_writes_through_the_changelog(self):
+        before = dict(Cable.objects.values_list("pk", "label"))
+        response = self.client.post(reverse("plugins:netbox_egov:cable_labels"), {"preview": "1"})
+        self.assertEqual(response.status_code, 200)
+        planned = response.context["preview"]
+        self.assertTrue(planned)
+        self.assertEqual(dict(Cable.objects.values_list("pk", "label")), before)  # a preview is only a preview
+
+        ids = [fix.cable.pk for fix in planned]
+        job = FixCableLabelsJob.enqueue(user=self.user, cable_ids=ids, immediate=True)
+        job.refresh_from_db()
+        self.assertEqual(job.status, "completed", job.error)
+        self.assertEqual({result.status for result in judge_all(Cable.objects.all())}, {"correct"})
+        self.assertEqual(ObjectChange.objects.filter(changed_object_id__in=ids, action="update").count(), len(ids))
+
+    def test_label_sheet_pdf_carries_the_labels(self):
+        for result in judge_all(Cable.objects.order_by("pk")[:3]):
+            response = self.client.get(reverse("plugins:netbox_egov:cable_label_sheet"),
+                                       {"cable_id": [result.cable.pk]})
+            self.assertEqual(response["Content-Type"], "application/pdf")
+            pages = PdfReader(io.BytesIO(response.content)).pages
+            # Wrapped lines come back as "\n " (pypdf marks the break): join them again.
+            text = "".join(page.extract_text() for page in pages).replace("\n ", "").replace("\n", "")
+            self.assertEqual(text.count(result.expected), 2)  # twice: readable from both sides
+
+    def test_only_administrators_write_label_schemes(self):
+        self.user.is_superuser = False
+        self.user.save()
+        self.add_permissions("netbox_egov.add_labelscheme", "netbox_egov.view_labelscheme")
+        response = self.client.post(reverse("plugins:netbox_egov:labelscheme_add"),
+                                    {"name": "Mine", "template": "{{ a.device }}", "max_length": 50,
+                                     "allowed_characters": "a-z"})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(LabelScheme.objects.filter(name="Mine").exists())
+
+
+class LabelSheetTest(TestCase):
+    def test_many_labels_fill_several_a4_pages(self):
+        pdf = PdfReader(io.BytesIO(render_sheet([f"site-gw-{n}:ether1/core:Gi1/0/{n}" for n in range(30)])))
+        self.assertEqual(len(pdf.pages), 2)  # 24 labels a page
+        self.assertAlmostEqual(float(pdf.pages[0].mediabox.width), 595.27, places=1)  # A4
+
+
+class LabelSchemeAdminOnlyAPITest(APITestCase):
+    def test_only_administrators_write_label_schemes_through_the_api(self):
+        url = reverse("plugins-api:netbox_egov-api:labelscheme-list")
+        body = {"name": "API scheme", "template": "{{ a.device }}"}
+        self.add_permissions("netbox_egov.add_labelscheme", "netbox_egov.view_labelscheme")
+        self.assertEqual(self.client.post(url, body, format="json", **self.header).status_code, 403)
+        self.user.is_superuser = True
+        self.user.save()
+        self.assertEqual(self.client.post(url, body, format="json", **self.header).status_code, 201)
+
