@@ -56,11 +56,11 @@ def judge_all(cables, scheme=None):
     return [judge_cable(cable, scheme) for cable in cables]
 
 
-def agency_figures(user):
+def agency_figures(user, agencies=None):
     """Per agency: cables touching its devices, and how many are labelled correctly, wrongly or not at all."""
     scheme = active_scheme()
     figures = {}
-    for agency in agency_tenants().restrict(user, "view"):
+    for agency in agencies if agencies is not None else agency_tenants().restrict(user, "view"):
         cables = visible_cables(user).filter(terminations___device__tenant=agency).distinct()
         counts = Counter(result.status for result in judge_all(cables, scheme))
         total = sum(counts.values())

@@ -32,6 +32,7 @@ agency_items = (
         link_text=_("Agencies"),
         permissions=["tenancy.view_tenant"],
     ),
+    report_item("compliance", _("Compliance scorecard"), "tenancy.view_tenant"),
 )
 
 infrastructure_items = (

@@ -294,3 +294,32 @@ class LabelSchemeTable(PrimaryModelTable):
                   "comments", "tags", "created", "last_updated")
         default_columns = ("name", "template", "max_length", "active")
 
+
+class CheckColumn(tables.Column):
+    """A compliance check: a tick, a cross, or a dash where it does not apply."""
+
+    def render(self, value):
+        return columns.BooleanColumn().render(value)
+
+    def value(self, value):
+        return "" if value is None else str(value)
+
+
+class PercentColumn(tables.Column):
+    def render(self, value):
+        return f"{value}%"
+
+
+class ComplianceTable(tables.Table):
+    agency = tables.Column(verbose_name=_("Agency"), linkify=True, order_by=("agency__name",))
+    has_ict_officer = CheckColumn(verbose_name=_("ICT officer"))
+    cables_labelled_percent = PercentColumn(verbose_name=_("Cables labelled"), default="—")
+    devices_covered_percent = PercentColumn(verbose_name=_("Devices recommended"), default="—")
+    quota_assigned = CheckColumn(verbose_name=_("Quota"))
+    systems_in_data_center = CheckColumn(verbose_name=_("Systems in data center"), default=None)
+    assessments_current = CheckColumn(verbose_name=_("Assessments current"), default=None)
+    score = PercentColumn(verbose_name=_("Score"), default="—")
+
+    class Meta:
+        attrs = {"class": "table table-hover object-list", "id": "compliance"}
+

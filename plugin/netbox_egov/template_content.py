@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from netbox.plugins import PluginTemplateExtension
 from netbox.ui.panels import ObjectsTablePanel
 
-from . import backbone
+from . import backbone, compliance
+from .agencies import agency_tenants
 
 
 def related_table(context, model_name, filter_name, title):
@@ -24,6 +25,13 @@ def related_table(context, model_name, filter_name, title):
 
 class AgencyRegistry(PluginTemplateExtension):
     models = ["tenancy.tenant"]
+
+    def right_page(self):
+        tenant = self.context["object"]
+        if not agency_tenants().filter(pk=tenant.pk).exists():
+            return ""
+        rows = compliance.scorecard(self.context["request"].user, agency_tenants().filter(pk=tenant.pk))
+        return render_to_string("netbox_egov/inc/compliance_panel.html", {"row": rows[0] if rows else None})
 
     def full_width_page(self):
         return mark_safe("".join((  # noqa: S308 - rendered by NetBox's own panel templates

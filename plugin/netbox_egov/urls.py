@@ -34,6 +34,7 @@ urlpatterns = [
          name="recommendation_transition"),
     path("recommendations/uncovered-devices/", views.UncoveredDevicesView.as_view(), name="uncovered_devices"),
     path("cable-labels/", views.CableLabelsView.as_view(), name="cable_labels"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("cable-labels/sheet.pdf", views.CableLabelSheetPDFView.as_view(), name="cable_label_sheet"),
 ]
 for model_name, segment in MODEL_PATHS.items():

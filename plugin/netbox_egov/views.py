@@ -1,5 +1,7 @@
 """The plugin's views: the agency overview, the registry models, and the backbone reports."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -8,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
+from django_tables2 import RequestConfig
 
 from extras.ui.panels import CustomFieldsPanel, TagsPanel
 from netbox.object_actions import BulkExport
@@ -16,7 +19,7 @@ from netbox.ui.panels import CommentsPanel, ObjectsTablePanel, RelatedObjectsPan
 from netbox.views import generic
 from tenancy.filtersets import TenantFilterSet
 from tenancy.forms import TenantFilterForm
-from tenancy.models import Tenant
+from tenancy.models import Tenant, TenantGroup
 from utilities.views import (
     ConditionalLoginRequiredMixin,
     ContentTypePermissionRequiredMixin,
@@ -28,6 +31,7 @@ from . import (
     allocations,
     backbone,
     cable_labels,
+    compliance,
     filtersets,
     forms,
     label_sheet,
@@ -36,7 +40,7 @@ from . import (
     recommendations,
     tables,
 )
-from .agencies import agency_overview
+from .agencies import agency_group_slug, agency_overview, agency_tenants
 from .jobs import FixCableLabelsJob
 from .ui import panels
 
@@ -325,4 +329,34 @@ class CableLabelSheetPDFView(ContentTypePermissionRequiredMixin, View):
         response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
         return response
+
+
+class ComplianceView(ContentTypePermissionRequiredMixin, View):
+    """The regency-wide compliance scorecard: sortable, filterable by kind of agency, exportable as CSV."""
+
+    def get_required_permission(self):
+        return "tenancy.view_tenant"
+
+    def get(self, request):
+        agencies = agency_tenants()
+        if request.GET.get("group"):
+            agencies = agencies.filter(group__slug=request.GET["group"])
+        rows = compliance.scorecard(request.user, agencies)
+        if request.GET.get("failing"):
+            rows = [row for row in rows if row.score is not None and row.score < 100]
+        table = tables.ComplianceTable(rows, order_by=request.GET.get("sort", "agency"))
+        if request.GET.get("export") == "csv":
+            return compliance_csv(table)
+        RequestConfig(request, paginate=False).configure(table)
+        return render(request, "netbox_egov/compliance.html", {
+            "table": table, "groups": TenantGroup.objects.filter(parent__slug=agency_group_slug()),
+            "group": request.GET.get("group", ""), "failing": bool(request.GET.get("failing")),
+        })
+
+
+def compliance_csv(table):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="egov-compliance.csv"'
+    csv.writer(response).writerows(table.as_values())
+    return response
 

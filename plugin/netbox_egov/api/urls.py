@@ -26,4 +26,5 @@ router.register("label-schemes", views.LabelSchemeViewSet)
 urlpatterns = [
     *router.urls,
     path("cable-label-sheet/", views.CableLabelSheetView.as_view(), name="cable_label_sheet"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
 ]

@@ -13,10 +13,11 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from netbox.api.authentication import TokenPermissions
+from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPermissions
 from netbox.api.viewsets import NetBoxModelViewSet
 
-from .. import cable_labels, filtersets, label_sheet, models, usage
+from .. import cable_labels, compliance, filtersets, label_sheet, models, usage
+from ..agencies import agency_tenants
 from ..recommendations import workflow_permission
 from . import serializers
 
@@ -205,4 +206,18 @@ class CableLabelSheetView(APIView):
         response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
         return response
+
+
+class ComplianceView(APIView):
+    """GET: the compliance scorecard, one row per agency the token may view (read-only).
+
+    ?agency=<slug> narrows to one agency. Each check is true, false or null (does not apply)."""
+
+    permission_classes = [IsAuthenticatedOrLoginNotRequired]
+
+    def get(self, request):
+        agencies = agency_tenants()
+        if request.query_params.get("agency"):
+            agencies = agencies.filter(slug=request.query_params["agency"])
+        return Response([row.as_dict() for row in compliance.scorecard(request.user, agencies)])
 

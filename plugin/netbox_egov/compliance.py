@@ -1,0 +1,110 @@
+"""The agency compliance scorecard (Pasal 10, 11, 14, 19, 21): one row per agency, from restricted querysets.
+
+A check is True (complies), False (does not) or None (does not apply, e.g.
+no information systems); percentages are None when there is nothing to
+count. The score is the share of applicable checks passed.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, fields
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+
+from core.models import ObjectType
+from dcim.models import Device
+from tenancy.models import ContactAssignment, Tenant
+
+from . import cable_labels, recommendations
+from .agencies import agency_tenants, ict_officer_role_slug
+from .models import BandwidthQuota, InformationSystem, SecurityAssessment
+
+PASS_PERCENT = 100
+
+
+@dataclass
+class AgencyCompliance:
+    agency: Tenant
+    has_ict_officer: bool
+    cables_labelled_percent: int | None
+    devices_covered_percent: int | None
+    quota_assigned: bool
+    systems_in_data_center: bool | None
+    assessments_current: bool | None
+
+    @property
+    def checks(self):
+        return {
+            "has_ict_officer": self.has_ict_officer,
+            "cables_labelled": _full(self.cables_labelled_percent),
+            "devices_covered": _full(self.devices_covered_percent),
+            "quota_assigned": self.quota_assigned,
+            "systems_in_data_center": self.systems_in_data_center,
+            "assessments_current": self.assessments_current,
+        }
+
+    @property
+    def score(self):
+        applicable = [value for value in self.checks.values() if value is not None]
+        return round(100 * sum(applicable) / len(applicable)) if applicable else None
+
+    def as_dict(self):
+        row = {field.name: getattr(self, field.name) for field in fields(self) if field.name != "agency"}
+        return {"agency": {"id": self.agency.pk, "slug": self.agency.slug, "name": self.agency.name},
+                **row, "score": self.score}
+
+
+def _full(percent):
+    return None if percent is None else percent >= PASS_PERCENT
+
+
+def _percent(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+def scorecard(user, agencies=None, today=None):
+    """Compliance of each agency the user may view (or of `agencies`, a queryset of them)."""
+    today = today or date.today()
+    agencies = list((agencies if agencies is not None else agency_tenants()).restrict(user, "view").order_by("name"))
+    officers = set(
+        ContactAssignment.objects.restrict(user, "view").filter(
+            object_type=ObjectType.objects.get_for_model(Tenant), role__slug=ict_officer_role_slug(),
+            object_id__in=[agency.pk for agency in agencies],
+        ).values_list("object_id", flat=True)
+    )
+    labels = cable_labels.agency_figures(user, agencies)
+    devices = Counter(
+        Device.objects.restrict(user, "view").filter(tenant__in=agencies).values_list("tenant", flat=True)
+    )
+    uncovered = Counter(recommendations.uncovered_devices(user, today).values_list("tenant", flat=True))
+    quotas = set(BandwidthQuota.objects.restrict(user, "view").filter(tenant__in=agencies)
+                 .values_list("tenant", flat=True))
+    placement, assessed = _systems(user, agencies, today)
+    return [
+        AgencyCompliance(
+            agency=agency,
+            has_ict_officer=agency.pk in officers,
+            cables_labelled_percent=labels[agency]["percent_correct"],
+            devices_covered_percent=_percent(devices[agency.pk] - uncovered[agency.pk], devices[agency.pk]),
+            quota_assigned=agency.pk in quotas,
+            systems_in_data_center=all(placement[agency.pk]) if placement[agency.pk] else None,
+            assessments_current=all(assessed[agency.pk]) if assessed[agency.pk] else None,
+        )
+        for agency in agencies
+    ]
+
+
+def _systems(user, agencies, today):
+    """Per agency: whether each of its systems sits in the data center, and has a current assessment."""
+    current = SecurityAssessment.objects.filter(information_system=OuterRef("pk"), next_due__gte=today)
+    systems = (
+        InformationSystem.with_placement(InformationSystem.objects.restrict(user, "view"))
+        .filter(tenant__in=agencies)
+        .annotate(assessed=Exists(current))
+        .values_list("tenant", "in_data_center", "assessed")
+    )
+    placement, assessed = defaultdict(list), defaultdict(list)
+    for tenant, in_data_center, is_assessed in systems:
+        placement[tenant].append(in_data_center)
+        assessed[tenant].append(is_assessed)
+    return placement, assessed
