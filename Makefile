@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations bench
+.PHONY: demo test down status clean lint messages migrations bench bench-domains
 
 demo:
 	@stack/demo.sh
@@ -34,3 +34,7 @@ migrations:
 # Benchmarks (docs/benchmarks.md): need the stack's PostgreSQL and Redis (make demo, or stack/services.sh start).
 bench:
 	@stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/api_latency.py
+
+# Parse and compile a generated 1,000,000-domain list next to sort -u (no services needed).
+bench-domains:
+	@.venv/bin/python bench/domains.py
