@@ -33,8 +33,13 @@ AGENCY_VIEW = {
     "netbox_egov.recommendationitem": lambda slug: {"recommendation__tenant__slug": slug},
 }
 
-# The agency's own LAN (Pasal 11(1)): the officer adds, changes and removes it.
-AGENCY_LAN = ("dcim.device", "dcim.interface", "dcim.cable")
+# The agency's own LAN (Pasal 11(1)): the officer adds, changes and removes it. A cable is the agency's
+# when it is its tenant: a cable merely touching one of its devices may run into the Dinas core.
+AGENCY_LAN = {
+    "dcim.device": lambda slug: {"tenant__slug": slug},
+    "dcim.interface": lambda slug: {"device__tenant__slug": slug},
+    "dcim.cable": lambda slug: {"tenant__slug": slug},
+}
 
 # Recommendation drafts: the officer writes and submits them (submit is a change of a draft).
 AGENCY_DRAFTS = {
@@ -72,9 +77,9 @@ def ensure_agency_access(tenant):
     # One ObjectPermission per model: constraints differ by model.
     for label, constraint in AGENCY_VIEW.items():
         _permission(f"egov {slug}: view {label}", group, [label], ["view"], constraint(slug))
-    for label in AGENCY_LAN:
+    for label, constraint in AGENCY_LAN.items():
         _permission(f"egov {slug}: edit LAN {label}", group, [label], ["add", "change", "delete"],
-                    AGENCY_VIEW[label](slug))
+                    constraint(slug))
     for label, constraint in AGENCY_DRAFTS.items():
         _permission(f"egov {slug}: drafts {label}", group, [label], ["add", "change", "delete"], constraint(slug))
     return group

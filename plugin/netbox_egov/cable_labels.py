@@ -15,20 +15,24 @@ def active_scheme():
     return LabelScheme.objects.filter(active=True).first() or LabelScheme(name="default")
 
 
-def end_context(terminations):
-    """site / device / port of one cable end (its first termination)."""
-    termination = terminations[0] if terminations else None
-    device = getattr(termination, "device", None)
-    site = getattr(device, "site", None) or getattr(termination, "_site", None)
-    return {
-        "site": getattr(site, "slug", ""),
-        "device": getattr(device, "name", "") or str(getattr(termination, "circuit", "") or ""),
-        "port": getattr(termination, "name", "") or getattr(termination, "term_side", ""),
-    }
+def end_context(cable_terminations):
+    """site / device / port of one cable end (its first termination), from prefetched CableTerminations."""
+    termination = cable_terminations[0] if cable_terminations else None
+    if termination is None:
+        return {"site": "", "device": "", "port": ""}
+    device, far_end = termination._device, termination.termination
+    if device is None:  # a circuit termination: the circuit stands for the device
+        site = termination._site
+        return {"site": getattr(site, "slug", ""), "device": str(getattr(far_end, "circuit", "") or ""),
+                "port": getattr(far_end, "term_side", "")}
+    return {"site": device.site.slug, "device": device.name, "port": far_end.name}
 
 
 def cable_context(cable):
-    return {"a": end_context(cable.a_terminations), "b": end_context(cable.b_terminations)}
+    ends = {"A": [], "B": []}
+    for termination in cable.terminations.all():
+        ends[termination.cable_end].append(termination)
+    return {"a": end_context(ends["A"]), "b": end_context(ends["B"])}
 
 
 @dataclass
@@ -47,7 +51,7 @@ def judge_cable(cable, scheme):
 
 def visible_cables(user, action="view"):
     return Cable.objects.restrict(user, action).prefetch_related(
-        "terminations___device__site", "terminations__termination"
+        "terminations___device__site", "terminations___site", "terminations__termination"
     ).order_by("pk")
 
 
@@ -58,14 +62,18 @@ def judge_all(cables, scheme=None):
 
 def agency_figures(user, agencies=None):
     """Per agency: cables touching its devices, and how many are labelled correctly, wrongly or not at all."""
-    scheme = active_scheme()
+    agencies = list(agencies if agencies is not None else agency_tenants().restrict(user, "view"))
+    counts = {agency.pk: Counter() for agency in agencies}
+    for result in judge_all(visible_cables(user)):
+        owners = {termination._device.tenant_id for termination in result.cable.terminations.all()
+                  if termination._device is not None}
+        for owner in owners & counts.keys():
+            counts[owner][result.status] += 1
     figures = {}
-    for agency in agencies if agencies is not None else agency_tenants().restrict(user, "view"):
-        cables = visible_cables(user).filter(terminations___device__tenant=agency).distinct()
-        counts = Counter(result.status for result in judge_all(cables, scheme))
-        total = sum(counts.values())
-        figures[agency] = {"total": total, **counts,
-                           "percent_correct": round(100 * counts["correct"] / total) if total else None}
+    for agency in agencies:
+        total = sum(counts[agency.pk].values())
+        figures[agency] = {"total": total, **counts[agency.pk],
+                           "percent_correct": round(100 * counts[agency.pk]["correct"] / total) if total else None}
     return figures
 
 

@@ -96,7 +96,9 @@ def scorecard(user, agencies=None, today=None):
 
 def _systems(user, agencies, today):
     """Per agency: whether each of its systems sits in the data center, and has a current assessment."""
-    current = SecurityAssessment.objects.filter(information_system=OuterRef("pk"), next_due__gte=today)
+    current = SecurityAssessment.objects.restrict(user, "view").filter(
+        information_system=OuterRef("pk"), next_due__gte=today
+    )
     systems = (
         InformationSystem.with_placement(InformationSystem.objects.restrict(user, "view"))
         .filter(tenant__in=agencies)

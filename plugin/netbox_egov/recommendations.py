@@ -19,10 +19,10 @@ def workflow_permission(transition):
     return WORKFLOW_PERMISSIONS[transition]
 
 
-def covering_items(today=None):
-    """Items of approved recommendations still valid today."""
+def covering_items(user, today=None):
+    """Items (the user may view) of approved recommendations still valid today."""
     today = today or date.today()
-    return RecommendationItem.objects.filter(
+    return RecommendationItem.objects.restrict(user, "view").filter(
         recommendation__status=RecommendationStatusChoices.APPROVED,
     ).filter(Q(recommendation__valid_until__isnull=True) | Q(recommendation__valid_until__gte=today))
 
@@ -33,7 +33,7 @@ def uncovered_devices(user, today=None):
     A device is covered by an item naming it, or by an item naming its device
     type (at its site, or at any site), in a recommendation of its own agency.
     """
-    items = covering_items(today).filter(recommendation__tenant=OuterRef("tenant"))
+    items = covering_items(user, today).filter(recommendation__tenant=OuterRef("tenant"))
     by_device = items.filter(device=OuterRef("pk"))
     by_type = items.filter(device_type=OuterRef("device_type")).filter(
         Q(site__isnull=True) | Q(site=OuterRef("site"))

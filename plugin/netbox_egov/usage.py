@@ -27,9 +27,10 @@ def upsert(item, allowed):
         QuotaUsage.objects.bulk_create([row])
         _require(allowed["add"], row, _("add quota usage for {agency}"))
         return row
+    # Checked before anything is returned: a stale write must not read another agency's row.
+    _require(allowed["change"], row, _("change quota usage of {agency}"))
     if item["observed_at"] <= row.observed_at:
         return row
-    _require(allowed["change"], row, _("change quota usage of {agency}"))
     for field, value in totals.items():
         setattr(row, field, value)
     row.full_clean()

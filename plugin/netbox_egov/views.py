@@ -299,7 +299,7 @@ class CableLabelsView(ContentTypePermissionRequiredMixin, View):
     def post(self, request):
         cables = cable_labels.visible_cables(request.user, "change")
         if "apply" in request.POST:
-            ids = [int(pk) for pk in request.POST.getlist("cable_id")]
+            ids = [int(pk) for pk in request.POST.getlist("cable_id") if pk.isdigit()]
             job = FixCableLabelsJob.enqueue(user=request.user, cable_ids=ids)
             messages.success(request, _("Writing {count} cable labels in job {job}.").format(count=len(ids), job=job))
             return redirect(job.get_absolute_url())
@@ -349,7 +349,8 @@ class ComplianceView(ContentTypePermissionRequiredMixin, View):
             return compliance_csv(table)
         RequestConfig(request, paginate=False).configure(table)
         return render(request, "netbox_egov/compliance.html", {
-            "table": table, "groups": TenantGroup.objects.filter(parent__slug=agency_group_slug()),
+            "table": table,
+            "groups": TenantGroup.objects.restrict(request.user, "view").filter(parent__slug=agency_group_slug()),
             "group": request.GET.get("group", ""), "failing": bool(request.GET.get("failing")),
         })
 

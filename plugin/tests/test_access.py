@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from dcim.models import Device
+from dcim.models import Cable, Device
 from tenancy.models import Tenant
 from users.constants import TOKEN_PREFIX
 from users.models import ObjectPermission, Token, User
@@ -71,6 +71,11 @@ class AgencyOfficerTest(TestCase):
         own, other = Device.objects.get(name="gw-disdik"), Device.objects.get(name="gw-dinkes")
         self.assertEqual(self.client.get(reverse("dcim:device_edit", kwargs={"pk": own.pk})).status_code, 200)
         self.assertEqual(self.client.get(reverse("dcim:device_edit", kwargs={"pk": other.pk})).status_code, 404)
+
+    def test_a_cable_into_the_dinas_core_is_not_the_officers_to_edit(self):
+        shared = Cable.objects.filter(terminations___device__name="gw-disdik").first()
+        self.assertIsNotNone(shared)
+        self.assertEqual(self.client.get(reverse("dcim:cable_edit", kwargs={"pk": shared.pk})).status_code, 404)
 
     def test_officer_cannot_approve_but_the_dinas_can(self):
         url = reverse("plugins:netbox_egov:recommendation_transition",

@@ -95,9 +95,11 @@ class DemoCableLabelsTest(TestCase):
     def test_per_agency_percentage(self):
         figures = {agency.slug: figure for agency, figure in agency_figures(self.user).items()}
         kominfo = figures["diskominfo"]
-        self.assertEqual(kominfo["total"], Cable.objects.filter(terminations___device__tenant__slug="diskominfo")
-                         .distinct().count())
-        self.assertEqual(kominfo["percent_correct"], round(100 * kominfo["correct"] / kominfo["total"]))
+        cables = Cable.objects.filter(terminations___device__tenant__slug="diskominfo").distinct()
+        statuses = [result.status for result in judge_all(cables)]
+        self.assertEqual(kominfo["total"], len(statuses))
+        self.assertEqual(kominfo["percent_correct"], round(100 * statuses.count("correct") / len(statuses)))
+        self.assertLess(kominfo["percent_correct"], 100)  # the demo mixes right, wrong and missing labels
 
     def test_preview_writes_nothing_then_the_job_writes_through_the_changelog(self):
         before = dict(Cable.objects.values_list("pk", "label"))

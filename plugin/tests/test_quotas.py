@@ -167,6 +167,14 @@ class UsageUpsertTest(APITestCase):
         self.assertEqual(refused.status_code, 403)
         self.assertEqual(QuotaUsage.objects.count(), 1)  # the whole list was rolled back
 
+    def test_a_stale_write_does_not_read_another_agency_row(self):
+        QuotaUsage.objects.create(tenant=self.tenants[1], period="day", period_start=datetime.date(2026, 11, 27),
+                                  source="gw-1", bytes_in=777, observed_at=fx.NOW)
+        self.grant("add", "change", "view", constraints={"tenant__slug": "agency-1"})
+        response = self.post(self.item(tenant="agency-2", observed_at="2026-11-27T00:00:00Z"))
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("777", response.content.decode())
+
     def test_needs_permission(self):
         self.assertEqual(self.post(self.item()).status_code, 403)
 

@@ -6,7 +6,6 @@ is, and the plugin's models and reports call it.
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
 
 GIB = 1024**3
 WARNING_FRACTION = 0.9
@@ -32,10 +31,6 @@ def usage_state(used_bytes, cap_bytes):
     if used_bytes >= WARNING_FRACTION * cap_bytes:
         return "warning"
     return "within"
-
-
-def month_start(day):
-    return date(day.year, day.month, 1)
 
 
 @dataclass(frozen=True)
