@@ -17,6 +17,7 @@ from dcim.models import Cable, Device, DeviceRole, DeviceType, InterfaceTemplate
 from ipam.models import IPAddress, Prefix, Role
 from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, TenantGroup
 
+from ..logic.labels import DEFAULT_TEMPLATE, render_label
 from .registry import RegistryDemo, registry_data
 
 GATEWAY_ROLE = {"name": "Gateway Perangkat Daerah", "slug": "gateway", "color": "2196f3"}
@@ -28,9 +29,13 @@ def demo_data():
     return yaml.safe_load(files("netbox_egov.demo").joinpath("klaten.yaml").read_text(encoding="utf-8"))
 
 
+def interface_end(interface):
+    return {"site": interface.device.site.slug, "device": interface.device.name, "port": interface.name}
+
+
 def inter_node_label(a, b):
-    """The default inter-node cable label (Pasal 11(3)): <site>-<device>:<port>/<device>:<port>."""
-    return f"{a.device.site.slug}-{a.device.name}:{a.name}/{b.device.name}:{b.name}"
+    """The label the default scheme gives a cable between interfaces a and b (Pasal 11(3))."""
+    return render_label(DEFAULT_TEMPLATE, {"a": interface_end(a), "b": interface_end(b)})
 
 
 class DemoLoader:
@@ -238,7 +243,9 @@ class DemoLoader:
             termination = self.ensure(CircuitTermination, circuit=circuit, term_side="A",
                                       defaults={"termination": data_center})
             port = firewall.interfaces.get(name=circuit_spec["firewall_port"])
-            self.ensure_cable(port, termination, f"{data_center.slug}-{firewall.name}:{port.name}/{circuit.cid}:A")
+            circuit_end = {"site": data_center.slug, "device": circuit.cid, "port": "A"}
+            label = render_label(DEFAULT_TEMPLATE, {"a": interface_end(port), "b": circuit_end})
+            self.ensure_cable(port, termination, label)
             self.ensure_prefix(spec["public_prefix"], tenant=kominfo, role=public_role, scope=data_center,
                                description=f"Public space via {provider.name} (documentation range)")
 
