@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations bench bench-domains
+.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter
 
 demo:
 	@stack/demo.sh
@@ -38,3 +38,6 @@ bench:
 # Parse and compile a generated 1,000,000-domain list next to sort -u (no services needed).
 bench-domains:
 	@.venv/bin/python bench/domains.py
+
+bench-filter:
+	@stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/site_filter_job.py

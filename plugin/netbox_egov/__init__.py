@@ -37,6 +37,7 @@ class EgovConfig(PluginConfig):
 
     def ready(self):
         super().ready()
+        from . import jobs  # noqa: F401 - registers the scheduled feed refresh as a system job
         from .i18n import offer_indonesian
 
         offer_indonesian()

@@ -31,6 +31,10 @@ AGENCY_VIEW = {
     "netbox_egov.quotausage": lambda slug: {"tenant__slug": slug},
     "netbox_egov.recommendation": lambda slug: {"tenant__slug": slug},
     "netbox_egov.recommendationitem": lambda slug: {"recommendation__tenant__slug": slug},
+    # Site filtering: the policies covering the agency (named or for every agency) and the public lists.
+    "netbox_egov.filterpolicy": lambda slug: [{"tenants__slug": slug}, {"tenants__isnull": True}],
+    "netbox_egov.domainlist": lambda slug: None,
+    "netbox_egov.schedule": lambda slug: None,
 }
 
 # The agency's own LAN (Pasal 11(1)): the officer adds, changes and removes it. A cable is the agency's

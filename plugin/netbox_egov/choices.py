@@ -224,3 +224,69 @@ class RecommendationStatusChoices(ChoiceSet):
         (REJECTED, _("Rejected"), "red"),
         (EXPIRED, _("Expired"), "gray"),
     ]
+
+
+class DomainCategoryChoices(ChoiceSet):
+    key = "DomainList.category"
+
+    GAMBLING = "gambling"
+    ADULT = "adult"
+    MALWARE = "malware"
+    PHISHING = "phishing"
+    SOCIAL_MEDIA = "social-media"
+    STREAMING = "streaming"
+    GAMES = "games"
+    ALLOWED = "allowed"
+    OTHER = "other"
+
+    CHOICES = [
+        (GAMBLING, _("Gambling"), "red"),
+        (ADULT, _("Adult content"), "pink"),
+        (MALWARE, _("Malware"), "black"),
+        (PHISHING, _("Phishing"), "orange"),
+        (SOCIAL_MEDIA, _("Social media"), "blue"),
+        (STREAMING, _("Video streaming"), "purple"),
+        (GAMES, _("Online games"), "indigo"),
+        (ALLOWED, _("Allowed (exceptions)"), "green"),
+        (OTHER, _("Other"), "gray"),
+    ]
+
+
+class DomainSourceChoices(ChoiceSet):
+    MANUAL = "manual"
+    UPLOAD = "upload"
+    FEED = "feed"
+
+    CHOICES = [
+        (MANUAL, _("Typed by hand"), "gray"),
+        (UPLOAD, _("Uploaded file"), "blue"),
+        (FEED, _("URL feed"), "purple"),
+    ]
+
+
+class FeedStatusChoices(ChoiceSet):
+    NEVER = "never"
+    OK = "ok"
+    UNCHANGED = "unchanged"
+    UNREACHABLE = "unreachable"
+    REFUSED = "refused"
+
+    CHOICES = [
+        (NEVER, _("Not refreshed yet"), "gray"),
+        (OK, _("Refreshed"), "green"),
+        (UNCHANGED, _("Unchanged"), "cyan"),
+        (UNREACHABLE, _("Unreachable, last good copy kept"), "red"),
+        (REFUSED, _("Refused, last good copy kept"), "orange"),
+    ]
+
+
+class EntriesModeChoices(ChoiceSet):
+    ADD = "add"
+    REMOVE = "remove"
+    REPLACE = "replace"
+
+    CHOICES = [
+        (ADD, _("Add to the list")),
+        (REMOVE, _("Remove from the list")),
+        (REPLACE, _("Replace the whole list")),
+    ]

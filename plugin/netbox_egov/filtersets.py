@@ -13,6 +13,8 @@ from utilities.filtersets import register_filterset
 from . import choices, models
 
 __all__ = (
+    "DomainListFilterSet",
+    "FilterPolicyFilterSet",
     "LabelSchemeFilterSet",
     "RecommendationFilterSet",
     "RecommendationItemFilterSet",
@@ -319,3 +321,47 @@ class LabelSchemeFilterSet(PrimaryModelFilterSet):
     def search(self, queryset, name, value):
         return search_fields(queryset, value, "name", "template", "description")
 
+
+
+@register_filterset
+class DomainListFilterSet(PrimaryModelFilterSet):
+    category = django_filters.MultipleChoiceFilter(choices=choices.DomainCategoryChoices)
+    source = django_filters.MultipleChoiceFilter(choices=choices.DomainSourceChoices)
+    feed_status = django_filters.MultipleChoiceFilter(choices=choices.FeedStatusChoices)
+
+    class Meta:
+        model = models.DomainList
+        fields = ("id", "name", "feed_url", "refresh_hours", "domain_count", "last_success", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "feed_url", "description")
+
+
+@register_filterset
+class FilterPolicyFilterSet(PrimaryModelFilterSet):
+    domain_list_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=models.DomainList.objects.all(), method="filter_domain_list", label=_("Blocked or allowed list (ID)")
+    )
+    tenant_id = django_filters.ModelMultipleChoiceFilter(
+        queryset=Tenant.objects.all(), method="filter_tenant",
+        label=_("Agency the policy covers (ID); policies for every agency included"),
+    )
+    schedule_id, schedule = by_id_and_key("schedule", models.Schedule, key="name", label=_("Schedule"))
+
+    class Meta:
+        model = models.FilterPolicy
+        fields = ("id", "name", "enabled", "description")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "name", "description")
+
+    def filter_domain_list(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(blocked_lists__in=value) | Q(allowed_lists__in=value)).distinct()
+
+    def filter_tenant(self, queryset, name, value):
+        if not value:
+            return queryset
+        covering = Q(tenants__in=value) | Q(tenants__isnull=True)
+        return queryset.filter(covering).exclude(exempt_tenants__in=value).distinct()

@@ -3,12 +3,14 @@
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from netbox.context_managers import event_tracking
-from netbox.jobs import JobRunner
+from netbox.jobs import JobRunner, system_job
 from utilities.request import NetBoxFakeRequest
 
-from . import cable_labels
+from . import cable_labels, site_filter
+from .models import DomainList, DomainUpload
 
 
 class FixCableLabelsJob(JobRunner):
@@ -33,6 +35,68 @@ class FixCableLabelsJob(JobRunner):
                 fix.cable.save()
         self.job.data = {"fixed": [{"cable": fix.cable.pk, "label": fix.expected} for fix in fixes]}
         self.logger.info(f"{len(fixes)} cable labels written")
+
+
+class ImportDomainsJob(JobRunner):
+    """Import staged entries (typed or uploaded) into a domain list: add, remove or replace.
+
+    Bad lines are reported by number in the job data while the good ones are
+    imported. The staged upload is removed in the same transaction, so a
+    failed import leaves both the list and the upload as they were.
+    """
+
+    class Meta:
+        name = "Import domains"
+
+    def run(self, upload_id, *args, **kwargs):
+        upload = DomainUpload.objects.select_related("domain_list").get(pk=upload_id)
+        with transaction.atomic():
+            errors = site_filter.apply_entries(upload.domain_list, upload.mode, upload.text)
+            upload.delete()
+        domain_list = upload.domain_list
+        self.job.data = {
+            "domain_list": domain_list.pk, "mode": upload.mode, "domains": domain_list.domain_count,
+            "bad_lines": len(errors),
+            "first_bad_lines": [{"line": n, "text": text, "why": why} for n, text, why in errors[:20]],
+        }
+        self.logger.info(f"{domain_list}: {domain_list.domain_count} domains, {len(errors)} bad lines")
+
+
+@system_job(interval=60)
+class RefreshDomainFeedsJob(JobRunner):
+    """Every hour: refresh the feed lists that are due (each list says how often), or the one list given.
+
+    A feed that is unreachable, an HTML page, empty, mostly not domains or
+    much shorter than the last good copy never replaces that copy; its status
+    and error are recorded on the list.
+    """
+
+    class Meta:
+        name = "Refresh domain feeds"
+
+    def run(self, domain_list_id=None, *args, **kwargs):
+        now = timezone.now()
+        lists = (DomainList.objects.filter(pk=domain_list_id, source="feed") if domain_list_id
+                 else site_filter.due_feeds(now))
+        outcome = {}
+        for domain_list in lists:
+            status = site_filter.refresh_feed(domain_list, now)
+            outcome[domain_list.name] = {"status": status, "domains": domain_list.domain_count,
+                                         "error": domain_list.last_error}
+            self.logger.info(f"{domain_list}: {status} ({domain_list.domain_count} domains)")
+        self.job.data = outcome
+
+
+# Up to this many lines an import runs inside the request; beyond it, on a worker.
+IMPORT_IN_REQUEST_LINES = 20_000
+
+
+def import_domains(domain_list, mode, text, user):
+    """Stage entries for a list and run ImportDomainsJob: at once for typed or small input, on a worker for
+    a large file. Returns the job (its data says what was imported and which lines were bad)."""
+    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=text)
+    immediate = text.count("\n") < IMPORT_IN_REQUEST_LINES
+    return ImportDomainsJob.enqueue(instance=domain_list, user=user, upload_id=upload.pk, immediate=immediate)
 
 
 def _stand_in_request(user):

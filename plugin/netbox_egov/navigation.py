@@ -63,6 +63,11 @@ policy_items = (
     model_item("schedule", _("Schedules")),
 )
 
+filtering_items = (
+    model_item("filterpolicy", _("Filter policies")),
+    model_item("domainlist", _("Domain lists")),
+)
+
 recommendation_items = (
     model_item("recommendation", _("Recommendations")),
     model_item("recommendationitem", _("Recommendation items")),
@@ -82,6 +87,7 @@ menu = PluginMenu(
         (_("Public addressing"), addressing_items),
         (_("Systems and security"), systems_items),
         (_("Bandwidth (Pasal 10)"), policy_items),
+        (_("Site filtering (Pasal 10)"), filtering_items),
         (_("Recommendations (Pasal 11)"), recommendation_items),
         (_("Cable labels (Pasal 11(3))"), label_items),
     ),

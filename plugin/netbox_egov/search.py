@@ -77,9 +77,21 @@ class LabelSchemeIndex(SearchIndex):
     display_attrs = ("max_length", "active", "description")
 
 
+class DomainListIndex(SearchIndex):
+    model = models.DomainList
+    fields = (("name", 100), ("feed_url", 300), ("description", 500), ("comments", 5000))
+    display_attrs = ("category", "source", "domain_count", "feed_status", "description")
+
+
+class FilterPolicyIndex(SearchIndex):
+    model = models.FilterPolicy
+    fields = (("name", 100), ("description", 500), ("comments", 5000))
+    display_attrs = ("enabled", "schedule", "description")
+
+
 # Registered by the plugin loader (PluginConfig.search_indexes).
 indexes = (
     BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
     SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex, ScheduleIndex, BandwidthQuotaIndex,
-    RecommendationIndex, LabelSchemeIndex,
+    RecommendationIndex, LabelSchemeIndex, DomainListIndex, FilterPolicyIndex,
 )

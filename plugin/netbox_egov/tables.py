@@ -295,6 +295,43 @@ class LabelSchemeTable(PrimaryModelTable):
         default_columns = ("name", "template", "max_length", "active")
 
 
+class DomainListTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    category = columns.ChoiceFieldColumn(verbose_name=_("Category"))
+    source = columns.ChoiceFieldColumn(verbose_name=_("Source"))
+    domain_count = tables.Column(verbose_name=_("Domains"))
+    bad_line_count = tables.Column(verbose_name=_("Bad lines"))
+    feed_status = columns.ChoiceFieldColumn(verbose_name=_("Feed status"))
+    last_success = columns.DateTimeColumn(verbose_name=_("Last successful refresh"))
+    tags = tags("domainlist")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = models.DomainList
+        fields = ("pk", "id", "name", "category", "source", "feed_url", "refresh_hours", "max_shrink_percent",
+                  "domain_count", "bad_line_count", "feed_status", "last_attempt", "last_success", "last_error",
+                  "content_hash", "description", "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "category", "source", "domain_count", "bad_line_count", "feed_status",
+                           "last_success")
+
+
+class FilterPolicyTable(PrimaryModelTable):
+    name = linked(_("Name"))
+    enabled = columns.BooleanColumn(verbose_name=_("Enabled"))
+    blocked_lists = columns.ManyToManyColumn(verbose_name=_("Blocked lists"), linkify_item=True)
+    allowed_lists = columns.ManyToManyColumn(verbose_name=_("Allowed lists"), linkify_item=True)
+    tenants = columns.ManyToManyColumn(verbose_name=_("Agencies"), linkify_item=True, default=_("Every agency"))
+    exempt_tenants = columns.ManyToManyColumn(verbose_name=_("Exempt agencies"), linkify_item=True)
+    schedule = linked(_("Schedule"), default=_("Always"))
+    tags = tags("filterpolicy")
+
+    class Meta(PrimaryModelTable.Meta):
+        model = models.FilterPolicy
+        fields = ("pk", "id", "name", "enabled", "blocked_lists", "allowed_lists", "tenants", "exempt_tenants",
+                  "schedule", "description", "comments", "tags", "created", "last_updated")
+        default_columns = ("name", "enabled", "blocked_lists", "allowed_lists", "tenants", "exempt_tenants",
+                           "schedule")
+
+
 class CheckColumn(tables.Column):
     """A compliance check: a tick, a cross, or a dash where it does not apply."""
 

@@ -41,6 +41,7 @@ class AgencyRegistry(PluginTemplateExtension):
             related_table(self.context, "uplinkassignment", "tenant_id", _("Uplinks")),
             related_table(self.context, "bandwidthquota", "tenant_id", _("Bandwidth quota")),
             related_table(self.context, "quotausage", "tenant_id", _("Quota usage")),
+            related_table(self.context, "filterpolicy", "tenant_id", _("Filter policies covering this agency")),
         )))
 
 

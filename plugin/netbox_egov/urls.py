@@ -21,6 +21,8 @@ MODEL_PATHS = {
     "recommendation": "recommendations",
     "recommendationitem": "recommendation-items",
     "labelscheme": "label-schemes",
+    "domainlist": "domain-lists",
+    "filterpolicy": "filter-policies",
 }
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from django_tables2 import RequestConfig
@@ -20,6 +21,7 @@ from netbox.views import generic
 from tenancy.filtersets import TenantFilterSet
 from tenancy.forms import TenantFilterForm
 from tenancy.models import Tenant, TenantGroup
+from utilities.relations import get_related_models
 from utilities.views import (
     ConditionalLoginRequiredMixin,
     ContentTypePermissionRequiredMixin,
@@ -38,10 +40,11 @@ from . import (
     models,
     quotas,
     recommendations,
+    site_filter,
     tables,
 )
 from .agencies import agency_group_slug, agency_overview, agency_tenants
-from .jobs import FixCableLabelsJob
+from .jobs import FixCableLabelsJob, RefreshDomainFeedsJob, import_domains
 from .ui import panels
 
 
@@ -121,7 +124,7 @@ def register_standard_views(model, detail_layout, queryset=None, write_mixins=()
         template_name="generic/object.html",
         layout=detail_layout,
         get_extra_context=lambda self, request, instance: {
-            "related_models": self.get_related_models(request, instance),
+            "related_models": self.get_related_models(request, instance, omit=internal_related_models(model)),
         },
     ))
     edit = write_view(generic.ObjectEditView, "EditView", form=getattr(forms, f"{name}Form"))
@@ -138,6 +141,12 @@ def register_standard_views(model, detail_layout, queryset=None, write_mixins=()
     register_model_view(model, "bulk_delete", path="delete", detail=False)(write_view(
         generic.BulkDeleteView, "BulkDeleteView", filterset=filterset, table=table,
     ))
+
+
+def internal_related_models(model):
+    """Related storage models without views of their own (e.g. a domain list's content row): not listed."""
+    return [related for related, _field in get_related_models(model, ordered=False)
+            if not hasattr(related.objects, "restrict")]
 
 
 def detail_layout(main_panel, *extra_left, right=(), bottom=()):
@@ -191,6 +200,15 @@ register_standard_views(models.Recommendation, detail_layout(
 register_standard_views(models.RecommendationItem, detail_layout(panels.RecommendationItemPanel()))
 register_standard_views(models.LabelScheme, detail_layout(panels.LabelSchemePanel()),
                         write_mixins=(SuperuserRequiredMixin,))
+register_standard_views(models.DomainList, detail_layout(
+    panels.DomainListPanel(), right=[panels.DomainListContentPanel()], bottom=[panels.DomainListActionsPanel()],
+))
+register_standard_views(
+    models.FilterPolicy, detail_layout(panels.FilterPolicyPanel(), panels.FilterPolicyScopePanel()),
+    queryset=models.FilterPolicy.objects.select_related("schedule").prefetch_related(
+        "blocked_lists", "allowed_lists", "tenants", "exempt_tenants"
+    ),
+)
 register_standard_views(
     models.QuotaUsage, detail_layout(panels.QuotaUsagePanel()),
     # The state column reads the agency's quota: fetched with the rows, not per row.
@@ -361,3 +379,66 @@ def compliance_csv(table):
     csv.writer(response).writerows(table.as_values())
     return response
 
+
+
+def _changeable_domain_list(request, pk):
+    return get_object_or_404(models.DomainList.objects.restrict(request.user, "change"), pk=pk)
+
+
+@register_model_view(models.DomainList, "entries", path="entries")
+class DomainListEntriesView(ConditionalLoginRequiredMixin, View):
+    """Add, remove or replace a list's domains, typed or uploaded: small inputs at once, large ones by a job."""
+
+    template_name = "netbox_egov/domain_list_entries.html"
+
+    def get(self, request, pk):
+        domain_list = _changeable_domain_list(request, pk)
+        return render(request, self.template_name, {"object": domain_list, "form": forms.DomainEntriesForm()})
+
+    def post(self, request, pk):
+        domain_list = _changeable_domain_list(request, pk)
+        form = forms.DomainEntriesForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"object": domain_list, "form": form})
+        job = import_domains(domain_list, form.cleaned_data["mode"], form.cleaned_data["text"], request.user)
+        if job.completed is None:
+            messages.info(request, _("Importing in the background: job {job}.").format(job=job))
+            return redirect(job.get_absolute_url())
+        report_import(request, job)
+        return redirect(domain_list.get_absolute_url())
+
+
+def report_import(request, job):
+    if not job.data:
+        messages.error(request, _("The import failed; see job {job}.").format(job=job))
+        return
+    messages.success(request, _("The list now holds {count} domains.").format(count=job.data["domains"]))
+    for bad in job.data["first_bad_lines"]:
+        messages.warning(request, _("Line {line} not imported ({text}): {why}").format(**bad))
+    hidden = job.data["bad_lines"] - len(job.data["first_bad_lines"])
+    if hidden > 0:
+        messages.warning(request, _("{count} more bad lines are listed on the list's page.").format(count=hidden))
+
+
+@register_model_view(models.DomainList, "download", path="domains.txt")
+class DomainListDownloadView(ConditionalLoginRequiredMixin, View):
+    def get(self, request, pk):
+        domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
+        response = HttpResponse("\n".join(site_filter.current_domains(domain_list)) + "\n",
+                                content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(domain_list.name)}.txt"'
+        return response
+
+
+@register_model_view(models.DomainList, "refresh", path="refresh")
+class DomainListRefreshView(ConditionalLoginRequiredMixin, View):
+    """POST: refresh this list's feed now, on a worker."""
+
+    def post(self, request, pk):
+        domain_list = _changeable_domain_list(request, pk)
+        if domain_list.source != "feed":
+            messages.error(request, _("{name} is not pulled from a feed.").format(name=domain_list))
+            return redirect(domain_list.get_absolute_url())
+        job = RefreshDomainFeedsJob.enqueue(instance=domain_list, user=request.user, domain_list_id=domain_list.pk)
+        messages.info(request, _("Refreshing {name} in job {job}.").format(name=domain_list, job=job))
+        return redirect(job.get_absolute_url())

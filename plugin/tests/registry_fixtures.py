@@ -11,7 +11,9 @@ from netbox_egov.logic.quota import GIB
 from netbox_egov.models import (
     BackboneLink,
     BandwidthQuota,
+    DomainList,
     DRPlan,
+    FilterPolicy,
     InformationSystem,
     LabelScheme,
     PublicIPAllocation,
@@ -151,3 +153,16 @@ def recommendation_items(recommendation_list):
 def label_schemes():
     return [LabelScheme.objects.create(name=f"Scheme {n}", template="{{ a.device }}:{{ a.port }}-{{ b.device }}")
             for n in range(1, 4)]
+
+
+def domain_lists():
+    return [DomainList.objects.create(name=f"List {n}", category=category)
+            for n, category in enumerate(("gambling", "social-media", "allowed"), start=1)]
+
+
+def filter_policies(lists, tenants=()):
+    policies = [FilterPolicy.objects.create(name=f"Policy {n}") for n in range(1, 4)]
+    for policy in policies:
+        policy.blocked_lists.set(lists[:2])
+        policy.tenants.set(tenants[:1])
+    return policies

@@ -1,15 +1,19 @@
 """The Klaten demo loader: the data set the issue names, and a second run changes nothing."""
 
+import datetime
 import ipaddress
 
 from circuits.models import Circuit, Provider
 from dcim.models import Cable, Device, Interface, Site
 from ipam.models import IPAddress, Prefix
 from tenancy.models import Contact, ContactAssignment, Tenant, TenantGroup
+from users.models import User
 from utilities.testing import TestCase
 
+from netbox_egov import site_filter
 from netbox_egov.agencies import agency_tenants
 from netbox_egov.demo.loader import load_demo
+from netbox_egov.models import DomainList, FilterPolicy
 
 KECAMATAN = {
     "Bayat", "Cawas", "Ceper", "Delanggu", "Gantiwarno", "Jatinom", "Jogonalan", "Juwiring", "Kalikotes",
@@ -80,3 +84,22 @@ class DemoLoaderTest(TestCase):
         self.assertEqual(Circuit.objects.filter(type__slug="internet-dedicated").count(), 2)
         for circuit in Circuit.objects.filter(type__slug="internet-dedicated"):
             self.assertEqual(circuit.termination_a.link_peers[0].device.name, "fw-01")
+
+    def test_site_filtering_blocklist_and_a_policy_with_one_agency_exception(self):
+        national = DomainList.objects.get(name="TrustPositif (contoh)")
+        # The shipped file has two bad lines (a URL and an empty label), reported by number, not imported.
+        self.assertEqual((national.domain_count, national.bad_line_count), (19, 2))
+        self.assertEqual([line for line, _text, _why in national.bad_lines], [13, 24])
+        social = FilterPolicy.objects.get(schedule__name="Jam kerja")
+        self.assertEqual([t.slug for t in social.exempt_tenants.all()], ["diskominfo"])
+        admin = User.objects.create(username="filter-admin", is_superuser=True)
+        office_hours = datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+        compiled = {
+            slug: site_filter.compile_for(admin, [Tenant.objects.get(slug=slug)], "unbound", office_hours, slug).text
+            for slug in ("disdik", "diskominfo")
+        }
+        self.assertIn('"tiktok.com."', compiled["disdik"])
+        self.assertNotIn("tiktok.com", compiled["diskominfo"])
+        for text in compiled.values():
+            self.assertIn('"slot-gacor-88.example."', text)
+            self.assertNotIn("klaten-layanan.example", text)  # on the allow-list

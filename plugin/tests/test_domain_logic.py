@@ -1,5 +1,6 @@
 """The domain-list parser and compilers (TrustPositif plain-text format; unbound and RouterOS output)."""
 
+import datetime
 import string
 
 import pytest
@@ -7,14 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netbox_egov.logic.domains import (
+    FeedRefused,
     blocked,
+    check_feed,
     compile_routeros,
     compile_unbound,
     etag,
     looks_like_html,
     normalise,
     parse,
+    zone,
 )
+from netbox_egov.logic.schedule import in_force
 
 LABEL = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=20)
 DOMAIN = st.builds(lambda labels, tld: ".".join([*labels, tld]), st.lists(LABEL, min_size=1, max_size=4),
@@ -82,3 +87,60 @@ def test_etag_follows_the_content(domains):
     text = compile_unbound(domains)
     assert etag(text) == etag(compile_unbound(list(reversed(domains))))  # order does not matter
     assert etag(text) != etag(text + "#")
+
+
+@given(blocklist=st.lists(DOMAIN, max_size=30), allowed=st.lists(DOMAIN, max_size=5), pick=st.integers(0, 29))
+def test_blocked_frees_exactly_the_allowed_zones_and_their_subdomains(blocklist, allowed, pick):
+    if blocklist:  # make some allowed zones real parents of blocked names
+        allowed = [*allowed, blocklist[pick % len(blocklist)].split(".", 1)[1]]
+    result = blocked([blocklist], allowed)
+
+    def freed(name):
+        return any(name == zone(a) or name.endswith("." + zone(a)) for a in allowed)
+
+    assert result == sorted({domain for domain in blocklist if not freed(zone(domain))})
+
+
+def feed(count, extra=""):
+    return "# header\n" + "".join(f"site{n}.example\n" for n in range(count)) + extra
+
+
+@pytest.mark.parametrize(("text", "previous", "why"), [
+    ("<!DOCTYPE html><html><body>Maintenance</body></html>", 0, "HTML page"),
+    ("  <html><head><title>502</title></head>", 0, "HTML page"),
+    ("# only comments\n\n", 0, "no valid domain"),
+    ("\x00\x01garbage\n" * 10 + "ok.example\n", 0, "mostly not domains: 10 bad lines, 1 good"),
+    (feed(40), 100, "shrank from 100 to 40 domains, more than 50%"),
+])
+def test_check_feed_refuses_what_must_not_replace_a_good_list(text, previous, why):
+    with pytest.raises(FeedRefused, match=why):
+        check_feed(text, previous, 50)
+
+
+def test_check_feed_accepts_a_plausible_list_and_reports_bad_lines():
+    domains, errors = check_feed(feed(60, "bad..name\n"), 100, 50)
+    assert len(domains) == 60
+    assert [number for number, _line, _why in errors] == [62]
+
+
+JAKARTA = "Asia/Jakarta"
+OFFICE = (range(5), datetime.time(7, 30), datetime.time(16))
+
+
+@pytest.mark.parametrize(("utc", "expected"), [
+    (datetime.datetime(2026, 11, 26, 0, 30, tzinfo=datetime.UTC), True),    # Thu 07:30 WIB: opens
+    (datetime.datetime(2026, 11, 26, 0, 29, tzinfo=datetime.UTC), False),   # Thu 07:29 WIB
+    (datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC), False),    # Thu 16:00 WIB: closed
+    (datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC), False),   # Sat 03:00 WIB (Fri in UTC)
+    (datetime.datetime(2026, 11, 29, 23, 0, tzinfo=datetime.UTC), False),   # Mon 06:00 WIB (Sun in UTC)
+    (datetime.datetime(2026, 11, 30, 1, 0, tzinfo=datetime.UTC), True),     # Mon 08:00 WIB
+])
+def test_schedules_are_read_in_their_own_time_zone(utc, expected):
+    weekdays, start, end = OFFICE
+    assert in_force(list(weekdays), start, end, JAKARTA, utc) is expected
+
+
+@pytest.mark.parametrize("line", ["http://daftar-slot.example/login", "slot.example:8080", "slot.example/path"])
+def test_urls_are_called_urls(line):
+    _domains, errors = parse([line])
+    assert errors == [(1, line, "a URL or host:port, not a domain name (give the host name only)")]

@@ -11,7 +11,9 @@ from utilities.testing import APITestCase, TestCase
 from netbox_egov.models import (
     BackboneLink,
     BandwidthQuota,
+    DomainList,
     DRPlan,
+    FilterPolicy,
     InformationSystem,
     LabelScheme,
     PublicIPAllocation,
@@ -28,7 +30,7 @@ from netbox_egov.models import (
 
 MODELS = (BackboneLink, DRPlan, InformationSystem, PublicIPAllocation, Uplink, UplinkAssignment, SecuritySystem,
           SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage, Recommendation, RecommendationItem,
-          LabelScheme)
+          LabelScheme, DomainList, FilterPolicy)
 
 
 class Rows:
@@ -43,6 +45,8 @@ class Rows:
         self.prefix = Prefix.objects.create(prefix="203.0.113.0/24")
         self.system = InformationSystem.objects.create(name="Base system", tenant=self.tenants[0], site=self.sites[0])
         self.uplink = Uplink.objects.create(name="Base uplink", circuit=self.circuit, capacity_mbps=1)
+        self.schedule = Schedule.objects.create(name="Base hours", weekdays=[0], start_time="08:00",
+                                                end_time="16:00")
 
     def make(self, model, start, count):
         for n in range(start, start + count):
@@ -105,6 +109,17 @@ class Rows:
 
     def make_labelscheme(self, n):
         LabelScheme.objects.create(name=f"LS{n}")
+
+    def make_domainlist(self, n):
+        DomainList.objects.create(name=f"D{n}", category="gambling")
+
+    def make_filterpolicy(self, n):
+        policy = FilterPolicy.objects.create(name=f"F{n}", schedule=self.schedule)
+        blocked = DomainList.objects.create(name=f"FB{n}", category="gambling")
+        policy.blocked_lists.add(blocked)
+        policy.allowed_lists.add(DomainList.objects.create(name=f"FA{n}", category="allowed"))
+        policy.tenants.add(self.tenants[0])
+        policy.exempt_tenants.add(self.tenants[0].__class__.objects.create(name=f"E{n}", slug=f"e{n}"))
 
     def make_repository(self, n):
         Repository.objects.create(name=f"R{n}", mirror_url=f"http://r{n}.example.org/", content_kind="other",

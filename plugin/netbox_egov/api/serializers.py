@@ -1,5 +1,6 @@
 """REST serializers of the registry models; related objects nest in brief form, as in core."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from circuits.api.serializers import CircuitSerializer
@@ -264,3 +265,53 @@ class LabelSchemeSerializer(PrimaryModelSerializer):
                   "active", *PRIMARY_TAIL)
         brief_fields = ("id", "url", "display", "name", "description")
 
+
+
+class DomainListSerializer(PrimaryModelSerializer):
+    category = ChoiceField(choices=choices.DomainCategoryChoices)
+    source = ChoiceField(choices=choices.DomainSourceChoices, required=False)
+    feed_status = ChoiceField(choices=choices.FeedStatusChoices, read_only=True)
+
+    class Meta:
+        model = models.DomainList
+        fields = ("id", "url", "display_url", "display", "name", "category", "source", "feed_url", "refresh_hours",
+                  "max_shrink_percent", "domain_count", "content_hash", "bad_line_count", "bad_lines", "feed_status",
+                  "last_attempt", "last_success", "last_error", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "category", "domain_count", "description")
+
+
+class DomainEntriesSerializer(serializers.Serializer):
+    """Body of POST domain-lists/<id>/entries/: domains in the TrustPositif text format."""
+
+    mode = ChoiceField(choices=choices.EntriesModeChoices, default=choices.EntriesModeChoices.ADD)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class FilterPolicySerializer(PrimaryModelSerializer):
+    blocked_lists = SerializedPKRelatedField(queryset=models.DomainList.objects.all(), serializer=DomainListSerializer,
+                                             nested=True, many=True)
+    allowed_lists = many(models.DomainList, DomainListSerializer)
+    tenants = many(Tenant, TenantSerializer)
+    exempt_tenants = many(Tenant, TenantSerializer)
+    schedule = optional(ScheduleSerializer)
+
+    class Meta:
+        model = models.FilterPolicy
+        fields = ("id", "url", "display_url", "display", "name", "enabled", "blocked_lists", "allowed_lists",
+                  "tenants", "exempt_tenants", "schedule", *PRIMARY_TAIL)
+        brief_fields = ("id", "url", "display", "name", "enabled", "description")
+
+    def validate(self, data):
+        data = super().validate(data)
+
+        def chosen(field):
+            if field in data:
+                return data[field]
+            return list(getattr(self.instance, field).all()) if self.instance else []
+
+        try:
+            models.FilterPolicy.check_relations(*(chosen(field) for field in (
+                "blocked_lists", "allowed_lists", "tenants", "exempt_tenants")))
+        except DjangoValidationError as refusal:
+            raise serializers.ValidationError(refusal.message_dict) from refusal
+        return data

@@ -22,9 +22,12 @@ router.register("quota-usage", views.QuotaUsageViewSet)
 router.register("recommendations", views.RecommendationViewSet)
 router.register("recommendation-items", views.RecommendationItemViewSet)
 router.register("label-schemes", views.LabelSchemeViewSet)
+router.register("domain-lists", views.DomainListViewSet)
+router.register("filter-policies", views.FilterPolicyViewSet)
 
 urlpatterns = [
     *router.urls,
     path("cable-label-sheet/", views.CableLabelSheetView.as_view(), name="cable_label_sheet"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("compiled-filter/<str:syntax>/", views.CompiledFilterView.as_view(), name="compiled_filter"),
 ]

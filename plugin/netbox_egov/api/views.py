@@ -1,9 +1,12 @@
 """REST API viewsets; NetBox restricts each queryset to the token's permissions."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,11 +16,15 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import JobSerializer
+from dcim.models import Device
 from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPermissions
 from netbox.api.viewsets import NetBoxModelViewSet
+from tenancy.models import Tenant
 
-from .. import cable_labels, compliance, filtersets, label_sheet, models, usage
+from .. import cable_labels, compliance, filtersets, label_sheet, models, site_filter, usage
 from ..agencies import agency_tenants
+from ..jobs import RefreshDomainFeedsJob, import_domains
 from ..recommendations import workflow_permission
 from . import serializers
 
@@ -221,3 +228,119 @@ class ComplianceView(APIView):
             agencies = agencies.filter(slug=request.query_params["agency"])
         return Response([row.as_dict() for row in compliance.scorecard(request.user, agencies)])
 
+
+
+class DomainListViewSet(NetBoxModelViewSet):
+    """Domain lists. GET <id>/entries/ gives the domains as text, one per line; POST <id>/entries/ with
+    {"mode": "add"|"remove"|"replace", "text": "..."} imports typed or uploaded domains (bad lines reported
+    by number, good ones imported): 200 with the finished job when small, 202 with the queued job when
+    large. POST <id>/refresh/ queues a feed refresh (202). Writing needs change on the list."""
+
+    queryset = models.DomainList.objects.all()
+    serializer_class = serializers.DomainListSerializer
+    filterset_class = filtersets.DomainListFilterSet
+
+    def _changeable(self, request, pk):
+        return get_object_or_404(models.DomainList.objects.restrict(request.user, "change"), pk=pk)
+
+    @extend_schema(request=serializers.DomainEntriesSerializer, responses=JobSerializer)
+    @action(detail=True, methods=["get", "post"], permission_classes=[WorkflowPermissions])
+    def entries(self, request, pk):
+        if request.method == "GET":
+            domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
+            return HttpResponse("\n".join(site_filter.current_domains(domain_list)) + "\n",
+                                content_type="text/plain; charset=utf-8")
+        domain_list = self._changeable(request, pk)
+        body = serializers.DomainEntriesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = import_domains(domain_list, body.validated_data["mode"], body.validated_data["text"], request.user)
+        return self._job_response(request, job)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
+    def refresh(self, request, pk):
+        domain_list = self._changeable(request, pk)
+        if domain_list.source != "feed":
+            raise DRFValidationError({"source": f"{domain_list} is a {domain_list.source} list, not a feed."})
+        job = RefreshDomainFeedsJob.enqueue(instance=domain_list, user=request.user, domain_list_id=domain_list.pk)
+        return self._job_response(request, job)
+
+    @staticmethod
+    def _job_response(request, job):
+        done = job.completed is not None
+        return Response(JobSerializer(job, context={"request": request}).data,
+                        status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED)
+
+
+class FilterPolicyViewSet(NetBoxModelViewSet):
+    queryset = models.FilterPolicy.objects.select_related("schedule").prefetch_related(
+        "blocked_lists", "allowed_lists", "tenants", "exempt_tenants"
+    )
+    serializer_class = serializers.FilterPolicySerializer
+    filterset_class = filtersets.FilterPolicyFilterSet
+
+
+class CompiledFilterView(APIView):
+    """GET compiled-filter/<unbound|routeros>/?agency=<slug> or ?gateway=<device name or id>: the domains the
+    policies in force block for that agency (or the agencies behind that gateway), in the gateway's format.
+
+    ?at=<ISO 8601 datetime> evaluates the policies' schedules at that time instead of now. The ETag is a
+    hash of everything the output is made of: send it back in If-None-Match and an unchanged list answers
+    304 without a body. Only policies, lists, agencies and devices the token may view are used."""
+
+    permission_classes = [IsAuthenticatedOrLoginNotRequired]
+
+    def get(self, request, syntax):
+        # A token that may not see policies would compile an empty list and unblock every site: refuse it.
+        if not request.user.has_perm("netbox_egov.view_filterpolicy"):
+            raise PermissionDenied("Compiling a filter needs permission to view filter policies.")
+        if syntax not in site_filter.rules.COMPILERS:
+            raise DRFValidationError({"syntax": f"{syntax!r} is not one of {sorted(site_filter.rules.COMPILERS)}"})
+        at = self._at(request)
+        tenants, label = self._targets(request)
+        try:
+            compiled = site_filter.compile_for(request.user, tenants, syntax, at, label)
+        except site_filter.PolicyConflict as conflict:
+            return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        quoted = f'"{compiled.etag}"'
+        if quoted in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = HttpResponse(compiled.text, content_type="text/plain; charset=utf-8")
+        response["ETag"] = quoted
+        return response
+
+    @staticmethod
+    def _at(request):
+        raw = request.query_params.get("at")
+        if not raw:
+            return timezone.now()
+        try:
+            at = parse_datetime(raw)
+        except ValueError:
+            at = None
+        if at is None:
+            raise DRFValidationError({"at": f"{raw!r} is not an ISO 8601 date and time"})
+        return at if timezone.is_aware(at) else timezone.make_aware(at)
+
+    @staticmethod
+    def _targets(request):
+        agency, gateway = request.query_params.get("agency"), request.query_params.get("gateway")
+        if bool(agency) == bool(gateway):
+            raise DRFValidationError({"agency": "give exactly one of agency (slug) and gateway (device name or id)"})
+        if agency:
+            tenant = Tenant.objects.restrict(request.user, "view").filter(slug=agency).first()
+            if tenant is None:
+                raise DRFValidationError({"agency": f"no agency with slug {agency!r} is visible to you"})
+            return [tenant], f"agency {tenant.slug}"
+        devices = Device.objects.restrict(request.user, "view")
+        device = (devices.filter(pk=gateway) if gateway.isdigit() else devices.filter(name=gateway)).first()
+        if device is None:
+            raise DRFValidationError({"gateway": f"no device {gateway!r} is visible to you"})
+        tenants = list(site_filter.agencies_behind(request.user, device))
+        if not tenants:
+            raise DRFValidationError({"gateway": f"{device} enforces for no agency: no bandwidth quota names it "
+                                                 "as enforcement device and it has no tenant"})
+        return tenants, f"gateway {device.name}"

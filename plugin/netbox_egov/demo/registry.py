@@ -20,6 +20,7 @@ from tenancy.models import Tenant
 from users.models import User
 from virtualization.models import Cluster, ClusterType, VirtualMachine
 
+from .. import site_filter
 from ..access import ensure_agency_access, ensure_dinas_access
 from ..agencies import agency_tenants
 from ..choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
@@ -27,7 +28,9 @@ from ..logic.quota import GIB
 from ..models import (
     BackboneLink,
     BandwidthQuota,
+    DomainList,
     DRPlan,
+    FilterPolicy,
     InformationSystem,
     LabelScheme,
     PublicIPAllocation,
@@ -290,6 +293,24 @@ class RegistryDemo:
         spec = self.data["label_scheme"]
         self.ensure(LabelScheme, name=spec["name"], defaults={"max_length": spec["max_length"], "active": True})
 
+    def load_site_filtering(self):
+        folder = files("netbox_egov.demo").joinpath("site-filter")
+        for spec in self.data["domain_lists"]:
+            domain_list = self.ensure(DomainList, name=spec["name"], defaults={
+                "category": spec["category"], "source": spec["source"], "feed_url": spec.get("feed_url", ""),
+            })
+            if not domain_list.content_hash:
+                site_filter.apply_entries(domain_list, "replace", folder.joinpath(spec["file"]).read_text())
+        for spec in self.data["filter_policies"]:
+            if models_exist(FilterPolicy, name=spec["name"]):
+                continue
+            policy = self.ensure(FilterPolicy, name=spec["name"], defaults={
+                "schedule": Schedule.objects.get(name=spec["schedule"]) if spec.get("schedule") else None,
+            })
+            policy.blocked_lists.set(DomainList.objects.filter(name__in=spec["blocked"]))
+            policy.allowed_lists.set(DomainList.objects.filter(name__in=spec.get("allowed", [])))
+            policy.exempt_tenants.set(Tenant.objects.filter(slug__in=spec.get("exempt", [])))
+
     def load(self, kominfo):
         self.load_backbone()
         plan = self.load_dr_plan(kominfo)
@@ -304,6 +325,7 @@ class RegistryDemo:
         self.load_recommendations()
         self.load_people()
         self.load_label_scheme()
+        self.load_site_filtering()
 
 
 def models_exist(model, **lookup):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dcim.models import Site
 from netbox.forms import NetBoxModelBulkEditForm, PrimaryModelBulkEditForm
 from tenancy.models import Tenant
-from utilities.forms import add_blank_choice
+from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES, add_blank_choice
 from utilities.forms.fields import DynamicModelChoiceField
 from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DatePicker
@@ -14,6 +14,8 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "DomainListBulkEditForm",
+    "FilterPolicyBulkEditForm",
     "LabelSchemeBulkEditForm",
     "RecommendationBulkEditForm",
     "RecommendationItemBulkEditForm",
@@ -167,3 +169,24 @@ class LabelSchemeBulkEditForm(PrimaryModelBulkEditForm):
 
     fieldsets = (FieldSet("max_length", "description"),)
     nullable_fields = ("description", "comments")
+
+
+class DomainListBulkEditForm(PrimaryModelBulkEditForm):
+    model = models.DomainList
+    category = choice_field(choices.DomainCategoryChoices, _("Category"))
+    refresh_hours = forms.IntegerField(min_value=1, required=False, label=_("Refresh every (hours)"))
+    max_shrink_percent = forms.IntegerField(min_value=0, max_value=100, required=False,
+                                            label=_("Largest accepted shrink (%)"))
+
+    fieldsets = (FieldSet("category", "refresh_hours", "max_shrink_percent", "description"),)
+    nullable_fields = ("description", "comments")
+
+
+class FilterPolicyBulkEditForm(PrimaryModelBulkEditForm):
+    model = models.FilterPolicy
+    enabled = forms.NullBooleanField(required=False, label=_("Enabled"),
+                                     widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
+    schedule = DynamicModelChoiceField(queryset=models.Schedule.objects.all(), required=False, label=_("Schedule"))
+
+    fieldsets = (FieldSet("enabled", "schedule", "description"),)
+    nullable_fields = ("schedule", "description", "comments")

@@ -13,8 +13,11 @@ from utilities.forms.fields import CSVChoiceField, CSVModelChoiceField, CSVModel
 from virtualization.models import VirtualMachine
 
 from .. import choices, models
+from .model_forms import FilterPolicyRelationsMixin
 
 __all__ = (
+    "DomainListImportForm",
+    "FilterPolicyImportForm",
     "LabelSchemeImportForm",
     "RecommendationImportForm",
     "RecommendationItemImportForm",
@@ -243,3 +246,36 @@ class LabelSchemeImportForm(PrimaryModelImportForm):
         model = models.LabelScheme
         fields = ("name", "template", "max_length", "allowed_characters", "active", "description", "owner",
                   "comments", "tags")
+
+
+class DomainListImportForm(PrimaryModelImportForm):
+    category = CSVChoiceField(choices=choices.DomainCategoryChoices, label=_("Category"))
+    source = CSVChoiceField(choices=choices.DomainSourceChoices, required=False, label=_("Source"))
+    # Omitted from a row, the model's defaults apply.
+    refresh_hours = forms.IntegerField(min_value=1, required=False, label=_("Refresh every (hours)"))
+    max_shrink_percent = forms.IntegerField(min_value=0, max_value=100, required=False,
+                                            label=_("Largest accepted shrink (%)"))
+
+    class Meta:
+        model = models.DomainList
+        fields = ("name", "category", "source", "feed_url", "refresh_hours", "max_shrink_percent", "description",
+                  "owner", "comments", "tags")
+
+
+class FilterPolicyImportForm(FilterPolicyRelationsMixin, PrimaryModelImportForm):
+    blocked_lists = CSVModelMultipleChoiceField(queryset=models.DomainList.objects.all(), to_field_name="name",
+                                                label=_("Blocked lists"), help_text=_("Names, comma-separated"))
+    allowed_lists = CSVModelMultipleChoiceField(queryset=models.DomainList.objects.all(), to_field_name="name",
+                                                required=False, label=_("Allowed lists (exceptions)"))
+    tenants = CSVModelMultipleChoiceField(queryset=Tenant.objects.all(), to_field_name="slug", required=False,
+                                          label=_("Agencies"),
+                                          help_text=_("Slugs, comma-separated; empty: every agency"))
+    exempt_tenants = CSVModelMultipleChoiceField(queryset=Tenant.objects.all(), to_field_name="slug", required=False,
+                                                 label=_("Exempt agencies"))
+    schedule = CSVModelChoiceField(queryset=models.Schedule.objects.all(), to_field_name="name", required=False,
+                                   label=_("Schedule"))
+
+    class Meta:
+        model = models.FilterPolicy
+        fields = ("name", "enabled", "blocked_lists", "allowed_lists", "tenants", "exempt_tenants", "schedule",
+                  "description", "owner", "comments", "tags")

@@ -15,6 +15,8 @@ from utilities.forms.widgets import DatePicker
 from .. import choices, models
 
 __all__ = (
+    "DomainListFilterForm",
+    "FilterPolicyFilterForm",
     "LabelSchemeFilterForm",
     "RecommendationFilterForm",
     "RecommendationItemFilterForm",
@@ -210,4 +212,29 @@ class LabelSchemeFilterForm(PrimaryModelFilterSetForm):
     fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("active", name=_("Scheme")))
     active = forms.NullBooleanField(required=False, label=_("Active"),
                                     widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
+    tag = TagFilterField(model)
+
+
+class DomainListFilterForm(PrimaryModelFilterSetForm):
+    model = models.DomainList
+    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("category", "source", "feed_status", name=_("List")))
+    category = multiple_choice(choices.DomainCategoryChoices, _("Category"))
+    source = multiple_choice(choices.DomainSourceChoices, _("Source"))
+    feed_status = multiple_choice(choices.FeedStatusChoices, _("Feed status"))
+    tag = TagFilterField(model)
+
+
+class FilterPolicyFilterForm(PrimaryModelFilterSetForm):
+    model = models.FilterPolicy
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("enabled", "domain_list_id", "tenant_id", "schedule_id", name=_("Policy")),
+    )
+    enabled = forms.NullBooleanField(required=False, label=_("Enabled"),
+                                     widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
+    domain_list_id = DynamicModelMultipleChoiceField(queryset=models.DomainList.objects.all(), required=False,
+                                                     label=_("Domain list"))
+    tenant_id = agencies()
+    schedule_id = DynamicModelMultipleChoiceField(queryset=models.Schedule.objects.all(), required=False,
+                                                  label=_("Schedule"))
     tag = TagFilterField(model)

@@ -17,6 +17,9 @@ from virtualization.models import VirtualMachine
 from .. import choices, models
 
 __all__ = (
+    "DomainEntriesForm",
+    "DomainListForm",
+    "FilterPolicyForm",
     "LabelSchemeForm",
     "RecommendationForm",
     "RecommendationItemForm",
@@ -335,3 +338,85 @@ class LabelSchemeForm(PrimaryModelForm):
         model = models.LabelScheme
         fields = ("name", "template", "max_length", "allowed_characters", "active", "description", "owner",
                   "comments", "tags")
+
+
+class DomainListForm(PrimaryModelForm):
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "category", "source", "description", "tags", name=_("Domain list")),
+        FieldSet("feed_url", "refresh_hours", "max_shrink_percent", name=_("Feed")),
+    )
+
+    class Meta:
+        model = models.DomainList
+        fields = ("name", "category", "source", "feed_url", "refresh_hours", "max_shrink_percent", "description",
+                  "owner", "comments", "tags")
+
+
+class DomainEntriesForm(forms.Form):
+    """Domains typed by hand or uploaded as a file, added to, removed from or replacing a list."""
+
+    mode = forms.ChoiceField(choices=choices.EntriesModeChoices, initial=choices.EntriesModeChoices.ADD,
+                             label=_("What to do"))
+    entries = forms.CharField(
+        required=False, label=_("Domains"), widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace"}),
+        help_text=_("One domain per line; '#' starts a comment; a wildcard only as a leading '*.'"),
+    )
+    upload = forms.FileField(required=False, label=_("Or a file"),
+                             help_text=_("Plain text in the TrustPositif format (UTF-8)"))
+
+    def clean(self):
+        super().clean()
+        upload, entries = self.cleaned_data.get("upload"), self.cleaned_data.get("entries")
+        if upload and entries:
+            raise forms.ValidationError(_("Type the domains or upload a file, not both."))
+        if upload:
+            try:
+                self.cleaned_data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(
+                    {"upload": _("{name} is not UTF-8 text (byte {position}).").format(
+                        name=upload.name, position=error.start)}
+                ) from error
+        else:
+            self.cleaned_data["text"] = entries or ""
+        if not self.cleaned_data["text"].strip() and self.cleaned_data.get("mode") != "replace":
+            raise forms.ValidationError(_("Give at least one domain to add or remove."))
+        return self.cleaned_data
+
+
+class FilterPolicyRelationsMixin:
+    """Checks the many-to-many choices of a filter policy, which the model sees only after saving."""
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        models.FilterPolicy.check_relations(data.get("blocked_lists") or [], data.get("allowed_lists") or [],
+                                            data.get("tenants") or [], data.get("exempt_tenants") or [])
+        return data
+
+
+class FilterPolicyForm(FilterPolicyRelationsMixin, PrimaryModelForm):
+    blocked_lists = DynamicModelMultipleChoiceField(queryset=models.DomainList.objects.all(),
+                                                    label=_("Blocked lists"))
+    allowed_lists = DynamicModelMultipleChoiceField(queryset=models.DomainList.objects.all(), required=False,
+                                                    label=_("Allowed lists (exceptions)"))
+    tenants = DynamicModelMultipleChoiceField(queryset=Tenant.objects.all(), required=False, label=_("Agencies"),
+                                              help_text=_("Empty: every agency"))
+    exempt_tenants = DynamicModelMultipleChoiceField(queryset=Tenant.objects.all(), required=False,
+                                                     label=_("Exempt agencies"))
+    schedule = DynamicModelChoiceField(queryset=models.Schedule.objects.all(), required=False, label=_("Schedule"),
+                                       help_text=_("Empty: always in force"))
+    comments = CommentField()
+
+    fieldsets = (
+        FieldSet("name", "enabled", "schedule", "description", "tags", name=_("Filter policy")),
+        FieldSet("blocked_lists", "allowed_lists", name=_("Domain lists")),
+        FieldSet("tenants", "exempt_tenants", name=_("Agencies")),
+    )
+
+    class Meta:
+        model = models.FilterPolicy
+        fields = ("name", "enabled", "blocked_lists", "allowed_lists", "tenants", "exempt_tenants", "schedule",
+                  "description", "owner", "comments", "tags")

@@ -14,6 +14,8 @@ from .. import models
 IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filter_lookups")]
 
 __all__ = (
+    "DomainListFilter",
+    "FilterPolicyFilter",
     "LabelSchemeFilter",
     "RecommendationFilter",
     "RecommendationItemFilter",
@@ -162,3 +164,19 @@ class RecommendationItemFilter(NetBoxModelFilter):
 class LabelSchemeFilter(PrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
 
+
+
+@register_filter(models.DomainList, lookups=True)
+class DomainListFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    category: StrFilterLookup | None = strawberry_django.filter_field()
+    source: StrFilterLookup | None = strawberry_django.filter_field()
+    feed_status: StrFilterLookup | None = strawberry_django.filter_field()
+    domain_count: IntegerLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.FilterPolicy, lookups=True)
+class FilterPolicyFilter(PrimaryModelFilter):
+    name: StrFilterLookup | None = strawberry_django.filter_field()
+    enabled: bool | None = strawberry_django.filter_field()
+    schedule_id: ID | None = strawberry_django.filter_field()

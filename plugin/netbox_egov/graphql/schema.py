@@ -6,7 +6,9 @@ import strawberry_django
 from .types import (
     BackboneLinkType,
     BandwidthQuotaType,
+    DomainListType,
     DRPlanType,
+    FilterPolicyType,
     InformationSystemType,
     LabelSchemeType,
     PublicIPAllocationType,
@@ -54,6 +56,10 @@ class EgovQuery:
     recommendation_item_list: list[RecommendationItemType] = strawberry_django.field()
     label_scheme: LabelSchemeType = strawberry_django.field()
     label_scheme_list: list[LabelSchemeType] = strawberry_django.field()
+    domain_list: DomainListType = strawberry_django.field()
+    domain_list_list: list[DomainListType] = strawberry_django.field()
+    filter_policy: FilterPolicyType = strawberry_django.field()
+    filter_policy_list: list[FilterPolicyType] = strawberry_django.field()
 
 
 schema = [EgovQuery]

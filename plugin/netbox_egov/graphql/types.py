@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # the string annotations below name these core types
 from .filters import (
     BackboneLinkFilter,
     BandwidthQuotaFilter,
+    DomainListFilter,
     DRPlanFilter,
+    FilterPolicyFilter,
     InformationSystemFilter,
     LabelSchemeFilter,
     PublicIPAllocationFilter,
@@ -186,3 +188,17 @@ class RecommendationItemType(NetBoxObjectType):
 class LabelSchemeType(PrimaryObjectType):
     pass
 
+
+
+@register_type(models.DomainList, exclude=("feed_etag",), filters=DomainListFilter, pagination=True)
+class DomainListType(PrimaryObjectType):
+    bad_lines: strawberry.scalars.JSON
+
+
+@register_type(models.FilterPolicy, fields="__all__", filters=FilterPolicyFilter, pagination=True)
+class FilterPolicyType(PrimaryObjectType):
+    blocked_lists: list[DomainListType]
+    allowed_lists: list[DomainListType]
+    tenants: list[Tenant]
+    exempt_tenants: list[Tenant]
+    schedule: ScheduleType | None

@@ -18,6 +18,9 @@ MAX_NAME = 253
 def normalise(raw):
     """The ASCII form of one domain entry, or raise ValueError saying why it is not a domain."""
     name = raw.strip().lower().rstrip(".")
+    if "/" in name or ":" in name:
+        # Feeds and hand-typed lists often carry whole URLs; say so rather than blame a label.
+        raise ValueError("a URL or host:port, not a domain name (give the host name only)")
     wildcard = name.startswith("*.")
     if wildcard:
         name = name[2:]
@@ -93,11 +96,43 @@ def blocked(blocklists, allowed):
     allowed_zones = {zone(domain) for domain in allowed}
     result = set()
     for domains in blocklists:
-        for domain in domains:
-            name = zone(domain)
-            if not any(name == allowed_zone or name.endswith("." + allowed_zone) for allowed_zone in allowed_zones):
-                result.add(domain)
+        if allowed_zones:
+            domains = (domain for domain in domains if not _under_any(zone(domain), allowed_zones))
+        result.update(domains)
     return sorted(result)
+
+
+def _under_any(name, zones):
+    # Walk the name's own suffixes (a handful) instead of every allowed zone (possibly thousands).
+    while True:
+        if name in zones:
+            return True
+        dot = name.find(".")
+        if dot < 0:
+            return False
+        name = name[dot + 1:]
+
+
+class FeedRefused(ValueError):
+    """A downloaded feed that must not replace the stored list; the message says why."""
+
+
+def check_feed(text, previous_count, max_shrink_percent):
+    """Parse a downloaded feed, or raise FeedRefused when it is an error page, empty, mostly not domains,
+    or shrank by more than `max_shrink_percent` against the last good copy (a truncated download)."""
+    if looks_like_html(text):
+        raise FeedRefused("the feed returned an HTML page, not a domain list")
+    domains, errors = parse(text.splitlines())
+    if not domains:
+        raise FeedRefused(f"the feed holds no valid domain ({len(errors)} bad lines)")
+    if len(errors) > len(domains):
+        raise FeedRefused(f"the feed is mostly not domains: {len(errors)} bad lines, {len(domains)} good")
+    if previous_count and len(domains) < previous_count * (100 - max_shrink_percent) / 100:
+        raise FeedRefused(
+            f"the feed shrank from {previous_count} to {len(domains)} domains, more than "
+            f"{max_shrink_percent}%: a truncated download?"
+        )
+    return domains, errors
 
 
 def etag(text):

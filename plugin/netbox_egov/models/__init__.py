@@ -1,5 +1,6 @@
 """The plugin's models, one module per domain of the regulation."""
 
+from .filtering import DomainList, DomainListContent, DomainUpload, FilterPolicy
 from .labels import LabelScheme
 from .policy import BandwidthQuota, QuotaUsage, Schedule
 from .recommendations import Recommendation, RecommendationItem
@@ -23,6 +24,10 @@ __all__ = (
     "RecommendationItem",
     "Schedule",
     "DRPlan",
+    "DomainList",
+    "DomainListContent",
+    "DomainUpload",
+    "FilterPolicy",
     "InformationSystem",
     "LabelScheme",
     "PublicIPAllocation",

@@ -213,3 +213,53 @@ class LabelSchemePanel(panels.ObjectAttributesPanel):
     active = attrs.BooleanAttr("active", label=_("Active"))
     description = attrs.TextAttr("description")
 
+
+
+class DomainListPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    category = attrs.ChoiceAttr("category", label=_("Category"))
+    source = attrs.ChoiceAttr("source", label=_("Source"))
+    feed_url = attrs.TextAttr("feed_url", label=_("Feed URL"))
+    refresh_hours = attrs.NumericAttr("refresh_hours", label=_("Refresh every (hours)"))
+    max_shrink = attrs.NumericAttr("max_shrink_percent", label=_("Largest accepted shrink (%)"))
+    description = attrs.TextAttr("description")
+
+
+class DomainListContentPanel(panels.ObjectAttributesPanel):
+    title = _("Content and feed")
+    domain_count = attrs.NumericAttr("domain_count", label=_("Domains"))
+    bad_line_count = attrs.NumericAttr("bad_line_count", label=_("Bad lines in the last import"))
+    content_hash = attrs.TextAttr("content_hash", label=_("Content hash"), style="font-monospace")
+    feed_status = attrs.ChoiceAttr("feed_status", label=_("Feed status"))
+    last_attempt = attrs.DateTimeAttr("last_attempt", label=_("Last refresh attempt"))
+    last_success = attrs.DateTimeAttr("last_success", label=_("Last successful refresh"))
+    last_error = attrs.TextAttr("last_error", label=_("Last error"))
+
+
+class DomainListActionsPanel(panels.Panel):
+    """Edit, download and refresh buttons, the first domains and the bad lines of the last import."""
+
+    template_name = "netbox_egov/inc/domain_list_actions.html"
+    title = _("Domains")
+    preview_size = 25
+
+    def get_context(self, context):
+        from ..site_filter import current_domains
+
+        domain_list = context["object"]
+        return {**super().get_context(context), "preview": current_domains(domain_list)[:self.preview_size]}
+
+
+class FilterPolicyPanel(panels.ObjectAttributesPanel):
+    name = attrs.TextAttr("name")
+    enabled = attrs.BooleanAttr("enabled", label=_("Enabled"))
+    schedule = attrs.RelatedObjectAttr("schedule", linkify=True, label=_("Schedule"))
+    description = attrs.TextAttr("description")
+
+
+class FilterPolicyScopePanel(panels.ObjectAttributesPanel):
+    title = _("Lists and agencies")
+    blocked_lists = attrs.RelatedObjectListAttr("blocked_lists", linkify=True, label=_("Blocked lists"))
+    allowed_lists = attrs.RelatedObjectListAttr("allowed_lists", linkify=True, label=_("Allowed lists (exceptions)"))
+    tenants = attrs.RelatedObjectListAttr("tenants", linkify=True, label=_("Agencies (empty: every agency)"))
+    exempt_tenants = attrs.RelatedObjectListAttr("exempt_tenants", linkify=True, label=_("Exempt agencies"))

@@ -1,0 +1,470 @@
+"""Site filtering (Pasal 10(2)): domain lists and filter policies on NetBox's API and view test cases, typed
+and uploaded entries, the feed refresh job against a real local HTTP server, and the compiled output."""
+
+import datetime
+import http.server
+import threading
+
+import registry_fixtures as fx
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from test_registry_api import RegistryAPI
+from test_registry_views import RegistryURLs
+
+from core.models import Job, ObjectType
+from users.models import ObjectPermission
+from utilities.testing import APITestCase, APIViewTestCases, TestCase, ViewTestCases, create_test_device
+
+from netbox_egov import site_filter
+from netbox_egov.jobs import IMPORT_IN_REQUEST_LINES, ImportDomainsJob, RefreshDomainFeedsJob
+from netbox_egov.models import BandwidthQuota, DomainList, DomainUpload, FilterPolicy, Schedule
+
+JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
+THURSDAY_MORNING = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=JAKARTA)
+THURSDAY_EVENING = datetime.datetime(2026, 11, 26, 20, 0, tzinfo=JAKARTA)
+
+
+class DomainListAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = DomainList
+    brief_fields = ["category", "description", "display", "domain_count", "id", "name", "url"]
+    bulk_update_data = {"refresh_hours": 6}
+
+    @classmethod
+    def setUpTestData(cls):
+        fx.domain_lists()
+        cls.create_data = [
+            {"name": "New 1", "category": "malware"},
+            {"name": "New 2", "category": "adult", "source": "upload"},
+            {"name": "New 3", "category": "gambling", "source": "feed", "feed_url": "https://feed.example.org/d"},
+        ]
+
+
+class FilterPolicyAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):
+    model = FilterPolicy
+    user_permissions = ("netbox_egov.view_domainlist", "tenancy.view_tenant", "netbox_egov.view_schedule")
+    brief_fields = ["description", "display", "enabled", "id", "name", "url"]
+    bulk_update_data = {"enabled": False}
+
+    @classmethod
+    def setUpTestData(cls):
+        lists = fx.domain_lists()
+        tenants = fx.agencies()
+        fx.filter_policies(lists, tenants)
+        schedule = fx.schedules()[0]
+        cls.create_data = [
+            {"name": "New 1", "blocked_lists": [lists[0].pk], "tenants": [tenants[0].pk]},
+            {"name": "New 2", "blocked_lists": [lists[1].pk], "allowed_lists": [lists[2].pk],
+             "exempt_tenants": [tenants[1].pk]},
+            {"name": "New 3", "blocked_lists": [lists[0].pk, lists[1].pk], "schedule": schedule.pk},
+        ]
+
+    def test_a_list_both_blocked_and_allowed_is_refused_by_name(self):
+        self.add_permissions("netbox_egov.add_filterpolicy", "netbox_egov.view_domainlist")
+        both = DomainList.objects.get(name="List 1")
+        response = self.client.post(self._get_list_url(), {
+            "name": "Contradiction", "blocked_lists": [both.pk], "allowed_lists": [both.pk],
+        }, format="json", **self.header)
+        self.assertEqual(response.status_code, 400, response.data)
+        self.assertIn("List 1", str(response.data["allowed_lists"]))
+        self.assertFalse(FilterPolicy.objects.filter(name="Contradiction").exists())
+
+
+class DomainListViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = DomainList
+
+    @classmethod
+    def setUpTestData(cls):
+        lists = fx.domain_lists()
+        cls.form_data = {"name": "Form list", "category": "malware", "source": "manual", "refresh_hours": 24,
+                         "max_shrink_percent": 50}
+        cls.csv_data = (
+            "name,category,source,feed_url",
+            "CSV 1,gambling,manual,",
+            "CSV 2,adult,feed,https://feed.example.org/adult.txt",
+            "CSV 3,malware,upload,",
+        )
+        cls.csv_update_data = ("id,refresh_hours", *(f"{dl.pk},{n + 2}" for n, dl in enumerate(lists)))
+        cls.bulk_edit_data = {"refresh_hours": 12}
+
+
+class FilterPolicyViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):
+    model = FilterPolicy
+
+    @classmethod
+    def setUpTestData(cls):
+        lists = fx.domain_lists()
+        tenants = fx.agencies()
+        policies = fx.filter_policies(lists, tenants)
+        cls.form_data = {"name": "Form policy", "enabled": True, "blocked_lists": [lists[0].pk],
+                         "allowed_lists": [lists[2].pk], "tenants": [tenants[0].pk]}
+        cls.csv_data = (
+            "name,blocked_lists,allowed_lists,tenants,exempt_tenants",
+            'CSV 1,"List 1,List 2",List 3,agency-1,',
+            "CSV 2,List 1,,,agency-2",
+            "CSV 3,List 2,,agency-3,",
+        )
+        cls.csv_update_data = ("id,enabled", *(f"{policy.pk},false" for policy in policies))
+        cls.bulk_edit_data = {"enabled": False}
+
+
+def grant(user, name, actions, label, constraints=None):
+    permission = ObjectPermission.objects.create(name=name, actions=actions, constraints=constraints)
+    permission.object_types.add(ObjectType.objects.get_by_natural_key(*label.split(".")))
+    permission.users.add(user)
+
+
+class FilterPolicyRulesTest(TestCase):
+    def test_a_feed_list_needs_its_url(self):
+        with self.assertRaises(ValidationError) as refusal:
+            DomainList(name="Feed", category="gambling", source="feed").full_clean()
+        self.assertIn("feed_url", refusal.exception.message_dict)
+
+    def test_an_agency_cannot_be_covered_and_exempt(self):
+        tenant = fx.agencies(1)[0]
+        with self.assertRaises(ValidationError) as refusal:
+            FilterPolicy.check_relations([], [], [tenant], [tenant])
+        self.assertIn("Agency 1", refusal.exception.message_dict["exempt_tenants"][0])
+
+
+class EntriesTest(TestCase):
+    """Typing, uploading and removing domains in the UI and the API."""
+
+    user_permissions = ("netbox_egov.view_domainlist",)
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.domain_list = DomainList.objects.create(name="Judi", category="gambling")
+
+    def grant_change(self):
+        grant(self.user, "change lists", ["change"], "netbox_egov.domainlist")
+
+    def post_entries(self, **data):
+        return self.client.post(reverse("plugins:netbox_egov:domainlist_entries", args=[self.domain_list.pk]),
+                                data, follow=True)
+
+    def test_typed_entries_import_good_lines_and_report_bad_ones_by_number(self):
+        self.grant_change()
+        response = self.post_entries(mode="add", entries="slot.example\n# comment\nhttp://x.example/a\n*.Judi.EXAMPLE\n")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(site_filter.current_domains(self.domain_list), ["*.judi.example", "slot.example"])
+        text = response.content.decode()
+        self.assertIn("Line 3 not imported (http://x.example/a)", text)
+        self.domain_list.refresh_from_db()
+        self.assertEqual((self.domain_list.domain_count, self.domain_list.bad_line_count), (2, 1))
+        self.assertEqual(self.domain_list.bad_lines[0][0], 3)
+
+    def test_remove_and_replace(self):
+        self.grant_change()
+        site_filter.apply_entries(self.domain_list, "add", "a.example\nb.example\nc.example\n")
+        self.post_entries(mode="remove", entries="b.example")
+        self.assertEqual(site_filter.current_domains(self.domain_list), ["a.example", "c.example"])
+        upload = SimpleUploadedFile("list.txt", "\ufeffz.example\nY.example\n".encode())
+        self.post_entries(mode="replace", upload=upload)
+        self.assertEqual(site_filter.current_domains(self.domain_list), ["y.example", "z.example"])
+        self.assertFalse(DomainUpload.objects.exists())
+
+    def test_a_file_that_is_not_utf8_is_refused_naming_the_file(self):
+        self.grant_change()
+        latin = SimpleUploadedFile("latin.txt", "caf\xe9.example".encode("latin-1"))
+        response = self.post_entries(mode="add", upload=latin)
+        self.assertContains(response, "latin.txt is not UTF-8")
+        self.assertEqual(site_filter.current_domains(self.domain_list), [])
+
+    def test_without_change_permission_the_list_is_not_found(self):
+        response = self.post_entries(mode="add", entries="slot.example")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(site_filter.current_domains(self.domain_list), [])
+
+    def test_download_gives_one_domain_per_line(self):
+        site_filter.apply_entries(self.domain_list, "add", "b.example\na.example\n")
+        response = self.client.get(reverse("plugins:netbox_egov:domainlist_download", args=[self.domain_list.pk]))
+        self.assertEqual(response.content.decode(), "a.example\nb.example\n")
+
+
+class EntriesAPITest(APITestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.domain_list = DomainList.objects.create(name="Judi", category="gambling")
+
+    def url(self):
+        return reverse("plugins-api:netbox_egov-api:domainlist-entries", args=[self.domain_list.pk])
+
+    def test_post_imports_and_get_returns_text(self):
+        self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
+        response = self.client.post(self.url(), {"mode": "add", "text": "a.example\nnot a domain\n"}, format="json",
+                                    **self.header)
+        self.assertEqual(response.status_code, 200, response.data)
+        self.assertEqual(response.data["data"]["domains"], 1)
+        self.assertEqual(response.data["data"]["first_bad_lines"][0]["line"], 2)
+        text = self.client.get(self.url(), **self.header).content.decode()
+        self.assertEqual(text, "a.example\n")
+
+    def test_a_large_import_is_queued_and_the_job_imports_it(self):
+        self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
+        text = "".join(f"d{n}.example\n" for n in range(IMPORT_IN_REQUEST_LINES + 5))
+        response = self.client.post(self.url(), {"mode": "replace", "text": text}, format="json", **self.header)
+        self.assertEqual(response.status_code, 202, response.data)
+        self.assertEqual(site_filter.current_domains(self.domain_list), [])  # not yet: a worker's job
+        job = Job.objects.get(pk=response.data["id"])
+        ImportDomainsJob(job).run(upload_id=DomainUpload.objects.get().pk)  # as a worker would
+        self.assertEqual(len(site_filter.current_domains(self.domain_list)), IMPORT_IN_REQUEST_LINES + 5)
+        self.assertFalse(DomainUpload.objects.exists())
+
+    def test_writing_needs_change_permission(self):
+        self.add_permissions("netbox_egov.view_domainlist")
+        response = self.client.post(self.url(), {"mode": "add", "text": "a.example"}, format="json", **self.header)
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(DomainUpload.objects.exists())
+
+
+class FeedServer:
+    """A real HTTP server on localhost whose answer each test sets: a good list, garbage, an error, or none."""
+
+    def __init__(self):
+        feed = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                feed.requests.append(dict(self.headers))
+                status, body, headers = feed.answer
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", headers.get("Content-Length", str(len(body))))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.requests = []
+        self.answer = (200, b"", {})
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/domains_isp"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def serve(self, body, status=200, **headers):
+        self.answer = (status, body.encode() if isinstance(body, str) else body, headers)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+GOOD_FEED = "# TrustPositif\n" + "".join(f"situs{n}.example\n" for n in range(200)) + "bad..line\n"
+
+
+class FeedRefreshJobTest(TestCase):
+    """The scheduled refresh against a real local HTTP server: the last good copy survives every bad answer."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.feed_list = DomainList.objects.create(name="TrustPositif", category="gambling", source="feed",
+                                                  feed_url="http://127.0.0.1:9/")
+
+    def setUp(self):
+        super().setUp()
+        self.feed = FeedServer()
+        self.addCleanup(self.feed.stop)
+        DomainList.objects.filter(pk=self.feed_list.pk).update(feed_url=self.feed.url)
+        self.feed_list.refresh_from_db()
+
+    def refresh(self):
+        job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, immediate=True, domain_list_id=self.feed_list.pk)
+        self.feed_list.refresh_from_db()
+        return job
+
+    def load_good_copy(self):
+        self.feed.serve(GOOD_FEED, ETag='"v1"')
+        self.refresh()
+        self.assertEqual(self.feed_list.feed_status, "ok")
+
+    def assert_last_good_copy_kept(self, status, error_fragment):
+        self.assertEqual(self.feed_list.feed_status, status)
+        self.assertIn(error_fragment, self.feed_list.last_error)
+        self.assertEqual(self.feed_list.domain_count, 200)
+        self.assertEqual(len(site_filter.current_domains(self.feed_list)), 200)
+
+    def test_a_good_feed_is_imported_with_counts_and_time(self):
+        self.load_good_copy()
+        self.assertEqual((self.feed_list.domain_count, self.feed_list.bad_line_count), (200, 1))
+        self.assertIsNotNone(self.feed_list.last_success)
+        self.assertEqual(self.feed_list.last_error, "")
+
+    def test_an_html_error_page_is_refused(self):
+        self.load_good_copy()
+        self.feed.serve("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>")
+        self.refresh()
+        self.assert_last_good_copy_kept("refused", "HTML")
+
+    def test_a_garbled_page_is_refused(self):
+        self.load_good_copy()
+        self.feed.serve("".join(f"@@{n} garbage !!\n" for n in range(300)) + "one.example\n")
+        self.refresh()
+        self.assert_last_good_copy_kept("refused", "mostly not domains")
+
+    def test_a_truncated_list_is_refused(self):
+        self.load_good_copy()
+        self.feed.serve("".join(f"situs{n}.example\n" for n in range(40)))
+        self.refresh()
+        self.assert_last_good_copy_kept("refused", "shrank from 200 to 40")
+
+    def test_a_connection_cut_short_is_unreachable(self):
+        self.load_good_copy()
+        self.feed.serve(GOOD_FEED[:500], **{"Content-Length": str(len(GOOD_FEED))})
+        self.refresh()
+        self.assert_last_good_copy_kept("unreachable", self.feed.url)
+
+    def test_a_server_error_is_unreachable(self):
+        self.load_good_copy()
+        self.feed.serve("busy", status=503)
+        self.refresh()
+        self.assert_last_good_copy_kept("unreachable", "HTTP 503")
+
+    def test_no_server_at_all_is_unreachable(self):
+        self.load_good_copy()
+        self.feed.stop()
+        self.refresh()
+        self.assert_last_good_copy_kept("unreachable", "127.0.0.1")
+
+    def test_an_unchanged_feed_is_asked_with_its_etag(self):
+        self.load_good_copy()
+        self.feed.serve("", status=304)
+        self.refresh()
+        self.assertEqual(self.feed.requests[-1].get("If-None-Match"), '"v1"')
+        self.assertEqual(self.feed_list.feed_status, "unchanged")
+        self.assertEqual(self.feed_list.domain_count, 200)
+
+    def test_the_scheduled_run_takes_only_lists_that_are_due(self):
+        self.load_good_copy()
+        before = len(self.feed.requests)
+        job = RefreshDomainFeedsJob.enqueue(immediate=True)
+        self.assertEqual(job.data, {})  # refreshed a moment ago, every 24 hours
+        self.assertEqual(len(self.feed.requests), before)
+        two_days_ago = THURSDAY_MORNING - datetime.timedelta(days=2)
+        DomainList.objects.filter(pk=self.feed_list.pk).update(last_attempt=two_days_ago)
+        job = RefreshDomainFeedsJob.enqueue(immediate=True)
+        self.assertEqual(job.data["TrustPositif"]["status"], "unchanged")
+
+    def test_the_refresh_is_a_system_job(self):
+        from netbox.registry import registry
+
+        self.assertEqual(registry["system_jobs"][RefreshDomainFeedsJob], {"interval": 60})
+
+
+class CompiledFilterTest(APITestCase):
+    """GET compiled-filter/<syntax>/ per agency and per gateway: policies, exemptions, schedules, ETags."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.disdik, cls.kominfo, cls.dinkes = fx.agencies(3)
+        gambling = DomainList.objects.create(name="Judi", category="gambling")
+        site_filter.apply_entries(gambling, "add", "slot.example\n*.kasino.example\nlayanan.example\n")
+        social = DomainList.objects.create(name="Sosmed", category="social-media")
+        site_filter.apply_entries(social, "add", "facebook.com\ntiktok.com\n")
+        allowed = DomainList.objects.create(name="Izin", category="allowed")
+        site_filter.apply_entries(allowed, "add", "layanan.example\n")
+        national = FilterPolicy.objects.create(name="Nasional")
+        national.blocked_lists.set([gambling])
+        national.allowed_lists.set([allowed])
+        office_hours = Schedule.objects.create(name="Jam kerja", weekdays=[0, 1, 2, 3, 4],
+                                               start_time=datetime.time(7, 30), end_time=datetime.time(16))
+        social_policy = FilterPolicy.objects.create(name="Sosmed jam kerja", schedule=office_hours)
+        social_policy.blocked_lists.set([social])
+        social_policy.exempt_tenants.set([cls.kominfo])
+        cls.gateway = create_test_device("gw-disdik", tenant=cls.disdik)
+
+    def setUp(self):
+        super().setUp()
+        self.add_permissions("netbox_egov.view_filterpolicy", "netbox_egov.view_domainlist", "tenancy.view_tenant",
+                             "dcim.view_device")
+
+    def get(self, syntax, **params):
+        headers = {key: params.pop(key) for key in list(params) if key.startswith("HTTP_")}
+        params.setdefault("at", THURSDAY_MORNING.isoformat())
+        return self.client.get(reverse("plugins-api:netbox_egov-api:compiled_filter", args=[syntax]), params,
+                               **self.header, **headers)
+
+    def zones(self, response):
+        return [line.split('"')[1] for line in response.content.decode().splitlines() if line.startswith("local-zone")]
+
+    def test_office_hours_block_social_media_and_allowed_domains_stay_open(self):
+        response = self.get("unbound", agency="agency-1")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.zones(response), ["facebook.com.", "kasino.example.", "slot.example.", "tiktok.com."])
+
+    def test_the_exempt_agency_keeps_social_media(self):
+        self.assertEqual(self.zones(self.get("unbound", agency="agency-2")), ["kasino.example.", "slot.example."])
+
+    def test_outside_office_hours_only_the_national_list(self):
+        response = self.get("routeros", agency="agency-1", at=THURSDAY_EVENING.isoformat())
+        lines = response.content.decode().splitlines()
+        self.assertIn("/ip dns static", lines)
+        names = [line.split()[1] for line in lines if line.startswith("add ")]
+        self.assertEqual(names, ["name=kasino.example", "name=slot.example"])
+
+    def test_etag_lets_a_playbook_skip_an_unchanged_list(self):
+        first = self.get("unbound", agency="agency-1")
+        etag = first["ETag"]
+        unchanged = self.get("unbound", agency="agency-1", HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual((unchanged.status_code, unchanged.content), (304, b""))
+        site_filter.apply_entries(DomainList.objects.get(name="Judi"), "add", "togel.example\n")
+        changed = self.get("unbound", agency="agency-1", HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual(changed.status_code, 200)
+        self.assertNotEqual(changed["ETag"], etag)
+        self.assertIn("togel.example.", self.zones(changed))
+
+    def test_per_gateway_uses_the_agencies_it_enforces_for(self):
+        response = self.get("unbound", gateway="gw-disdik")
+        self.assertEqual(self.zones(response), ["facebook.com.", "kasino.example.", "slot.example.", "tiktok.com."])
+        self.assertIn("gateway gw-disdik", response.content.decode())
+
+    def test_a_gateway_serving_agencies_under_different_policies_is_a_conflict(self):
+        BandwidthQuota.objects.create(tenant=self.kominfo, guaranteed_down_mbps=1, guaranteed_up_mbps=1,
+                                      ceiling_down_mbps=1, ceiling_up_mbps=1, enforcement_device=self.gateway)
+        response = self.get("unbound", gateway=str(self.gateway.pk))
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("Agency 2", response.data["detail"])
+
+    def test_bad_requests_name_the_parameter(self):
+        self.assertIn("syntax", self.get("bind", agency="agency-1").data)
+        self.assertIn("at", self.get("unbound", agency="agency-1", at="tomorrow").data)
+        self.assertIn("agency", self.get("unbound").data)
+        self.assertIn("nope", str(self.get("unbound", agency="nope").data["agency"]))
+        self.assertIn("gateway", self.get("unbound", gateway="no-such-device").data)
+
+    def test_a_list_hidden_from_the_token_refuses_rather_than_unblocks(self):
+        ObjectPermission.objects.filter(name__contains="view_domainlist").delete()
+        self.add_permissions("netbox_egov.view_filterpolicy")
+        grant(self.user, "some lists", ["view"], "netbox_egov.domainlist", constraints={"name": "Sosmed"})
+        response = self.get("unbound", agency="agency-1")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("Judi", str(response.data))
+
+    def test_a_token_that_may_not_view_policies_gets_no_empty_list(self):
+        ObjectPermission.objects.all().delete()
+        self.add_permissions("tenancy.view_tenant")
+        self.assertEqual(self.get("unbound", agency="agency-1").status_code, 403)
+
+
+@override_settings(EXEMPT_VIEW_PERMISSIONS=[])
+class FilterPolicyOfficerViewTest(TestCase):
+    """An agency's officer (egov_setup_access) sees the policies covering their agency, not another's."""
+
+    def test_officer_sees_only_policies_covering_the_agency(self):
+        from netbox_egov.access import ensure_agency_access
+
+        own, other = fx.agencies(2)
+        lists = fx.domain_lists()
+        for_all, for_own, for_other = (FilterPolicy.objects.create(name=name) for name in ("All", "Own", "Other"))
+        for policy in (for_all, for_own, for_other):
+            policy.blocked_lists.set(lists[:1])
+        for_own.tenants.set([own])
+        for_other.tenants.set([other])
+        self.user.groups.add(ensure_agency_access(own))
+        response = self.client.get(reverse("plugins:netbox_egov:filterpolicy_list"))
+        self.assertEqual(response.status_code, 200)
+        names = {policy.name for policy in response.context["table"].data}
+        self.assertEqual(names, {"All", "Own"})
