@@ -7,8 +7,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # Servers the stack runs, and what pip needs to build psycopg's C module and
-# lxml; gettext compiles the Indonesian translation.
-APT_PACKAGES=(postgresql redis-server gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev)
+# lxml; gettext compiles the Indonesian translation; the tests load compiled
+# site filters into a real unbound (started by the tests, never as a service).
+APT_PACKAGES=(postgresql redis-server gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev unbound)
 
 missing_apt_packages() {
     local package
@@ -25,9 +26,17 @@ install_apt_packages() {
         die "missing Debian packages; run: sudo apt-get install -y $missing"
     fi
     log "installing Debian packages: $missing"
-    apt-get update -qq
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    # Packages must not start their services (unbound would take port 53): the project starts its own.
+    # A subshell, so the temporary policy goes away however apt ends.
+    (
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+            trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+        fi
+        apt-get update -qq
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    )
 }
 
 create_venv() {
