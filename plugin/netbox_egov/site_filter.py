@@ -59,12 +59,15 @@ def apply_entries(domain_list, mode, text):
     """Add, remove or replace with the domains in `text`; bad lines are reported (by number), good ones kept.
     Returns the bad lines."""
     new, errors = rules.parse(text.splitlines())
-    if mode == EntriesModeChoices.REPLACE:
-        result = new
-    else:
-        existing = set(current_domains(domain_list))
-        result = sorted(existing | set(new) if mode == EntriesModeChoices.ADD else existing - set(new))
-    store(domain_list, result, errors)
+    with transaction.atomic():
+        # Two imports into one list at once would each merge into the same old copy: one waits for the other.
+        DomainList.objects.select_for_update().only("pk").get(pk=domain_list.pk)
+        if mode == EntriesModeChoices.REPLACE:
+            result = new
+        else:
+            existing = set(current_domains(domain_list))
+            result = sorted(existing | set(new) if mode == EntriesModeChoices.ADD else existing - set(new))
+        store(domain_list, result, errors)
     return errors
 
 
@@ -192,6 +195,10 @@ def visible_policies(user):
     )
 
 
+def policies_in_force(user, tenant, at):
+    return [policy for policy in visible_policies(user) if applies(policy, tenant, at)]
+
+
 def agencies_behind(user, gateway):
     """The agencies a gateway enforces for: those whose bandwidth quota names it, and its own tenant."""
     return Tenant.objects.restrict(user, "view").filter(
@@ -202,7 +209,7 @@ def agencies_behind(user, gateway):
 def compile_for(user, tenants, syntax, at, label):
     """The compiled filter for these agencies at `at`; PolicyConflict when they are not under the same
     policies, PermissionDenied when a list of an applicable policy is hidden from the user."""
-    policies = visible_policies(user)
+    policies = list(visible_policies(user))
     in_force_by_tenant = {tenant: [p for p in policies if applies(p, tenant, at)] for tenant in tenants}
     distinct_sets = {frozenset(p.pk for p in chosen) for chosen in in_force_by_tenant.values()}
     if len(distinct_sets) > 1:

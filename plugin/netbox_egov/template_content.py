@@ -6,13 +6,14 @@ restricted querysets too.
 """
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from netbox.plugins import PluginTemplateExtension
 from netbox.ui.panels import ObjectsTablePanel
 
-from . import backbone, compliance
+from . import backbone, compliance, site_filter
 from .agencies import agency_tenants
 
 
@@ -30,8 +31,14 @@ class AgencyRegistry(PluginTemplateExtension):
         tenant = self.context["object"]
         if not agency_tenants().filter(pk=tenant.pk).exists():
             return ""
-        rows = compliance.scorecard(self.context["request"].user, agency_tenants().filter(pk=tenant.pk))
-        return render_to_string("netbox_egov/inc/compliance_panel.html", {"row": rows[0] if rows else None})
+        user = self.context["request"].user
+        rows = compliance.scorecard(user, agency_tenants().filter(pk=tenant.pk))
+        panels = [render_to_string("netbox_egov/inc/compliance_panel.html", {"row": rows[0] if rows else None})]
+        if user.has_perm("netbox_egov.view_filterpolicy"):
+            panels.append(render_to_string("netbox_egov/inc/site_filter_panel.html", {
+                "object": tenant, "policies": site_filter.policies_in_force(user, tenant, timezone.now()),
+            }))
+        return mark_safe("".join(panels))  # noqa: S308 - Django templates, autoescaped
 
     def full_width_page(self):
         return mark_safe("".join((  # noqa: S308 - rendered by NetBox's own panel templates

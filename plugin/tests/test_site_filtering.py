@@ -14,10 +14,13 @@ from test_registry_api import RegistryAPI
 from test_registry_views import RegistryURLs
 
 from core.models import Job, ObjectType
-from users.models import ObjectPermission
+from tenancy.models import Tenant
+from users.constants import TOKEN_PREFIX
+from users.models import ObjectPermission, Token
 from utilities.testing import APITestCase, APIViewTestCases, TestCase, ViewTestCases, create_test_device
 
 from netbox_egov import site_filter
+from netbox_egov.access import ensure_agency_access
 from netbox_egov.jobs import IMPORT_IN_REQUEST_LINES, ImportDomainsJob, RefreshDomainFeedsJob
 from netbox_egov.models import BandwidthQuota, DomainList, DomainUpload, FilterPolicy, Schedule
 
@@ -450,12 +453,12 @@ class CompiledFilterTest(APITestCase):
 
 
 @override_settings(EXEMPT_VIEW_PERMISSIONS=[])
-class FilterPolicyOfficerViewTest(TestCase):
-    """An agency's officer (egov_setup_access) sees the policies covering their agency, not another's."""
+class FilterPolicyOfficerTest(TestCase):
+    """An agency's officer (egov_setup_access) sees the policies covering their agency, not another's: in the
+    list view, the REST API and GraphQL."""
 
-    def test_officer_sees_only_policies_covering_the_agency(self):
-        from netbox_egov.access import ensure_agency_access
-
+    @classmethod
+    def setUpTestData(cls):
         own, other = fx.agencies(2)
         lists = fx.domain_lists()
         for_all, for_own, for_other = (FilterPolicy.objects.create(name=name) for name in ("All", "Own", "Other"))
@@ -463,8 +466,33 @@ class FilterPolicyOfficerViewTest(TestCase):
             policy.blocked_lists.set(lists[:1])
         for_own.tenants.set([own])
         for_other.tenants.set([other])
-        self.user.groups.add(ensure_agency_access(own))
+        cls.group = ensure_agency_access(own)
+
+    def setUp(self):
+        super().setUp()
+        self.user.groups.add(self.group)
+        token = Token.objects.create(user=self.user)
+        self.header = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN_PREFIX}{token.key}.{token.token}",
+                       "HTTP_ACCEPT": "application/json"}
+
+    def test_list_view(self):
         response = self.client.get(reverse("plugins:netbox_egov:filterpolicy_list"))
-        self.assertEqual(response.status_code, 200)
-        names = {policy.name for policy in response.context["table"].data}
-        self.assertEqual(names, {"All", "Own"})
+        self.assertEqual({policy.name for policy in response.context["table"].data}, {"All", "Own"})
+
+    def test_rest_api(self):
+        response = self.client.get(reverse("plugins-api:netbox_egov-api:filterpolicy-list"), **self.header)
+        self.assertEqual({row["name"] for row in response.json()["results"]}, {"All", "Own"})
+
+    def test_graphql(self):
+        response = self.client.post(reverse("graphql"), {"query": "{ filter_policy_list { name } }"},
+                                    content_type="application/json", **self.header)
+        self.assertEqual({row["name"] for row in response.json()["data"]["filter_policy_list"]}, {"All", "Own"})
+
+    def test_agency_page_shows_the_policies_in_force_and_the_compiled_links(self):
+        own = Tenant.objects.get(slug="agency-1")
+        response = self.client.get(own.get_absolute_url())
+        panel = response.content.decode().split('id="agency-site-filter"')[1].split("</table>")[0]
+        self.assertIn(">All<", panel)
+        self.assertIn(">Own<", panel)
+        self.assertNotIn(">Other<", panel)
+        self.assertIn("compiled-filter/unbound/?agency=agency-1", panel)
