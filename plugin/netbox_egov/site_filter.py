@@ -222,15 +222,27 @@ def compile_for(user, tenants, syntax, at, label):
     allowed = _lists_of(user, chosen, "allowed_lists")
     header = _header(label, chosen, blocked, allowed)
     etag = hashlib.sha256("\n".join(
-        [COMPILER_VERSION, syntax, header] + [f"{dl.pk}:{dl.content_hash}" for dl in blocked + allowed]
+        [COMPILER_VERSION, syntax, header]
+        + [f"{dl.pk}:{dl.content_hash}" for dl in blocked + allowed]
+        + [f"{p.pk}:{_pks(p.blocked_lists)}:{_pks(p.allowed_lists)}" for p in chosen]
     ).encode()).hexdigest()
 
     def build():
-        domains = rules.blocked([current_domains(dl) for dl in blocked],
-                                [domain for dl in allowed for domain in current_domains(dl)])
+        contents = {dl.pk: current_domains(dl) for dl in blocked + allowed}  # each list read once
+        domains = set()
+        for policy in chosen:
+            # A policy's exceptions free names from its own lists only, not from another policy's.
+            domains.update(rules.blocked(
+                [contents[dl.pk] for dl in policy.blocked_lists.all()],
+                [domain for dl in policy.allowed_lists.all() for domain in contents[dl.pk]],
+            ))
         return header + rules.COMPILERS[syntax](domains)
 
     return Compiled(etag=etag, policies=chosen, build=build)
+
+
+def _pks(related):
+    return ",".join(str(pk) for pk in sorted(obj.pk for obj in related.all()))
 
 
 def _cache_key(etag):

@@ -398,6 +398,13 @@ class CompiledFilterTest(APITestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.zones(response), ["facebook.com.", "kasino.example.", "slot.example.", "tiktok.com."])
 
+    def test_an_exception_frees_names_only_from_its_own_policys_lists(self):
+        site_filter.apply_entries(DomainList.objects.get(name="Sosmed"), "add", "layanan.example\n")
+        office = self.zones(self.get("unbound", agency="agency-1"))
+        self.assertIn("layanan.example.", office)  # blocked by the social-media policy, which allows nothing
+        evening = self.zones(self.get("unbound", agency="agency-1", at=THURSDAY_EVENING.isoformat()))
+        self.assertNotIn("layanan.example.", evening)  # the national policy's exception
+
     def test_the_exempt_agency_keeps_social_media(self):
         self.assertEqual(self.zones(self.get("unbound", agency="agency-2")), ["kasino.example.", "slot.example."])
 
