@@ -1,5 +1,6 @@
 """The idempotent quota-usage upsert the collectors write through (ARCHITECTURE.md, contract 2)."""
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 
@@ -18,13 +19,19 @@ def upsert(item, allowed):
     """
     key = {field: item[field] for field in KEY}
     totals = {field: item[field] for field in TOTALS}
-    row = QuotaUsage.objects.select_for_update().filter(**key).first()
+    row = _locked_row(key)
     if row is None:
         row = QuotaUsage(**key, **totals)
-        row.full_clean()
-        # bulk_create and update() below skip the change log on purpose: collectors rewrite
-        # every agency's rows every few minutes, which would bury the changes people make.
-        QuotaUsage.objects.bulk_create([row])
+        # The unique key (its only constraint) is left to the database: it decides between two first writes.
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():  # a savepoint: losing the race must not abort the caller's transaction
+                # bulk_create and update() below skip the change log on purpose: collectors rewrite
+                # every agency's rows every few minutes, which would bury the changes people make.
+                QuotaUsage.objects.bulk_create([row])
+        except IntegrityError:
+            # Another collector created the row a moment ago: treat this write as an update of it.
+            return upsert(item, allowed)
         _require(allowed["add"], row, _("add quota usage for {agency}"))
         return row
     # Checked before anything is returned: a stale write must not read another agency's row.
@@ -36,6 +43,10 @@ def upsert(item, allowed):
     row.full_clean()
     QuotaUsage.objects.filter(pk=row.pk).update(**totals)
     return row
+
+
+def _locked_row(key):
+    return QuotaUsage.objects.select_for_update().filter(**key).first()
 
 
 def _require(queryset, row, what):

@@ -1,6 +1,7 @@
 """Bandwidth quotas and usage: the rules, the arithmetic, the collectors' idempotent upsert, the reports."""
 
 import datetime
+from unittest.mock import patch
 
 import registry_fixtures as fx
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from dcim.models import Interface
 from users.models import ObjectPermission
 from utilities.testing import APITestCase, TestCase
 
+from netbox_egov import usage
 from netbox_egov.demo.loader import load_demo
 from netbox_egov.logic.quota import GIB, guaranteed_overcommit, oversubscription_ratio, period_cap_bytes, usage_state
 from netbox_egov.models import BandwidthQuota, QuotaUsage, Schedule
@@ -145,6 +147,24 @@ class UsageUpsertTest(APITestCase):
         self.post(self.item(bytes_in=3000, samples=30, observed_at="2026-11-27T10:30:00Z"))  # arrived late
         row = QuotaUsage.objects.get()
         self.assertEqual((row.bytes_in, row.samples), (5000, 50))
+
+    def test_a_concurrent_first_write_becomes_an_update(self):
+        """Two collectors' first writes of one key: the loser's insert meets the unique key and becomes an
+        update. The race is set up by letting this write's lookup miss the row the other write just made."""
+        self.grant("add", "change", "view")
+        self.post(self.item())  # the other collector's row
+        real_lookup, lookups = usage._locked_row, []
+
+        def lookup_that_lost_the_race(key):
+            lookups.append(key)
+            return None if len(lookups) == 1 else real_lookup(key)
+
+        with patch.object(usage, "_locked_row", lookup_that_lost_the_race):
+            response = self.post([self.item(bytes_in=7000, observed_at="2026-11-27T12:00:00Z"),
+                                  self.item(source="gw-2")])
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(QuotaUsage.objects.get(source="gw-1").bytes_in, 7000)
+        self.assertTrue(QuotaUsage.objects.filter(source="gw-2").exists())  # the rest of the list went on
 
     def test_sources_and_periods_are_separate_rows(self):
         self.grant("add", "change", "view")
