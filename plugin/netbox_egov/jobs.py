@@ -41,8 +41,8 @@ class ImportDomainsJob(JobRunner):
     """Import staged entries (typed or uploaded) into a domain list: add, remove or replace.
 
     Bad lines are reported by number in the job data while the good ones are
-    imported. The staged upload is removed in the same transaction, so a
-    failed import leaves both the list and the upload as they were.
+    imported. The list changes in one transaction: a failed import leaves it
+    as it was (and drops the staged upload, which nothing could retry).
     """
 
     class Meta:
@@ -50,9 +50,15 @@ class ImportDomainsJob(JobRunner):
 
     def run(self, upload_id, *args, **kwargs):
         upload = DomainUpload.objects.select_related("domain_list").get(pk=upload_id)
-        with transaction.atomic():
-            errors = site_filter.apply_entries(upload.domain_list, upload.mode, upload.text)
-            upload.delete()
+        try:
+            with transaction.atomic():
+                errors = site_filter.apply_entries(upload.domain_list, upload.mode, upload.text)
+                upload.delete()
+        except Exception:
+            # The list is as it was; the staged copy has no use left (nothing can retry it): drop it,
+            # and let the job fail with the error in its log.
+            DomainUpload.objects.filter(pk=upload_id).delete()
+            raise
         domain_list = upload.domain_list
         self.job.data = {
             "domain_list": domain_list.pk, "mode": upload.mode, "domains": domain_list.domain_count,
@@ -94,7 +100,7 @@ IMPORT_IN_REQUEST_LINES = 20_000
 def import_domains(domain_list, mode, text, user):
     """Stage entries for a list and run ImportDomainsJob: at once for typed or small input, on a worker for
     a large file. Returns the job (its data says what was imported and which lines were bad)."""
-    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=text)
+    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=site_filter.rules.without_nul(text))
     immediate = text.count("\n") < IMPORT_IN_REQUEST_LINES
     return ImportDomainsJob.enqueue(instance=domain_list, user=user, upload_id=upload.pk, immediate=immediate)
 

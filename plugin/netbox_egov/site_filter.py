@@ -133,10 +133,17 @@ def _download(domain_list):
             if response.status_code != 200:
                 raise FeedUnreachable(f"{domain_list.feed_url} answered HTTP {response.status_code}")
             body = _read_capped(response)
-            return body.decode(response.encoding or "utf-8", errors="replace"), response.headers.get("ETag", "")
+            text = rules.without_nul(body.decode(_charset(response), errors="replace"))
+            return text, response.headers.get("ETag", "")
     except requests.RequestException as error:
         # Includes a connection cut before Content-Length bytes arrived: a truncated download.
         raise FeedUnreachable(f"{domain_list.feed_url}: {error}") from error
+
+
+def _charset(response):
+    # requests assumes ISO-8859-1 for text/* without a charset; the national list is UTF-8.
+    declared = "charset=" in response.headers.get("Content-Type", "").lower()
+    return response.encoding if declared and response.encoding else "utf-8"
 
 
 def _read_capped(response):

@@ -4,6 +4,7 @@ and uploaded entries, the feed refresh job against a real local HTTP server, and
 import datetime
 import http.server
 import threading
+from unittest.mock import patch
 
 import registry_fixtures as fx
 from django.core.exceptions import ValidationError
@@ -215,6 +216,24 @@ class EntriesAPITest(APITestCase):
         self.assertEqual(len(site_filter.current_domains(self.domain_list)), IMPORT_IN_REQUEST_LINES + 5)
         self.assertFalse(DomainUpload.objects.exists())
 
+    def test_a_failed_import_leaves_the_list_as_it_was(self):
+        self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
+        site_filter.apply_entries(self.domain_list, "add", "keep.example\n")
+        # Fault injection: the store fails half-way (as a lost database connection would).
+        with patch.object(site_filter, "store", side_effect=RuntimeError("connection lost")):
+            response = self.client.post(self.url(), {"mode": "replace", "text": "new.example"}, format="json",
+                                        **self.header)
+        self.assertEqual(response.data["status"]["value"], "errored")
+        self.assertEqual(site_filter.current_domains(self.domain_list), ["keep.example"])
+        self.assertFalse(DomainUpload.objects.exists())
+
+    def test_nul_bytes_become_bad_lines_not_a_server_error(self):
+        self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
+        response = self.client.post(self.url(), {"mode": "add", "text": "a.example\n\x00evil\n"}, format="json",
+                                    **self.header)
+        self.assertEqual(response.status_code, 200, response.data)
+        self.assertEqual(response.data["data"]["first_bad_lines"][0]["line"], 2)
+
     def test_writing_needs_change_permission(self):
         self.add_permissions("netbox_egov.view_domainlist")
         response = self.client.post(self.url(), {"mode": "add", "text": "a.example"}, format="json", **self.header)
@@ -295,6 +314,14 @@ class FeedRefreshJobTest(TestCase):
         self.assertEqual((self.feed_list.domain_count, self.feed_list.bad_line_count), (200, 1))
         self.assertIsNotNone(self.feed_list.last_success)
         self.assertEqual(self.feed_list.last_error, "")
+
+    def test_utf8_without_a_charset_and_nul_bytes_are_read_safely(self):
+        body = (GOOD_FEED + "bücher.example\n\x00\x00\n").encode()
+        self.feed.serve(body, **{"Content-Type": "text/plain"})
+        self.refresh()
+        self.assertEqual(self.feed_list.feed_status, "ok", self.feed_list.last_error)
+        self.assertIn("xn--bcher-kva.example", site_filter.current_domains(self.feed_list))
+        self.assertEqual(self.feed_list.bad_lines[-1][1], "\ufffd\ufffd")
 
     def test_an_html_error_page_is_refused(self):
         self.load_good_copy()

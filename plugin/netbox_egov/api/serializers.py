@@ -1,6 +1,7 @@
 """REST serializers of the registry models; related objects nest in brief form, as in core."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 
 from circuits.api.serializers import CircuitSerializer
@@ -285,6 +286,12 @@ class DomainEntriesSerializer(serializers.Serializer):
 
     mode = ChoiceField(choices=choices.EntriesModeChoices, default=choices.EntriesModeChoices.ADD)
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A NUL byte in a pasted list makes that line a bad line (reported by number), not the request.
+        text = self.fields["text"]
+        text.validators = [v for v in text.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
 class FilterPolicySerializer(PrimaryModelSerializer):

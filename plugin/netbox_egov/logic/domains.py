@@ -50,6 +50,11 @@ def _to_ascii(name):
         raise ValueError(f"not a valid internationalised name ({error})") from error
 
 
+def without_nul(text):
+    """NUL never belongs to a domain, and PostgreSQL stores no NUL in text or JSON: make it visible instead."""
+    return text.replace("\x00", "\ufffd")
+
+
 def parse(lines):
     """(domains sorted and unique, [(line number, line, why)] for the bad lines)."""
     domains, errors = set(), []
