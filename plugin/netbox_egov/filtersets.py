@@ -10,7 +10,8 @@ from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from tenancy.models import Tenant
 from utilities.filtersets import register_filterset
 
-from . import choices, models
+from . import choices, models, site_filter
+from .logic import domains
 
 __all__ = (
     "DomainListFilterSet",
@@ -328,6 +329,7 @@ class DomainListFilterSet(PrimaryModelFilterSet):
     category = django_filters.MultipleChoiceFilter(choices=choices.DomainCategoryChoices)
     source = django_filters.MultipleChoiceFilter(choices=choices.DomainSourceChoices)
     feed_status = django_filters.MultipleChoiceFilter(choices=choices.FeedStatusChoices)
+    blocks = django_filters.CharFilter(method="filter_blocks", label=_("Holds this domain or a parent zone"))
 
     class Meta:
         model = models.DomainList
@@ -335,6 +337,14 @@ class DomainListFilterSet(PrimaryModelFilterSet):
 
     def search(self, queryset, name, value):
         return search_fields(queryset, value, "name", "feed_url", "description")
+
+    def filter_blocks(self, queryset, name, value):
+        """Answers "why is this site blocked?": the lists holding the name or one of its parent zones."""
+        try:
+            domain = domains.normalise(value)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(pk__in=site_filter.lists_blocking(queryset, domain))
 
 
 @register_filterset

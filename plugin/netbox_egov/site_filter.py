@@ -5,6 +5,7 @@ their results in and out of the database, always through querysets the
 requesting user may see.
 """
 
+import bisect
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,23 @@ def apply_entries(domain_list, mode, text):
             result = sorted(existing | set(new) if mode == EntriesModeChoices.ADD else existing - set(new))
         store(domain_list, result, errors)
     return errors
+
+
+def lists_blocking(domain_lists, name):
+    """The pks of the lists among `domain_lists` holding `name` or a parent zone of it: the lists that block
+    it wherever they are in force. `name` must be normalised (logic.domains.normalise)."""
+    wanted = rules.covering_entries(rules.zone(name))
+    matching = []
+    for content in DomainListContent.objects.filter(domain_list__in=domain_lists):
+        entries = content.domains()  # sorted: each lookup is a binary search
+        if any(_holds(entries, entry) for entry in wanted):
+            matching.append(content.domain_list_id)
+    return matching
+
+
+def _holds(sorted_entries, entry):
+    position = bisect.bisect_left(sorted_entries, entry)
+    return position < len(sorted_entries) and sorted_entries[position] == entry
 
 
 # Feeds

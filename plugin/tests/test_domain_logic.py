@@ -13,6 +13,7 @@ from netbox_egov.logic.domains import (
     check_feed,
     compile_routeros,
     compile_unbound,
+    covering_entries,
     etag,
     looks_like_html,
     normalise,
@@ -144,3 +145,7 @@ def test_schedules_are_read_in_their_own_time_zone(utc, expected):
 def test_urls_are_called_urls(line):
     _domains, errors = parse([line])
     assert errors == [(1, line, "a URL or host:port, not a domain name (give the host name only)")]
+
+
+def test_covering_entries_are_the_name_and_its_parent_zones():
+    assert covering_entries("a.b.example") == ["a.b.example", "*.a.b.example", "b.example", "*.b.example"]

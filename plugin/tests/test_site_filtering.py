@@ -187,6 +187,33 @@ class EntriesTest(TestCase):
         self.assertEqual(response.content.decode(), "a.example\nb.example\n")
 
 
+class WhyBlockedTest(APITestCase):
+    """?blocks=<domain> on domain lists: the lists holding the name or a parent zone of it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        for name, text in (("Judi", "slot.example\n*.kasino.example\n"), ("Sosmed", "tiktok.com\n"),
+                           ("Lain", "other.example\n")):
+            site_filter.apply_entries(DomainList.objects.create(name=name, category="other"), "add", text)
+
+    def blocking(self, domain):
+        self.add_permissions("netbox_egov.view_domainlist")
+        response = self.client.get(reverse("plugins-api:netbox_egov-api:domainlist-list"), {"blocks": domain},
+                                   **self.header)
+        return sorted(row["name"] for row in response.data["results"])
+
+    def test_the_name_its_subdomains_and_wildcards_are_found(self):
+        self.assertEqual(self.blocking("slot.example"), ["Judi"])
+        self.assertEqual(self.blocking("www.Slot.Example"), ["Judi"])
+        self.assertEqual(self.blocking("a.b.kasino.example"), ["Judi"])
+        self.assertEqual(self.blocking("vm.tiktok.com"), ["Sosmed"])
+
+    def test_a_sibling_or_a_bad_name_finds_nothing(self):
+        self.assertEqual(self.blocking("slot2.example"), [])
+        self.assertEqual(self.blocking("example"), [])
+        self.assertEqual(self.blocking("http://x/"), [])
+
+
 class EntriesAPITest(APITestCase):
     @classmethod
     def setUpTestData(cls):

@@ -217,7 +217,12 @@ class LabelSchemeFilterForm(PrimaryModelFilterSetForm):
 
 class DomainListFilterForm(PrimaryModelFilterSetForm):
     model = models.DomainList
-    fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("category", "source", "feed_status", name=_("List")))
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("blocks", "category", "source", "feed_status", name=_("List")),
+    )
+    blocks = forms.CharField(required=False, label=_("Holds this domain or a parent zone"),
+                             help_text=_("Why is a site blocked? e.g. www.example.com"))
     category = multiple_choice(choices.DomainCategoryChoices, _("Category"))
     source = multiple_choice(choices.DomainSourceChoices, _("Source"))
     feed_status = multiple_choice(choices.FeedStatusChoices, _("Feed status"))

@@ -79,6 +79,16 @@ def zone(domain):
     return domain[2:] if domain.startswith("*.") else domain
 
 
+def covering_entries(name):
+    """The entries that would block `name` (normalised, no wildcard): itself and each parent zone, plain or
+    as a leading wildcard."""
+    entries, labels = [], name.split(".")
+    for start in range(len(labels) - 1):
+        parent = ".".join(labels[start:])
+        entries += [parent, "*." + parent]
+    return entries
+
+
 def compile_unbound(domains):
     """unbound local-zone lines; always_nxdomain also covers every subdomain."""
     zones = sorted({zone(domain) for domain in domains})
