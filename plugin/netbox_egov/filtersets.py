@@ -1,6 +1,7 @@
 """FilterSets of the registry models (REST API, GraphQL and list views)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,13 @@ def by_id_and_key(field, model, key="slug", label=""):
         django_filters.ModelMultipleChoiceFilter(field_name=f"{field}__{key}", queryset=model.objects.all(),
                                                  to_field_name=key, label=f"{label} ({key})"),
     )
+
+
+def validate_domain(value):
+    try:
+        domains.normalise(value)
+    except ValueError as why:
+        raise ValidationError(_("{value} is not a domain name: {why}").format(value=value, why=why)) from why
 
 
 def search_fields(queryset, value, *fields):
@@ -329,7 +337,8 @@ class DomainListFilterSet(PrimaryModelFilterSet):
     category = django_filters.MultipleChoiceFilter(choices=choices.DomainCategoryChoices)
     source = django_filters.MultipleChoiceFilter(choices=choices.DomainSourceChoices)
     feed_status = django_filters.MultipleChoiceFilter(choices=choices.FeedStatusChoices)
-    blocks = django_filters.CharFilter(method="filter_blocks", label=_("Holds this domain or a parent zone"))
+    blocks = django_filters.CharFilter(method="filter_blocks", label=_("Holds this domain or a parent zone"),
+                                       validators=[validate_domain])
 
     class Meta:
         model = models.DomainList
@@ -340,11 +349,7 @@ class DomainListFilterSet(PrimaryModelFilterSet):
 
     def filter_blocks(self, queryset, name, value):
         """Answers "why is this site blocked?": the lists holding the name or one of its parent zones."""
-        try:
-            domain = domains.normalise(value)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(pk__in=site_filter.lists_blocking(queryset, domain))
+        return queryset.filter(pk__in=site_filter.lists_blocking(queryset, domains.normalise(value)))
 
 
 @register_filterset

@@ -50,6 +50,10 @@ class ImportDomainsJob(JobRunner):
 
     def run(self, upload_id, *args, **kwargs):
         upload = DomainUpload.objects.select_related("domain_list").get(pk=upload_id)
+        if self.job.user and not DomainList.objects.restrict(self.job.user, "change").filter(
+                pk=upload.domain_list_id).exists():
+            upload.delete()
+            raise PermissionError(f"{self.job.user} may not change the domain list {upload.domain_list}")
         try:
             with transaction.atomic():
                 errors = site_filter.apply_entries(upload.domain_list, upload.mode, upload.text)
@@ -86,7 +90,13 @@ class RefreshDomainFeedsJob(JobRunner):
                  else site_filter.due_feeds(now))
         outcome = {}
         for domain_list in lists:
-            status = site_filter.refresh_feed(domain_list, now)
+            try:
+                status = site_filter.refresh_feed(domain_list, now)
+            except Exception as error:  # one broken feed must not keep the others from refreshing
+                self.logger.error(f"{domain_list}: {error}")
+                site_filter.record_failure(domain_list, now, error)
+                outcome[domain_list.name] = {"status": "error", "error": str(error)}
+                continue
             outcome[domain_list.name] = {"status": status, "domains": domain_list.domain_count,
                                          "error": domain_list.last_error}
             self.logger.info(f"{domain_list}: {status} ({domain_list.domain_count} domains)")
@@ -101,7 +111,7 @@ def import_domains(domain_list, mode, text, user):
     """Stage entries for a list and run ImportDomainsJob: at once for typed or small input, on a worker for
     a large file. Returns the job (its data says what was imported and which lines were bad)."""
     upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=site_filter.rules.without_nul(text))
-    immediate = text.count("\n") < IMPORT_IN_REQUEST_LINES
+    immediate = text.count("\n") + text.count("\r") < IMPORT_IN_REQUEST_LINES  # \r: old Mac line ends
     return ImportDomainsJob.enqueue(instance=domain_list, user=user, upload_id=upload.pk, immediate=immediate)
 
 

@@ -5,8 +5,10 @@ their results in and out of the database, always through querysets the
 requesting user may see.
 """
 
-import bisect
+import codecs
 import hashlib
+import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,10 +19,12 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from tenancy.models import Tenant
 
+from .agencies import agency_tenants
 from .choices import EntriesModeChoices, FeedStatusChoices
 from .logic import domains as rules
 from .logic.schedule import in_force
@@ -28,11 +32,13 @@ from .models import DomainList, DomainListContent, FilterPolicy
 from .models.filtering import BAD_LINES_KEPT
 
 FEED_TIMEOUT_SECONDS = 60
+FEED_DEADLINE_SECONDS = 600
 # The national TrustPositif list is some tens of MB; anything far beyond is not a domain list.
 MAX_FEED_BYTES = 256 * 1024 * 1024
 # Bumped when the compiled output changes for the same inputs, so gateways reload.
 COMPILER_VERSION = "1"
 CACHE_SECONDS = 24 * 3600
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def current_domains(domain_list):
@@ -50,6 +56,8 @@ def store(domain_list, domains, errors):
         "bad_lines": [list(error) for error in errors[:BAD_LINES_KEPT]],
     }
     with transaction.atomic():
+        # An import and a feed refresh of one list wait for each other rather than interleave.
+        DomainList.objects.select_for_update().only("pk").get(pk=domain_list.pk)
         DomainListContent.objects.update_or_create(domain_list=domain_list, defaults={"text": text})
         DomainList.objects.filter(pk=domain_list.pk).update(**figures)
     for field, value in figures.items():
@@ -77,16 +85,21 @@ def lists_blocking(domain_lists, name):
     it wherever they are in force. `name` must be normalised (logic.domains.normalise)."""
     wanted = rules.covering_entries(rules.zone(name))
     matching = []
-    for content in DomainListContent.objects.filter(domain_list__in=domain_lists):
-        entries = content.domains()  # sorted: each lookup is a binary search
-        if any(_holds(entries, entry) for entry in wanted):
-            matching.append(content.domain_list_id)
+    contents = DomainListContent.objects.filter(domain_list__in=domain_lists).values_list("domain_list", "text")
+    for domain_list_id, text in contents:
+        # A substring search of the stored text: no splitting a million lines into strings per question.
+        padded = f"\n{text}\n"
+        if any(f"\n{entry}\n" in padded for entry in wanted):
+            matching.append(domain_list_id)
     return matching
 
 
-def _holds(sorted_entries, entry):
-    position = bisect.bisect_left(sorted_entries, entry)
-    return position < len(sorted_entries) and sorted_entries[position] == entry
+def head(domain_list, count):
+    """The first `count` domains, read from the start of the stored text only."""
+    start = DomainListContent.objects.filter(domain_list=domain_list).annotate(
+        start=Substr("text", 1, count * (rules.MAX_NAME + 3))
+    ).values_list("start", flat=True).first()
+    return start.split("\n")[:count] if start else []
 
 
 # Feeds
@@ -159,19 +172,35 @@ def _download(domain_list):
 
 
 def _charset(response):
-    # requests assumes ISO-8859-1 for text/* without a charset; the national list is UTF-8.
+    # requests assumes ISO-8859-1 for text/* without a charset; the national list is UTF-8. A charset
+    # Python does not know is read as UTF-8 too (bad bytes become bad lines).
     declared = "charset=" in response.headers.get("Content-Type", "").lower()
-    return response.encoding if declared and response.encoding else "utf-8"
+    if not (declared and response.encoding):
+        return "utf-8"
+    try:
+        return codecs.lookup(response.encoding).name
+    except LookupError:
+        return "utf-8"
 
 
 def _read_capped(response):
-    chunks, size = [], 0
+    # The timeout above bounds each read; a server trickling bytes is bounded by the deadline here.
+    chunks, size, deadline = [], 0, time.monotonic() + FEED_DEADLINE_SECONDS
     for chunk in response.iter_content(chunk_size=1 << 20):
         size += len(chunk)
         if size > MAX_FEED_BYTES:
             raise FeedUnreachable(f"{response.url} is larger than {MAX_FEED_BYTES} bytes: not a domain list")
+        if time.monotonic() > deadline:
+            raise FeedUnreachable(f"{response.url} took longer than {FEED_DEADLINE_SECONDS} s to download")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def record_failure(domain_list, now, error):
+    """An unexpected error while refreshing one list: recorded on it, the last good copy kept."""
+    updates = {"last_attempt": now, "feed_status": FeedStatusChoices.REFUSED,
+               "last_error": f"unexpected error: {error}"}
+    DomainList.objects.filter(pk=domain_list.pk).update(**updates)
 
 
 # Compiling
@@ -183,20 +212,24 @@ class PolicyConflict(Exception):
 
 @dataclass
 class Compiled:
-    """A compiled filter: the ETag is known from the inputs alone, the text is built (or read from the cache)
-    only when asked for, so answering If-None-Match costs no compile."""
+    """A compiled filter. The ETag is known from the inputs alone and the text is built (or read from the
+    cache) only when asked for, so answering If-None-Match costs no compile. The body is cached once for
+    every agency and gateway under the same policies; only the header names who it is for."""
 
     etag: str
     policies: list
-    build: Callable[[], str]
+    header: str
+    body_key: str
+    build: Callable[[], tuple[str, bool]]
 
     @cached_property
     def text(self):
-        text = cache.get(_cache_key(self.etag))
-        if text is None:
-            text = self.build()
-            cache.set(_cache_key(self.etag), text, CACHE_SECONDS)
-        return text
+        body = cache.get(_cache_key(self.body_key))
+        if body is None:
+            body, consistent = self.build()
+            if consistent:  # the content read is the content the key was computed from
+                cache.set(_cache_key(self.body_key), body, CACHE_SECONDS)
+        return self.header + body
 
 
 def applies(policy, tenant, at):
@@ -214,27 +247,34 @@ def applies(policy, tenant, at):
     )
 
 
-def visible_policies(user):
-    return FilterPolicy.objects.restrict(user, "view").select_related("schedule").prefetch_related(
+def all_policies():
+    return FilterPolicy.objects.select_related("schedule").prefetch_related(
         "tenants", "exempt_tenants", "blocked_lists", "allowed_lists"
     )
 
 
 def policies_in_force(user, tenant, at):
-    return [policy for policy in visible_policies(user) if applies(policy, tenant, at)]
+    """The policies the user may see that filter the agency at `at` (for display)."""
+    return [policy for policy in all_policies().restrict(user, "view") if applies(policy, tenant, at)]
 
 
-def agencies_behind(user, gateway):
-    """The agencies a gateway enforces for: those whose bandwidth quota names it, and its own tenant."""
-    return Tenant.objects.restrict(user, "view").filter(
+def agencies_behind(gateway):
+    """The agencies a gateway enforces for: those whose bandwidth quota names it, and its own tenant when that
+    is an agency. All of them, seen or not by the user: compile_for refuses when one is hidden."""
+    return agency_tenants().filter(
         Q(bandwidth_quota__enforcement_device=gateway) | Q(pk=gateway.tenant_id)
     ).distinct().order_by("name")
 
 
 def compile_for(user, tenants, syntax, at, label):
-    """The compiled filter for these agencies at `at`; PolicyConflict when they are not under the same
-    policies, PermissionDenied when a list of an applicable policy is hidden from the user."""
-    policies = list(visible_policies(user))
+    """The compiled filter for these agencies at `at`.
+
+    Which policies apply is decided over every policy, not only those the user may see, and the user must
+    be able to see each of them, the agencies and their lists (PermissionDenied naming what is hidden): a
+    token with too narrow a view gets a refusal, never a shorter list that would unblock sites.
+    PolicyConflict when the agencies are not under the same policies."""
+    _require_visible(user, Tenant, tenants, _("agencies"))
+    policies = list(all_policies())
     in_force_by_tenant = {tenant: [p for p in policies if applies(p, tenant, at)] for tenant in tenants}
     distinct_sets = {frozenset(p.pk for p in chosen) for chosen in in_force_by_tenant.values()}
     if len(distinct_sets) > 1:
@@ -243,17 +283,20 @@ def compile_for(user, tenants, syntax, at, label):
             "serve them both. Compile per agency or align their policies."
         ).format(label=label, agencies=", ".join(str(t) for t in tenants)))
     chosen = next(iter(in_force_by_tenant.values()), [])
-    blocked = _lists_of(user, chosen, "blocked_lists")
-    allowed = _lists_of(user, chosen, "allowed_lists")
+    _require_visible(user, FilterPolicy, chosen, _("filter policies"))
+    blocked, allowed = _lists_of(chosen, "blocked_lists"), _lists_of(chosen, "allowed_lists")
+    _require_visible(user, DomainList, blocked + allowed, _("domain lists"))
+    body_key = _hash([COMPILER_VERSION, syntax]
+                     + [f"{dl.pk}:{dl.content_hash}" for dl in blocked + allowed]
+                     + [f"{p.pk}:{_pks(p.blocked_lists)}:{_pks(p.allowed_lists)}" for p in chosen])
     header = _header(label, chosen, blocked, allowed)
-    etag = hashlib.sha256("\n".join(
-        [COMPILER_VERSION, syntax, header]
-        + [f"{dl.pk}:{dl.content_hash}" for dl in blocked + allowed]
-        + [f"{p.pk}:{_pks(p.blocked_lists)}:{_pks(p.allowed_lists)}" for p in chosen]
-    ).encode()).hexdigest()
 
     def build():
-        contents = {dl.pk: current_domains(dl) for dl in blocked + allowed}  # each list read once
+        contents, consistent = {}, True
+        for domain_list in blocked + allowed:  # each list read once
+            text = DomainListContent.objects.filter(domain_list=domain_list).values_list("text", flat=True).first()
+            consistent &= domain_list.content_hash == (rules.etag(text) if text is not None else "")
+            contents[domain_list.pk] = text.split("\n") if text else []
         domains = set()
         for policy in chosen:
             # A policy's exceptions free names from its own lists only, not from another policy's.
@@ -261,33 +304,47 @@ def compile_for(user, tenants, syntax, at, label):
                 [contents[dl.pk] for dl in policy.blocked_lists.all()],
                 [domain for dl in policy.allowed_lists.all() for domain in contents[dl.pk]],
             ))
-        return header + rules.COMPILERS[syntax](domains)
+        return rules.COMPILERS[syntax](domains), consistent
 
-    return Compiled(etag=etag, policies=chosen, build=build)
+    return Compiled(etag=_hash([body_key, header]), policies=chosen, header=header, body_key=body_key,
+                    build=build)
+
+
+def _hash(parts):
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _pks(related):
     return ",".join(str(pk) for pk in sorted(obj.pk for obj in related.all()))
 
 
-def _cache_key(etag):
-    return f"netbox_egov:compiled-filter:{etag}"
+def _cache_key(body_key):
+    return f"netbox_egov:compiled-filter:{body_key}"
 
 
-def _lists_of(user, policies, relation):
+def _lists_of(policies, relation):
     wanted = {dl.pk: dl for policy in policies for dl in getattr(policy, relation).all()}
-    visible = set(DomainList.objects.restrict(user, "view").filter(pk__in=wanted).values_list("pk", flat=True))
-    hidden = [str(dl) for pk, dl in wanted.items() if pk not in visible]
-    if hidden:
-        raise PermissionDenied(_("Filter policies in force use domain lists you may not view: {lists}").format(
-            lists=", ".join(sorted(hidden))
-        ))
     return sorted(wanted.values(), key=lambda dl: dl.pk)
 
 
+def _require_visible(user, model, objects, what):
+    wanted = {obj.pk: obj for obj in objects}
+    visible = set(model.objects.restrict(user, "view").filter(pk__in=wanted).values_list("pk", flat=True))
+    hidden = sorted(str(obj) for pk, obj in wanted.items() if pk not in visible)
+    if hidden:
+        raise PermissionDenied(_("The filter depends on {what} you may not view: {names}").format(
+            what=what, names=", ".join(hidden)
+        ))
+
+
+def _comment(text):
+    # Names end up in a file the gateway loads: a line break in one must not start a directive.
+    return CONTROL_CHARACTERS.sub(" ", str(text))
+
+
 def _header(label, policies, blocked, allowed):
-    lines = [f"# egov-netops site filter for {label}",
-             "# policies: " + (", ".join(p.name for p in policies) or "none in force")]
-    lines += [f"# blocked: {dl.name}, domains: {dl.domain_count}" for dl in blocked]
-    lines += [f"# allowed: {dl.name}, domains: {dl.domain_count}" for dl in allowed]
-    return "\n".join(lines) + "\n"
+    lines = [f"egov-netops site filter for {label}",
+             "policies: " + (", ".join(p.name for p in policies) or "none in force")]
+    lines += [f"blocked: {dl.name}, domains: {dl.domain_count}" for dl in blocked]
+    lines += [f"allowed: {dl.name}, domains: {dl.domain_count}" for dl in allowed]
+    return "".join(f"# {_comment(line)}\n" for line in lines)

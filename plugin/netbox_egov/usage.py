@@ -10,7 +10,7 @@ KEY = ("tenant", "period", "period_start", "source")
 TOTALS = ("bytes_in", "bytes_out", "samples", "observed_at")
 
 
-def upsert(item, allowed):
+def upsert(item, allowed, lost_race=False):
     """Store one measurement; returns the row as it now stands.
 
     `allowed` maps "add" and "change" to QuotaUsage querysets restricted to
@@ -30,8 +30,10 @@ def upsert(item, allowed):
                 # every agency's rows every few minutes, which would bury the changes people make.
                 QuotaUsage.objects.bulk_create([row])
         except IntegrityError:
+            if lost_race:  # the row was there after all and still could not be written: not a race
+                raise
             # Another collector created the row a moment ago: treat this write as an update of it.
-            return upsert(item, allowed)
+            return upsert(item, allowed, lost_race=True)
         _require(allowed["add"], row, _("add quota usage for {agency}"))
         return row
     # Checked before anything is returned: a stale write must not read another agency's row.

@@ -267,9 +267,13 @@ class DomainListViewSet(NetBoxModelViewSet):
 
     @staticmethod
     def _job_response(request, job):
-        done = job.completed is not None
-        return Response(JobSerializer(job, context={"request": request}).data,
-                        status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED)
+        if job.completed is None:
+            code = status.HTTP_202_ACCEPTED
+        elif job.status == "completed":
+            code = status.HTTP_200_OK
+        else:  # errored or failed: the list is as it was; the job's log says why
+            code = status.HTTP_500_INTERNAL_SERVER_ERROR
+        return Response(JobSerializer(job, context={"request": request}).data, status=code)
 
 
 class FilterPolicyViewSet(NetBoxModelViewSet):
@@ -286,7 +290,8 @@ class CompiledFilterView(APIView):
 
     ?at=<ISO 8601 datetime> evaluates the policies' schedules at that time instead of now. The ETag is a
     hash of everything the output is made of: send it back in If-None-Match and an unchanged list answers
-    304 without a body. Only policies, lists, agencies and devices the token may view are used."""
+    304 without a body. The token must be able to view every policy in force, its lists and the agencies:
+    a narrower view is refused (403 naming what is hidden), never answered with a shorter list."""
 
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
 
@@ -305,11 +310,14 @@ class CompiledFilterView(APIView):
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
         quoted = f'"{compiled.etag}"'
-        if quoted in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        if _matches(request.headers.get("If-None-Match", ""), quoted):
             response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
         else:
             response = HttpResponse(compiled.text, content_type="text/plain; charset=utf-8")
         response["ETag"] = quoted
+        # What a token gets depends on its permissions: no shared cache may hand it to another. (A Vary
+        # header would not survive: NetBox's middleware overwrites Vary on every response.)
+        response["Cache-Control"] = "private, no-cache"
         return response
 
     @staticmethod
@@ -336,11 +344,20 @@ class CompiledFilterView(APIView):
                 raise DRFValidationError({"agency": f"no agency with slug {agency!r} is visible to you"})
             return [tenant], f"agency {tenant.slug}"
         devices = Device.objects.restrict(request.user, "view")
-        device = (devices.filter(pk=gateway) if gateway.isdigit() else devices.filter(name=gateway)).first()
-        if device is None:
+        matches = list((devices.filter(pk=gateway) if gateway.isdigit() else devices.filter(name=gateway))[:2])
+        if not matches:
             raise DRFValidationError({"gateway": f"no device {gateway!r} is visible to you"})
-        tenants = list(site_filter.agencies_behind(request.user, device))
+        if len(matches) > 1:  # device names are unique per site only
+            raise DRFValidationError({"gateway": f"more than one device is named {gateway!r}: give its id"})
+        device = matches[0]
+        tenants = list(site_filter.agencies_behind(device))
         if not tenants:
             raise DRFValidationError({"gateway": f"{device} enforces for no agency: no bandwidth quota names it "
-                                                 "as enforcement device and it has no tenant"})
+                                                 "as enforcement device and its tenant is not an agency"})
         return tenants, f"gateway {device.name}"
+
+
+def _matches(if_none_match, quoted_etag):
+    """RFC 9110 If-None-Match: '*', or any listed tag compared weakly (a proxy may add W/)."""
+    tags = [tag.strip() for tag in if_none_match.split(",") if tag.strip()]
+    return "*" in tags or quoted_etag in [tag.removeprefix("W/") for tag in tags]

@@ -6,9 +6,12 @@ DomainListContent, which is not change-logged. The list object records the
 count, the content hash and how its last import or feed refresh went.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from netbox.models.features import JobsMixin
@@ -18,6 +21,9 @@ from .registry import RegistryModel
 
 # How many bad lines an import keeps for display; the count is always complete.
 BAD_LINES_KEPT = 100
+# Written by imports and feed refreshes only, never by an edit of the list.
+FIGURES = ("domain_count", "content_hash", "bad_line_count", "bad_lines", "feed_status", "last_attempt",
+           "last_success", "last_error", "feed_etag")
 
 
 class DomainList(JobsMixin, RegistryModel):
@@ -73,6 +79,36 @@ class DomainList(JobsMixin, RegistryModel):
         super().clean()
         if self.source == DomainSourceChoices.FEED and not self.feed_url:
             raise ValidationError({"feed_url": _("A list pulled from a feed needs the feed's URL.")})
+        parts = urlsplit(self.feed_url)
+        if parts.username or parts.password:
+            # NetBox holds no credentials in clear (ARCHITECTURE.md, contract 4); the national feed is public.
+            raise ValidationError({"feed_url": _(
+                "{host}: put no user name or password in the URL; it would be shown to everyone who may view "
+                "the list."
+            ).format(host=parts.hostname)})
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and "update_fields" not in kwargs:
+            # An edit (form, API, bulk edit) must not write back figures an import or refresh changed since
+            # the object was read: take the stored ones (so the change log shows them too) and leave them be.
+            stored = DomainList.objects.filter(pk=self.pk).values(*FIGURES).first() or {}
+            for field, value in stored.items():
+                setattr(self, field, value)
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name not in FIGURES]
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Deleting a list a policy uses would silently unblock its sites: remove it from the policies first.
+        policies = {*self.blocking_policies.all(), *self.allowing_policies.all()}
+        if policies:
+            raise ProtectedError(
+                _("{name} is used by filter policies: {policies}").format(
+                    name=self, policies=", ".join(sorted(str(policy) for policy in policies))
+                ),
+                policies,
+            )
+        return super().delete(*args, **kwargs)
 
 
 class DomainListContent(models.Model):

@@ -244,10 +244,10 @@ class DomainListActionsPanel(panels.Panel):
     preview_size = 25
 
     def get_context(self, context):
-        from ..site_filter import current_domains
+        from ..site_filter import head
 
         domain_list = context["object"]
-        return {**super().get_context(context), "preview": current_domains(domain_list)[:self.preview_size]}
+        return {**super().get_context(context), "preview": head(domain_list, self.preview_size)}
 
 
 class FilterPolicyPanel(panels.ObjectAttributesPanel):
