@@ -1,8 +1,10 @@
 """Site filtering (Pasal 10(2)): store a list's domains, refresh feeds, and compile what a gateway loads.
 
 The parsing and compiling rules are in logic.domains; this module moves
-their results in and out of the database, always through querysets the
-requesting user may see.
+their results in and out of the database. Compiling decides which policies
+apply over all of them and then requires the user to see each one used
+(and its lists and agencies): a narrower view is refused, not answered with
+a shorter list.
 """
 
 import codecs
@@ -41,9 +43,20 @@ CACHE_SECONDS = 24 * 3600
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+def content_text(domain_list):
+    """The stored domains as text, one per line ("" for an empty list)."""
+    return DomainListContent.objects.filter(domain_list=domain_list).values_list("text", flat=True).first() or ""
+
+
 def current_domains(domain_list):
-    content = DomainListContent.objects.filter(domain_list=domain_list).first()
-    return content.domains() if content else []
+    text = content_text(domain_list)
+    return text.split("\n") if text else []
+
+
+def download(domain_list):
+    """The list as a text file, one domain per line and a final newline."""
+    text = content_text(domain_list)
+    return text + "\n" if text else ""
 
 
 def store(domain_list, domains, errors):

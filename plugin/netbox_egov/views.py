@@ -424,8 +424,7 @@ def report_import(request, job):
 class DomainListDownloadView(ConditionalLoginRequiredMixin, View):
     def get(self, request, pk):
         domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
-        response = HttpResponse("\n".join(site_filter.current_domains(domain_list)) + "\n",
-                                content_type="text/plain; charset=utf-8")
+        response = HttpResponse(site_filter.download(domain_list), content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slugify(domain_list.name)}.txt"'
         return response
 

@@ -248,8 +248,7 @@ class DomainListViewSet(NetBoxModelViewSet):
     def entries(self, request, pk):
         if request.method == "GET":
             domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
-            return HttpResponse("\n".join(site_filter.current_domains(domain_list)) + "\n",
-                                content_type="text/plain; charset=utf-8")
+            return HttpResponse(site_filter.download(domain_list), content_type="text/plain; charset=utf-8")
         domain_list = self._changeable(request, pk)
         body = serializers.DomainEntriesSerializer(data=request.data)
         body.is_valid(raise_exception=True)

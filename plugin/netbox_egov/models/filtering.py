@@ -122,9 +122,6 @@ class DomainListContent(models.Model):
         verbose_name = _("domain list content")
         verbose_name_plural = _("domain list contents")
 
-    def domains(self):
-        return self.text.split("\n") if self.text else []
-
 
 class DomainUpload(models.Model):
     """Entries waiting for the import job: a large upload goes to the database, not to a worker's disk,
