@@ -86,8 +86,12 @@ class RefreshDomainFeedsJob(JobRunner):
 
     def run(self, domain_list_id=None, *args, **kwargs):
         now = timezone.now()
-        lists = (DomainList.objects.filter(pk=domain_list_id, source="feed") if domain_list_id
-                 else site_filter.due_feeds(now))
+        if domain_list_id:  # asked for by a user: only a list they may change
+            lists = DomainList.objects.filter(pk=domain_list_id, source="feed")
+            if self.job.user:
+                lists = lists.restrict(self.job.user, "change")
+        else:
+            lists = site_filter.due_feeds(now)
         outcome = {}
         for domain_list in lists:
             try:

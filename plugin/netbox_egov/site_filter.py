@@ -230,7 +230,6 @@ class Compiled:
     every agency and gateway under the same policies; only the header names who it is for."""
 
     etag: str
-    policies: list
     header: str
     body_key: str
     build: Callable[[], tuple[str, bool]]
@@ -307,8 +306,9 @@ def compile_for(user, tenants, syntax, at, label):
     def build():
         contents, consistent = {}, True
         for domain_list in blocked + allowed:  # each list read once
-            text = DomainListContent.objects.filter(domain_list=domain_list).values_list("text", flat=True).first()
-            consistent &= domain_list.content_hash == (rules.etag(text) if text is not None else "")
+            text = content_text(domain_list)
+            # A list never imported has no hash; any other must hash to what the key was computed from.
+            consistent &= domain_list.content_hash in ({rules.etag(text)} | ({""} if not text else set()))
             contents[domain_list.pk] = text.split("\n") if text else []
         domains = set()
         for policy in chosen:
@@ -319,8 +319,7 @@ def compile_for(user, tenants, syntax, at, label):
             ))
         return rules.COMPILERS[syntax](domains), consistent
 
-    return Compiled(etag=_hash([body_key, header]), policies=chosen, header=header, body_key=body_key,
-                    build=build)
+    return Compiled(etag=_hash([body_key, header]), header=header, body_key=body_key, build=build)
 
 
 def _hash(parts):

@@ -380,7 +380,6 @@ def compliance_csv(table):
     return response
 
 
-
 def _changeable_domain_list(request, pk):
     return get_object_or_404(models.DomainList.objects.restrict(request.user, "change"), pk=pk)
 

@@ -469,6 +469,17 @@ class FeedRefreshJobTest(TestCase):
         job = RefreshDomainFeedsJob.enqueue(immediate=True)
         self.assertEqual(job.data["TrustPositif"]["status"], "unchanged")
 
+    def test_a_refresh_asked_for_by_a_user_needs_change_on_the_list(self):
+        self.feed.serve(GOOD_FEED)
+        job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, user=self.user, immediate=True,
+                                            domain_list_id=self.feed_list.pk)
+        self.assertEqual((job.data, self.feed.requests), ({}, []))
+        grant(self.user, "change lists", ["change"], "netbox_egov.domainlist")
+        user = type(self.user).objects.get(pk=self.user.pk)  # permissions are cached per user object
+        job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, user=user, immediate=True,
+                                            domain_list_id=self.feed_list.pk)
+        self.assertEqual(job.data["TrustPositif"]["status"], "ok")
+
     def test_the_refresh_is_a_system_job(self):
         from netbox.registry import registry
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -309,10 +310,10 @@ class CompiledFilterView(APIView):
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
         quoted = f'"{compiled.etag}"'
-        if _matches(request.headers.get("If-None-Match", ""), quoted):
-            response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
-        else:
-            response = HttpResponse(compiled.text, content_type="text/plain; charset=utf-8")
+        # Django's own If-None-Match handling ('*', weak W/ tags): a 304, or None to send the text.
+        response = get_conditional_response(request, etag=quoted) or HttpResponse(
+            compiled.text, content_type="text/plain; charset=utf-8"
+        )
         response["ETag"] = quoted
         # What a token gets depends on its permissions: no shared cache may hand it to another. (A Vary
         # header would not survive: NetBox's middleware overwrites Vary on every response.)
@@ -355,8 +356,3 @@ class CompiledFilterView(APIView):
                                                  "as enforcement device and its tenant is not an agency"})
         return tenants, f"gateway {device.name}"
 
-
-def _matches(if_none_match, quoted_etag):
-    """RFC 9110 If-None-Match: '*', or any listed tag compared weakly (a proxy may add W/)."""
-    tags = [tag.strip() for tag in if_none_match.split(",") if tag.strip()]
-    return "*" in tags or quoted_etag in [tag.removeprefix("W/") for tag in tags]
