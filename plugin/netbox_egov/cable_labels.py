@@ -3,8 +3,14 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db.models import BigIntegerField
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
 from dcim.models import Cable
 
+from . import label_sheet
 from .agencies import agency_tenants
 from .logic import labels
 from .models import LabelScheme
@@ -53,6 +59,28 @@ def visible_cables(user, action="view"):
     return Cable.objects.restrict(user, action).prefetch_related(
         "terminations___device__site", "terminations___site", "terminations__termination"
     ).order_by("pk")
+
+
+def requested_cable_ids(values):
+    """The cable ids of a label sheet request (?cable_id=1&cable_id=2), for the page and the API alike.
+
+    A ValidationError names the parameter and the first value that is not an id (one beyond the database's
+    range included: it would reach PostgreSQL as an error, not as a cable that does not exist).
+    """
+    if not values:
+        raise ValidationError({"cable_id": _("cable_id is required: the ids of the cables to print.")})
+    for value in values:
+        if not (value.isascii() and value.isdigit() and int(value) <= BigIntegerField.MAX_BIGINT):
+            raise ValidationError({"cable_id": _("'{value}' is not a cable id.").format(value=value)})
+    return [int(value) for value in values]
+
+
+def sheet_response(cables):
+    """The A4 label sheet of these cables as the active scheme labels them, as a PDF download."""
+    texts = [result.expected for result in judge_all(cables)]
+    response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
+    return response
 
 
 def judge_all(cables, scheme=None):

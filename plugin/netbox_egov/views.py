@@ -4,7 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
@@ -36,7 +36,6 @@ from . import (
     compliance,
     filtersets,
     forms,
-    label_sheet,
     models,
     quotas,
     recommendations,
@@ -342,11 +341,13 @@ class CableLabelSheetPDFView(ContentTypePermissionRequiredMixin, View):
         return "dcim.view_cable"
 
     def get(self, request):
-        cables = cable_labels.visible_cables(request.user).filter(pk__in=request.GET.getlist("cable_id"))
-        texts = [result.expected for result in cable_labels.judge_all(cables)]
-        response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
-        return response
+        try:
+            ids = cable_labels.requested_cable_ids(request.GET.getlist("cable_id"))
+        except ValidationError as refusal:
+            return HttpResponseBadRequest(
+                "\n".join(f"{field}: {message}" for field, messages in refusal.message_dict.items()
+                          for message in messages), content_type="text/plain; charset=utf-8")
+        return cable_labels.sheet_response(cable_labels.visible_cables(request.user).filter(pk__in=ids))
 
 
 class ComplianceView(ContentTypePermissionRequiredMixin, View):

@@ -23,7 +23,7 @@ from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPe
 from netbox.api.viewsets import NetBoxModelViewSet
 from tenancy.models import Tenant
 
-from .. import cable_labels, compliance, filtersets, label_sheet, models, site_filter, usage
+from .. import cable_labels, compliance, filtersets, models, site_filter, usage
 from ..agencies import agency_tenants
 from ..jobs import RefreshDomainFeedsJob, import_domains
 from ..recommendations import workflow_permission
@@ -206,14 +206,18 @@ class LabelSchemeViewSet(NetBoxModelViewSet):
 
 class CableLabelSheetView(APIView):
     """GET ?cable_id=1&cable_id=2: a printable A4 PDF of the scheme's labels for those cables (the user's
-    visible cables only)."""
+    visible cables only). Needs view permission on cables."""
+
+    def get_queryset(self):
+        # NetBox's TokenPermissions reads the model (dcim.view_cable) from here.
+        return cable_labels.visible_cables(self.request.user)
 
     def get(self, request):
-        cables = cable_labels.visible_cables(request.user).filter(pk__in=request.query_params.getlist("cable_id"))
-        texts = [result.expected for result in cable_labels.judge_all(cables)]
-        response = HttpResponse(label_sheet.render_sheet(texts), content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="cable-labels.pdf"'
-        return response
+        try:
+            ids = cable_labels.requested_cable_ids(request.query_params.getlist("cable_id"))
+        except ValidationError as refusal:
+            raise DRFValidationError(refusal.message_dict) from refusal
+        return cable_labels.sheet_response(self.get_queryset().filter(pk__in=ids))
 
 
 class ComplianceView(APIView):
