@@ -91,3 +91,30 @@ class CableLabelSheetPageTest(TestCase):
                 response = self.client.get(url, query)
                 self.assertEqual(response.status_code, 400)
                 self.assertIn(message, response.content.decode())
+
+
+class BadInputAPITest(APITestCase):
+    """The server errors the fuzzer found in the plugin's REST API, as an administrator's token sends them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        super().setUp()
+        self.user.is_superuser = True
+        self.user.save()
+
+    def send(self, method, path, body=None, **kwargs):
+        kwargs.setdefault("format", "json")
+        return getattr(self.client, method)(f"/api/plugins/egov/{path}", body, **self.header, **kwargs)
+
+    def test_a_custom_action_on_an_id_that_is_not_a_number_is_not_found(self):
+        for path, value in (("recommendations/null/submit/", "null"), ("recommendations/%C2%B2/reject/", "²"),
+                            ("domain-lists/null/refresh/", "null")):
+            with self.subTest(path=path):
+                response = self.send("post", path, {})
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response.json()["detail"], f"id: {value!r} is not an id")
+        entries = self.send("post", "domain-lists/abc/entries/", {"text": "judi.example"}, format="multipart")
+        self.assertEqual(entries.status_code, 404)

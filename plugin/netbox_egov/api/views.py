@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -30,13 +30,25 @@ from ..recommendations import workflow_permission
 from . import serializers
 
 
-class BackboneLinkViewSet(NetBoxModelViewSet):
+class EgovModelViewSet(NetBoxModelViewSet):
+    """The plugin's viewsets: an id in the URL is digits, so a detail route or a custom action given anything
+    else (`null`, `abc`) is a 404 naming it, before a lookup that would fail on it. (Checked here rather than
+    with lookup_value_regex, which would turn the schema's integer `id` into a string with a pattern.)"""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        lookup = kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if lookup is not None and not (lookup.isascii() and lookup.isdigit()):
+            raise NotFound(f"id: {lookup!r} is not an id")
+
+
+class BackboneLinkViewSet(EgovModelViewSet):
     queryset = models.BackboneLink.objects.select_related("site_a", "site_b", "circuit__provider", "cable")
     serializer_class = serializers.BackboneLinkSerializer
     filterset_class = filtersets.BackboneLinkFilterSet
 
 
-class DRPlanViewSet(NetBoxModelViewSet):
+class DRPlanViewSet(EgovModelViewSet):
     queryset = models.DRPlan.objects.select_related("primary_site", "dr_site").prefetch_related(
         "replication_circuits__provider", "replication_links", "information_systems"
     )
@@ -44,7 +56,7 @@ class DRPlanViewSet(NetBoxModelViewSet):
     filterset_class = filtersets.DRPlanFilterSet
 
 
-class InformationSystemViewSet(NetBoxModelViewSet):
+class InformationSystemViewSet(EgovModelViewSet):
     queryset = models.InformationSystem.with_placement(
         models.InformationSystem.objects.select_related("tenant", "site").prefetch_related(
             "devices", "virtual_machines"
@@ -54,7 +66,7 @@ class InformationSystemViewSet(NetBoxModelViewSet):
     filterset_class = filtersets.InformationSystemFilterSet
 
 
-class PublicIPAllocationViewSet(NetBoxModelViewSet):
+class PublicIPAllocationViewSet(EgovModelViewSet):
     queryset = models.PublicIPAllocation.objects.select_related(
         "tenant", "prefix", "ip_range", "information_system", "approver"
     )
@@ -62,19 +74,19 @@ class PublicIPAllocationViewSet(NetBoxModelViewSet):
     filterset_class = filtersets.PublicIPAllocationFilterSet
 
 
-class UplinkViewSet(NetBoxModelViewSet):
+class UplinkViewSet(EgovModelViewSet):
     queryset = models.Uplink.objects.select_related("circuit__provider").prefetch_related("announced_prefixes")
     serializer_class = serializers.UplinkSerializer
     filterset_class = filtersets.UplinkFilterSet
 
 
-class UplinkAssignmentViewSet(NetBoxModelViewSet):
+class UplinkAssignmentViewSet(EgovModelViewSet):
     queryset = models.UplinkAssignment.objects.select_related("uplink", "tenant")
     serializer_class = serializers.UplinkAssignmentSerializer
     filterset_class = filtersets.UplinkAssignmentFilterSet
 
 
-class SecuritySystemViewSet(NetBoxModelViewSet):
+class SecuritySystemViewSet(EgovModelViewSet):
     queryset = models.SecuritySystem.objects.select_related("device", "virtual_machine").prefetch_related(
         "protected_sites", "protected_prefixes"
     )
@@ -82,25 +94,25 @@ class SecuritySystemViewSet(NetBoxModelViewSet):
     filterset_class = filtersets.SecuritySystemFilterSet
 
 
-class SecurityAssessmentViewSet(NetBoxModelViewSet):
+class SecurityAssessmentViewSet(EgovModelViewSet):
     queryset = models.SecurityAssessment.objects.select_related("information_system")
     serializer_class = serializers.SecurityAssessmentSerializer
     filterset_class = filtersets.SecurityAssessmentFilterSet
 
 
-class RepositoryViewSet(NetBoxModelViewSet):
+class RepositoryViewSet(EgovModelViewSet):
     queryset = models.Repository.objects.select_related("device", "virtual_machine")
     serializer_class = serializers.RepositorySerializer
     filterset_class = filtersets.RepositoryFilterSet
 
 
-class ScheduleViewSet(NetBoxModelViewSet):
+class ScheduleViewSet(EgovModelViewSet):
     queryset = models.Schedule.objects.all()
     serializer_class = serializers.ScheduleSerializer
     filterset_class = filtersets.ScheduleFilterSet
 
 
-class BandwidthQuotaViewSet(NetBoxModelViewSet):
+class BandwidthQuotaViewSet(EgovModelViewSet):
     queryset = models.BandwidthQuota.objects.select_related(
         "tenant", "schedule", "uplink", "enforcement_device", "enforcement_interface__device"
     ).prefetch_related("prefixes")
@@ -108,7 +120,7 @@ class BandwidthQuotaViewSet(NetBoxModelViewSet):
     filterset_class = filtersets.BandwidthQuotaFilterSet
 
 
-class QuotaUsageViewSet(NetBoxModelViewSet):
+class QuotaUsageViewSet(EgovModelViewSet):
     """Quota usage per agency and period.
 
     Collectors write through `POST upsert/`, never through plain create: each
@@ -150,7 +162,7 @@ class WorkflowPermissions(TokenPermissions):
     perms_map = {**TokenPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
 
 
-class RecommendationViewSet(NetBoxModelViewSet):
+class RecommendationViewSet(EgovModelViewSet):
     """Recommendations. Transitions: POST <id>/submit/ (needs change), <id>/approve/ with
     {"valid_until": date} and <id>/reject/ with {"reason": text} (both need the `approve` action)."""
 
@@ -186,13 +198,13 @@ class RecommendationViewSet(NetBoxModelViewSet):
         return self._transition(request, pk, "reject")
 
 
-class RecommendationItemViewSet(NetBoxModelViewSet):
+class RecommendationItemViewSet(EgovModelViewSet):
     queryset = models.RecommendationItem.objects.select_related("recommendation", "device", "device_type", "site")
     serializer_class = serializers.RecommendationItemSerializer
     filterset_class = filtersets.RecommendationItemFilterSet
 
 
-class LabelSchemeViewSet(NetBoxModelViewSet):
+class LabelSchemeViewSet(EgovModelViewSet):
     queryset = models.LabelScheme.objects.all()
     serializer_class = serializers.LabelSchemeSerializer
     filterset_class = filtersets.LabelSchemeFilterSet
@@ -235,7 +247,7 @@ class ComplianceView(APIView):
 
 
 
-class DomainListViewSet(NetBoxModelViewSet):
+class DomainListViewSet(EgovModelViewSet):
     """Domain lists. GET <id>/entries/ gives the domains as text, one per line; POST <id>/entries/ with
     {"mode": "add"|"remove"|"replace", "text": "..."} imports typed or uploaded domains (bad lines reported
     by number, good ones imported): 200 with the finished job when small, 202 with the queued job when
@@ -280,7 +292,7 @@ class DomainListViewSet(NetBoxModelViewSet):
         return Response(JobSerializer(job, context={"request": request}).data, status=code)
 
 
-class FilterPolicyViewSet(NetBoxModelViewSet):
+class FilterPolicyViewSet(EgovModelViewSet):
     queryset = models.FilterPolicy.objects.select_related("schedule").prefetch_related(
         "blocked_lists", "allowed_lists", "tenants", "exempt_tenants"
     )
