@@ -13,6 +13,7 @@ from utilities.testing import APITestCase, TestCase
 
 from netbox_egov.cable_labels import judge_all
 from netbox_egov.demo.loader import load_demo
+from netbox_egov.models import FilterPolicy, QuotaUsage, Recommendation
 
 # Beyond PostgreSQL's bigint: psycopg refuses to send it.
 OUT_OF_RANGE = 375807219487964921856
@@ -118,3 +119,48 @@ class BadInputAPITest(APITestCase):
                 self.assertEqual(response.json()["detail"], f"id: {value!r} is not an id")
         entries = self.send("post", "domain-lists/abc/entries/", {"text": "judi.example"}, format="multipart")
         self.assertEqual(entries.status_code, 404)
+
+    def test_related_objects_given_by_attributes_the_database_cannot_compare(self):
+        policy = FilterPolicy.objects.first()
+        for body in (
+            {"schedule": {"name": "kerja\x00"}},  # PostgreSQL text holds no NUL
+            {"schedule": {"id": "abc"}},
+            {"schedule": {"id": [1]}},
+            {"schedule": {"weekdays": [OUT_OF_RANGE]}},
+            {"schedule": {"weekdays": OUT_OF_RANGE}},
+        ):
+            with self.subTest(body=body):
+                response = self.send("patch", f"filter-policies/{policy.pk}/", body)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(repr(body["schedule"]), response.json()["schedule"][0])
+
+    def test_recommendation_items_listing_related_objects_the_database_cannot_compare(self):
+        draft = Recommendation.objects.filter(status="draft").first()
+        body = [
+            {"recommendation": draft.pk, "description": "Switch", "site": {"name": "x\x00", "slug": "x"}},
+            {"recommendation": {"title": "\x00"}, "description": "Switch"},
+            {"recommendation": draft.pk, "description": "AP", "device": {"id": OUT_OF_RANGE, "name": ["a"]}},
+        ]
+        response = self.send("post", "recommendation-items/", body)
+        self.assertEqual(response.status_code, 400)
+        errors = {field: messages[0]
+                  for item in response.json()["errors"] for field, messages in item["errors"].items()}
+        self.assertIn(repr(body[0]["site"]), errors["site"])
+        self.assertIn(repr(body[1]["recommendation"]), errors["recommendation"])
+        self.assertIn(repr(body[2]["device"]), errors["device"])
+
+    def test_quota_usage_upsert_refuses_totals_beyond_the_columns(self):
+        item = {"tenant": "disdik", "period": "day", "period_start": "2026-01-05", "bytes_in": 1,
+                "bytes_out": OUT_OF_RANGE, "samples": 3, "observed_at": "2026-01-05T10:00:00+07:00"}
+        for body, field, value in (
+            ([item], "bytes_out", str(OUT_OF_RANGE)),
+            ({**item, "samples": OUT_OF_RANGE, "bytes_out": 2}, "samples", str(OUT_OF_RANGE)),
+            ([{**item, "bytes_out": 2, "tenant": "dis\x00dik"}], "tenant", repr("dis\x00dik")),
+        ):
+            with self.subTest(body=body):
+                response = self.send("post", "quota-usage/upsert/", body)
+                self.assertEqual(response.status_code, 400)
+                errors = response.json()["0"] if isinstance(body, list) else response.json()  # one item of a list
+                self.assertEqual(list(errors), [field])
+                self.assertIn(value, errors[field][0])
+        self.assertFalse(QuotaUsage.objects.filter(period_start="2026-01-05", tenant__slug="disdik").exists())

@@ -2,7 +2,10 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import DatabaseError, transaction
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.relations import ManyRelatedField, RelatedField
 
 from circuits.api.serializers import CircuitSerializer
 from circuits.models import Circuit
@@ -17,7 +20,7 @@ from dcim.models import Device, Site
 from ipam.api.serializers import IPRangeSerializer, PrefixSerializer
 from ipam.models import Prefix
 from netbox.api.fields import ChoiceField, SerializedPKRelatedField
-from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
+from netbox.api.serializers import BaseModelSerializer, NetBoxModelSerializer, PrimaryModelSerializer
 from tenancy.api.serializers import TenantSerializer
 from tenancy.models import Tenant
 from users.api.serializers import UserSerializer
@@ -29,6 +32,57 @@ from .. import choices, models
 PRIMARY_TAIL = ("description", "owner", "comments", "tags", "custom_fields", "created", "last_updated")
 
 
+class CheckedReferences:
+    """Mixin of the plugin's serializers: a related object named by anything but a plain id (attributes such as
+    {"name": ...}, a slug, a string) is first looked up in a savepoint, so a value PostgreSQL cannot compare with
+    the column (a NUL byte, a number beyond its range, a list where a number belongs) is a 400 naming the field
+    and the value, not a database error (a 500). Plain ids need no such care: Django answers an id beyond the
+    column's range as not found."""
+
+    def to_internal_value(self, data):
+        if not getattr(self, "nested", False) and isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                value = field.get_value(data)
+                if is_reference(field) and value is not empty and not plain_ids(value):
+                    error = lookup_error(field, value)
+                    if error:
+                        errors[name] = [error]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def is_reference(field):
+    nested = isinstance(field, BaseModelSerializer) and field.nested
+    return not field.read_only and (nested or isinstance(field, (RelatedField, ManyRelatedField)))
+
+
+def plain_ids(value):
+    values = value if isinstance(value, list) else [value]
+    return all(item is None or isinstance(item, int) for item in values)
+
+
+def lookup_error(field, value):
+    """What the database makes of looking the value up, when it is an error rather than an answer."""
+    try:
+        with transaction.atomic():  # a savepoint: the failed lookup must not abort the request's transaction
+            field.run_validation(value)
+    except (DatabaseError, TypeError, ValueError):
+        return f"{value!r} cannot identify an object: a value does not fit the column it is compared with"
+    except (serializers.ValidationError, DjangoValidationError):
+        pass  # an answer (not found, wrong type): the field gives it in its own words
+    return None
+
+
+class EgovPrimaryModelSerializer(CheckedReferences, PrimaryModelSerializer):
+    pass
+
+
+class EgovModelSerializer(CheckedReferences, NetBoxModelSerializer):
+    pass
+
+
 def many(model, serializer):
     return SerializedPKRelatedField(queryset=model.objects.all(), serializer=serializer, nested=True,
                                     required=False, many=True)
@@ -38,7 +92,7 @@ def optional(serializer):
     return serializer(nested=True, required=False, allow_null=True, default=None)
 
 
-class BackboneLinkSerializer(PrimaryModelSerializer):
+class BackboneLinkSerializer(EgovPrimaryModelSerializer):
     site_a = SiteSerializer(nested=True)
     site_b = SiteSerializer(nested=True)
     medium = ChoiceField(choices=choices.LinkMediumChoices)
@@ -53,7 +107,7 @@ class BackboneLinkSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "status", "description")
 
 
-class InformationSystemSerializer(PrimaryModelSerializer):
+class InformationSystemSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     site = SiteSerializer(nested=True)
     devices = many(Device, DeviceSerializer)
@@ -70,7 +124,7 @@ class InformationSystemSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class DRPlanSerializer(PrimaryModelSerializer):
+class DRPlanSerializer(EgovPrimaryModelSerializer):
     primary_site = SiteSerializer(nested=True)
     dr_site = SiteSerializer(nested=True)
     status = ChoiceField(choices=choices.DRPlanStatusChoices, required=False)
@@ -87,7 +141,7 @@ class DRPlanSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "status", "description")
 
 
-class PublicIPAllocationSerializer(PrimaryModelSerializer):
+class PublicIPAllocationSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     prefix = optional(PrefixSerializer)
     ip_range = optional(IPRangeSerializer)
@@ -102,7 +156,7 @@ class PublicIPAllocationSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "status", "description")
 
 
-class UplinkSerializer(PrimaryModelSerializer):
+class UplinkSerializer(EgovPrimaryModelSerializer):
     circuit = CircuitSerializer(nested=True)
     announced_prefixes = many(Prefix, PrefixSerializer)
 
@@ -113,7 +167,7 @@ class UplinkSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class UplinkAssignmentSerializer(NetBoxModelSerializer):
+class UplinkAssignmentSerializer(EgovModelSerializer):
     uplink = UplinkSerializer(nested=True)
     tenant = TenantSerializer(nested=True)
     role = ChoiceField(choices=choices.EgressRoleChoices, required=False)
@@ -125,7 +179,7 @@ class UplinkAssignmentSerializer(NetBoxModelSerializer):
         brief_fields = ("id", "url", "display", "role")
 
 
-class SecuritySystemSerializer(PrimaryModelSerializer):
+class SecuritySystemSerializer(EgovPrimaryModelSerializer):
     kind = ChoiceField(choices=choices.SecuritySystemKindChoices)
     device = optional(DeviceSerializer)
     virtual_machine = optional(VirtualMachineSerializer)
@@ -139,7 +193,7 @@ class SecuritySystemSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class SecurityAssessmentSerializer(PrimaryModelSerializer):
+class SecurityAssessmentSerializer(EgovPrimaryModelSerializer):
     information_system = InformationSystemSerializer(nested=True)
     result = ChoiceField(choices=choices.AssessmentResultChoices)
 
@@ -150,7 +204,7 @@ class SecurityAssessmentSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "result", "description")
 
 
-class RepositorySerializer(PrimaryModelSerializer):
+class RepositorySerializer(EgovPrimaryModelSerializer):
     content_kind = ChoiceField(choices=choices.RepositoryContentChoices)
     device = optional(DeviceSerializer)
     virtual_machine = optional(VirtualMachineSerializer)
@@ -162,7 +216,7 @@ class RepositorySerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class ScheduleSerializer(PrimaryModelSerializer):
+class ScheduleSerializer(EgovPrimaryModelSerializer):
     weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6))
 
     class Meta:
@@ -172,7 +226,7 @@ class ScheduleSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class BandwidthQuotaSerializer(PrimaryModelSerializer):
+class BandwidthQuotaSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     cap_action = ChoiceField(choices=choices.CapActionChoices, required=False)
     schedule = optional(ScheduleSerializer)
@@ -190,7 +244,7 @@ class BandwidthQuotaSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "description")
 
 
-class QuotaUsageSerializer(NetBoxModelSerializer):
+class QuotaUsageSerializer(EgovModelSerializer):
     tenant = TenantSerializer(nested=True)
     period = ChoiceField(choices=choices.UsagePeriodChoices)
     state = serializers.CharField(read_only=True)
@@ -203,18 +257,26 @@ class QuotaUsageSerializer(NetBoxModelSerializer):
         brief_fields = ("id", "url", "display", "period", "period_start")
 
 
-class QuotaUsageUpsertSerializer(serializers.Serializer):
-    """One measurement: absolute totals of an agency for a period, as one source saw them at `observed_at`."""
+class QuotaUsageUpsertSerializer(CheckedReferences, serializers.ModelSerializer):
+    """One measurement: absolute totals of an agency for a period, as one source saw them at `observed_at`.
+
+    The totals take their bounds from the model's columns: a figure beyond them is refused here, by name."""
 
     tenant = serializers.SlugRelatedField(slug_field="slug", queryset=Tenant.objects.all(),
                                           help_text="Agency (tenant) slug")
     period = serializers.ChoiceField(choices=choices.UsagePeriodChoices.values())
-    period_start = serializers.DateField()
     source = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
-    bytes_in = serializers.IntegerField(min_value=0)
-    bytes_out = serializers.IntegerField(min_value=0)
-    samples = serializers.IntegerField(min_value=0)
-    observed_at = serializers.DateTimeField()
+
+    class Meta:
+        model = models.QuotaUsage
+        fields = ("tenant", "period", "period_start", "source", "bytes_in", "bytes_out", "samples", "observed_at")
+        # DRF formats {max_value}, then Django's validator fills in the value refused.
+        extra_kwargs = {total: {"required": True,
+                                "error_messages": {"max_value": "%(show_value)s is more than the column holds "
+                                                                "({max_value})."}}
+                        for total in ("bytes_in", "bytes_out", "samples")}
+        # An existing key is the point of an upsert (it updates the row): no uniqueness check.
+        validators = []
 
     def validate(self, data):
         if data["period"] == choices.UsagePeriodChoices.MONTH and data["period_start"].day != 1:
@@ -224,7 +286,7 @@ class QuotaUsageUpsertSerializer(serializers.Serializer):
         return data
 
 
-class RecommendationSerializer(PrimaryModelSerializer):
+class RecommendationSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     kind = ChoiceField(choices=choices.RecommendationKindChoices)
     status = ChoiceField(choices=choices.RecommendationStatusChoices, read_only=True)
@@ -239,7 +301,7 @@ class RecommendationSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "title", "status", "description")
 
 
-class RecommendationItemSerializer(NetBoxModelSerializer):
+class RecommendationItemSerializer(EgovModelSerializer):
     recommendation = RecommendationSerializer(nested=True)
     device = optional(DeviceSerializer)
     device_type = optional(DeviceTypeSerializer)
@@ -259,7 +321,7 @@ class RecommendationDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class LabelSchemeSerializer(PrimaryModelSerializer):
+class LabelSchemeSerializer(EgovPrimaryModelSerializer):
     class Meta:
         model = models.LabelScheme
         fields = ("id", "url", "display_url", "display", "name", "template", "max_length", "allowed_characters",
@@ -268,7 +330,7 @@ class LabelSchemeSerializer(PrimaryModelSerializer):
 
 
 
-class DomainListSerializer(PrimaryModelSerializer):
+class DomainListSerializer(EgovPrimaryModelSerializer):
     category = ChoiceField(choices=choices.DomainCategoryChoices)
     source = ChoiceField(choices=choices.DomainSourceChoices, required=False)
     feed_status = ChoiceField(choices=choices.FeedStatusChoices, read_only=True)
@@ -294,7 +356,7 @@ class DomainEntriesSerializer(serializers.Serializer):
         text.validators = [v for v in text.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
-class FilterPolicySerializer(PrimaryModelSerializer):
+class FilterPolicySerializer(EgovPrimaryModelSerializer):
     blocked_lists = SerializedPKRelatedField(queryset=models.DomainList.objects.all(), serializer=DomainListSerializer,
                                              nested=True, many=True)
     allowed_lists = many(models.DomainList, DomainListSerializer)

@@ -148,8 +148,11 @@ class QuotaUsageViewSet(EgovModelViewSet):
         allowed = {
             action: models.QuotaUsage.objects.restrict(request.user, action) for action in ("add", "change")
         }
-        with transaction.atomic():
-            rows = [usage.upsert(item, allowed) for item in items]
+        try:
+            with transaction.atomic():
+                rows = [usage.upsert(item, allowed) for item in items]
+        except ValidationError as refusal:  # the model's own rules, checked on save
+            raise DRFValidationError(refusal.message_dict) from refusal
         output = self.get_serializer(rows, many=True)
         return Response(output.data if many else output.data[0], status=status.HTTP_200_OK)
 
