@@ -34,6 +34,7 @@ EXTRAS = {
         "pytest==9.2.0",
         "pytest-django==4.14.0",
         "hypothesis==6.170.17",
+        "schemathesis==4.32.5",  # fuzzes the plugin's REST API against its OpenAPI schema (test_api_fuzz.py)
         "ruff==0.17.6",
     ],
 }
