@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -227,6 +228,10 @@ class CableLabelSheetView(APIView):
         # NetBox's TokenPermissions reads the model (dcim.view_cable) from here.
         return cable_labels.visible_cables(self.request.user)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("cable_id", int, many=True, required=True, description="Cables to print")],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def get(self, request):
         try:
             ids = cable_labels.requested_cable_ids(request.query_params.getlist("cable_id"))
