@@ -9,7 +9,7 @@ class and handed to schemathesis as a file.
 
 Phases: examples (NetBox's schema has none, so one example is made from each operation's schema) and fuzzing
 (valid and invalid data). The coverage phase (every boundary of every parameter) makes about 74,000 cases per
-token here, close to an hour each on 2 cores: it runs on demand, with EGOV_FUZZ_PHASES=examples,coverage,fuzzing.
+token here, about two hours each on 2 cores: it runs on demand, with EGOV_FUZZ_PHASES=examples,coverage,fuzzing.
 """
 
 import json
@@ -39,7 +39,7 @@ PHASES = os.environ.get("EGOV_FUZZ_PHASES", "examples,fuzzing")
 MAX_EXAMPLES = 10
 SEED = 8
 # A run far beyond its usual length is stuck: stop it rather than hang the suite.
-RUN_TIMEOUT = (3 * 60 if "coverage" in PHASES else 20) * 60
+RUN_TIMEOUT = (4 * 60 if "coverage" in PHASES else 20) * 60
 CONFIG = """
 [phases.examples]
 fill-missing = true
@@ -177,6 +177,7 @@ class APIFuzzTest(TestCase):
               f"{summary['test_cases']['generated']} cases in {time.monotonic() - started:.0f} s")
         exceptions, failures = server.application.exceptions, junit_failures(reports / "junit.xml")
         message = failure_message(exceptions, failures, log_path.read_text())
-        self.assertEqual((exceptions, failures), ([], []), message)
+        if exceptions or failures:
+            self.fail(message)
         self.assertEqual(summary["operations"]["tested"], summary["operations"]["selected"], message)
         self.assertEqual(process.returncode, 0, message)
