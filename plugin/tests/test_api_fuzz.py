@@ -14,6 +14,7 @@ token here, about two hours each on 2 cores: it runs on demand, with EGOV_FUZZ_P
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 from xml.etree import ElementTree
 
+import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, connection, transaction
@@ -133,10 +135,16 @@ class APIFuzzTest(TestCase):
             token = Token.objects.create(user=user)
             cls.tokens[user.username] = f"{TOKEN_PREFIX}{token.key}.{token.token}"
         cls.workdir = Path(tempfile.mkdtemp(prefix="egov-fuzz-"))
+        cls.addClassCleanup(shutil.rmtree, cls.workdir)  # the schema alone is 16 MB; the failure message says it all
         (cls.workdir / "schemathesis.toml").write_text(CONFIG)
         response = Client().get("/api/schema/", {"format": "json"}, HTTP_AUTHORIZATION=f"Bearer {cls.tokens['admin']}")
         assert response.status_code == 200, response.content[:500]
         (cls.workdir / "schema.json").write_bytes(response.content)
+
+    @pytest.fixture(autouse=True)
+    def terminal(self, capsys):
+        # The counts are the test's report: shown in make test's output, not only when it fails.
+        self.capsys = capsys
 
     def test_admin_gets_no_server_error(self):
         self.assert_no_server_error("admin")
@@ -173,8 +181,9 @@ class APIFuzzTest(TestCase):
             process = subprocess.Popen(command, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
             serve_while_running(server, process, started + RUN_TIMEOUT)
         summary = json.loads((reports / "report.json").read_text())
-        print(f"\nschemathesis as {username} ({PHASES}): {summary['operations']['tested']} operations, "
-              f"{summary['test_cases']['generated']} cases in {time.monotonic() - started:.0f} s")
+        with self.capsys.disabled():
+            print(f"\nschemathesis as {username} ({PHASES}): {summary['operations']['tested']} operations, "
+                  f"{summary['test_cases']['generated']} cases in {time.monotonic() - started:.0f} s")
         exceptions, failures = server.application.exceptions, junit_failures(reports / "junit.xml")
         message = failure_message(exceptions, failures, log_path.read_text())
         if exceptions or failures:
