@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField
 
 from circuits.api.serializers import CircuitSerializer
 from circuits.models import Circuit
@@ -17,7 +18,7 @@ from dcim.models import Device, Site
 from ipam.api.serializers import IPRangeSerializer, PrefixSerializer
 from ipam.models import Prefix
 from netbox.api.fields import ChoiceField, SerializedPKRelatedField
-from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
+from netbox.api.serializers import BaseModelSerializer, NetBoxModelSerializer, PrimaryModelSerializer
 from tenancy.api.serializers import TenantSerializer
 from tenancy.models import Tenant
 from users.api.serializers import UserSerializer
@@ -25,6 +26,38 @@ from virtualization.api.serializers import VirtualMachineSerializer
 from virtualization.models import VirtualMachine
 
 from .. import choices, models
+from ..visibility import is_visible_pk
+
+
+class VisibleRelationsMixin:
+    """Names only related objects the requesting user may view: a hidden one is null, or left out of a list.
+
+    That is what GraphQL answers for the same object (netbox_egov.visibility), so REST and GraphQL agree.
+    """
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if self.nested or request is None:
+            return data
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(field, BaseModelSerializer) and isinstance(value, dict):
+                if not is_visible_pk(request.user, field.Meta.model, value["id"]):
+                    data[name] = None
+            elif isinstance(field, ManyRelatedField) and isinstance(value, list):
+                model = field.child_relation.queryset.model
+                data[name] = [item for item in value if is_visible_pk(request.user, model, item["id"])]
+        return data
+
+
+class EgovPrimaryModelSerializer(VisibleRelationsMixin, PrimaryModelSerializer):
+    pass
+
+
+class EgovModelSerializer(VisibleRelationsMixin, NetBoxModelSerializer):
+    pass
+
 
 PRIMARY_TAIL = ("description", "owner", "comments", "tags", "custom_fields", "created", "last_updated")
 
@@ -38,7 +71,7 @@ def optional(serializer):
     return serializer(nested=True, required=False, allow_null=True, default=None)
 
 
-class BackboneLinkSerializer(PrimaryModelSerializer):
+class BackboneLinkSerializer(EgovPrimaryModelSerializer):
     site_a = SiteSerializer(nested=True)
     site_b = SiteSerializer(nested=True)
     medium = ChoiceField(choices=choices.LinkMediumChoices)
@@ -53,7 +86,7 @@ class BackboneLinkSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "status", "description")
 
 
-class InformationSystemSerializer(PrimaryModelSerializer):
+class InformationSystemSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     site = SiteSerializer(nested=True)
     devices = many(Device, DeviceSerializer)
@@ -70,7 +103,7 @@ class InformationSystemSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class DRPlanSerializer(PrimaryModelSerializer):
+class DRPlanSerializer(EgovPrimaryModelSerializer):
     primary_site = SiteSerializer(nested=True)
     dr_site = SiteSerializer(nested=True)
     status = ChoiceField(choices=choices.DRPlanStatusChoices, required=False)
@@ -87,7 +120,7 @@ class DRPlanSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "status", "description")
 
 
-class PublicIPAllocationSerializer(PrimaryModelSerializer):
+class PublicIPAllocationSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     prefix = optional(PrefixSerializer)
     ip_range = optional(IPRangeSerializer)
@@ -102,7 +135,7 @@ class PublicIPAllocationSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "status", "description")
 
 
-class UplinkSerializer(PrimaryModelSerializer):
+class UplinkSerializer(EgovPrimaryModelSerializer):
     circuit = CircuitSerializer(nested=True)
     announced_prefixes = many(Prefix, PrefixSerializer)
 
@@ -113,7 +146,7 @@ class UplinkSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class UplinkAssignmentSerializer(NetBoxModelSerializer):
+class UplinkAssignmentSerializer(EgovModelSerializer):
     uplink = UplinkSerializer(nested=True)
     tenant = TenantSerializer(nested=True)
     role = ChoiceField(choices=choices.EgressRoleChoices, required=False)
@@ -125,7 +158,7 @@ class UplinkAssignmentSerializer(NetBoxModelSerializer):
         brief_fields = ("id", "url", "display", "role")
 
 
-class SecuritySystemSerializer(PrimaryModelSerializer):
+class SecuritySystemSerializer(EgovPrimaryModelSerializer):
     kind = ChoiceField(choices=choices.SecuritySystemKindChoices)
     device = optional(DeviceSerializer)
     virtual_machine = optional(VirtualMachineSerializer)
@@ -139,7 +172,7 @@ class SecuritySystemSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class SecurityAssessmentSerializer(PrimaryModelSerializer):
+class SecurityAssessmentSerializer(EgovPrimaryModelSerializer):
     information_system = InformationSystemSerializer(nested=True)
     result = ChoiceField(choices=choices.AssessmentResultChoices)
 
@@ -150,7 +183,7 @@ class SecurityAssessmentSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "result", "description")
 
 
-class RepositorySerializer(PrimaryModelSerializer):
+class RepositorySerializer(EgovPrimaryModelSerializer):
     content_kind = ChoiceField(choices=choices.RepositoryContentChoices)
     device = optional(DeviceSerializer)
     virtual_machine = optional(VirtualMachineSerializer)
@@ -162,7 +195,7 @@ class RepositorySerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class ScheduleSerializer(PrimaryModelSerializer):
+class ScheduleSerializer(EgovPrimaryModelSerializer):
     weekdays = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6))
 
     class Meta:
@@ -172,7 +205,7 @@ class ScheduleSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "name", "description")
 
 
-class BandwidthQuotaSerializer(PrimaryModelSerializer):
+class BandwidthQuotaSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     cap_action = ChoiceField(choices=choices.CapActionChoices, required=False)
     schedule = optional(ScheduleSerializer)
@@ -190,7 +223,7 @@ class BandwidthQuotaSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "description")
 
 
-class QuotaUsageSerializer(NetBoxModelSerializer):
+class QuotaUsageSerializer(EgovModelSerializer):
     tenant = TenantSerializer(nested=True)
     period = ChoiceField(choices=choices.UsagePeriodChoices)
     state = serializers.CharField(read_only=True)
@@ -216,6 +249,13 @@ class QuotaUsageUpsertSerializer(serializers.Serializer):
     samples = serializers.IntegerField(min_value=0)
     observed_at = serializers.DateTimeField()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An agency the token may not view is answered as one that does not exist.
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["tenant"].queryset = Tenant.objects.restrict(request.user, "view")
+
     def validate(self, data):
         if data["period"] == choices.UsagePeriodChoices.MONTH and data["period_start"].day != 1:
             raise serializers.ValidationError(
@@ -224,7 +264,7 @@ class QuotaUsageUpsertSerializer(serializers.Serializer):
         return data
 
 
-class RecommendationSerializer(PrimaryModelSerializer):
+class RecommendationSerializer(EgovPrimaryModelSerializer):
     tenant = TenantSerializer(nested=True)
     kind = ChoiceField(choices=choices.RecommendationKindChoices)
     status = ChoiceField(choices=choices.RecommendationStatusChoices, read_only=True)
@@ -239,7 +279,7 @@ class RecommendationSerializer(PrimaryModelSerializer):
         brief_fields = ("id", "url", "display", "title", "status", "description")
 
 
-class RecommendationItemSerializer(NetBoxModelSerializer):
+class RecommendationItemSerializer(EgovModelSerializer):
     recommendation = RecommendationSerializer(nested=True)
     device = optional(DeviceSerializer)
     device_type = optional(DeviceTypeSerializer)
@@ -259,7 +299,7 @@ class RecommendationDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class LabelSchemeSerializer(PrimaryModelSerializer):
+class LabelSchemeSerializer(EgovPrimaryModelSerializer):
     class Meta:
         model = models.LabelScheme
         fields = ("id", "url", "display_url", "display", "name", "template", "max_length", "allowed_characters",
@@ -268,7 +308,7 @@ class LabelSchemeSerializer(PrimaryModelSerializer):
 
 
 
-class DomainListSerializer(PrimaryModelSerializer):
+class DomainListSerializer(EgovPrimaryModelSerializer):
     category = ChoiceField(choices=choices.DomainCategoryChoices)
     source = ChoiceField(choices=choices.DomainSourceChoices, required=False)
     feed_status = ChoiceField(choices=choices.FeedStatusChoices, read_only=True)
@@ -294,7 +334,7 @@ class DomainEntriesSerializer(serializers.Serializer):
         text.validators = [v for v in text.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
-class FilterPolicySerializer(PrimaryModelSerializer):
+class FilterPolicySerializer(EgovPrimaryModelSerializer):
     blocked_lists = SerializedPKRelatedField(queryset=models.DomainList.objects.all(), serializer=DomainListSerializer,
                                              nested=True, many=True)
     allowed_lists = many(models.DomainList, DomainListSerializer)
