@@ -37,7 +37,10 @@ class EgovConfig(PluginConfig):
 
     def ready(self):
         super().ready()
-        from . import jobs  # noqa: F401 - registers the scheduled feed refresh as a system job
+        from . import (
+            jobs,  # noqa: F401 - registers the scheduled feed refresh as a system job
+            signals,  # noqa: F401 - every write names only objects the writer may view
+        )
         from .i18n import offer_indonesian
 
         offer_indonesian()

@@ -1,10 +1,20 @@
 """Agency-scoped access (Pasal 10-11 in practice): who sees and edits what, as NetBox ObjectPermissions.
 
-Each agency gets a group "PD <slug>": its ICT officer views everything of
-their own agency, edits their own LAN (devices, interfaces, cables) and
-their recommendation drafts, and sees no other agency's objects. The group
-"Dinas Kominfo" manages every plugin object and may approve or reject
-recommendations. Re-running updates the permissions in place (idempotent).
+Each agency gets a group "PD <slug>". Its ICT officer views:
+- everything of their own agency (sites, devices, interfaces, cables, prefixes, IPs, contacts, and every
+  plugin object carrying the agency);
+- the shared infrastructure that serves the agency (Pasal 9): the whole backbone (its links and the sites
+  they join), the uplinks, circuits and gateways their quota and assignments name, the data-center site,
+  servers and virtual machines that host their information systems, the public space allocated to them;
+- the catalogue every agency writes with (manufacturers, device types and roles, platforms, providers,
+  tags, schedules, domain lists) and the Dinas users who decide on their requests.
+They change only their own LAN (devices in their own offices, their interfaces and cables) and their
+recommendation drafts. Nothing of another agency's own objects is visible. Every permission that allows a
+change also lies inside the view permission, so an officer never changes or deletes what they cannot see.
+
+The group "Dinas Kominfo" manages every plugin object, may approve or reject recommendations, and views
+the core inventory. Re-running updates the permissions in place and removes ones no longer defined.
+docs/security.md states the same model for people.
 """
 
 from django.apps import apps
@@ -13,48 +23,93 @@ from core.models import ObjectType
 from users.models import Group, ObjectPermission
 
 DINAS_GROUP = "Dinas Kominfo"
+PERMISSION_PREFIX = "egov"
 
-# What an agency's officer may view: model -> constraint on the agency's slug (a list means "any of").
-AGENCY_VIEW = {
-    "tenancy.tenant": lambda slug: {"slug": slug},
-    "dcim.site": lambda slug: {"tenant__slug": slug},
-    "dcim.device": lambda slug: {"tenant__slug": slug},
-    "dcim.interface": lambda slug: {"device__tenant__slug": slug},
-    "dcim.cable": lambda slug: {"terminations___device__tenant__slug": slug},
-    "ipam.prefix": lambda slug: {"tenant__slug": slug},
-    "ipam.ipaddress": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.backbonelink": lambda slug: [{"site_a__tenant__slug": slug}, {"site_b__tenant__slug": slug}],
-    "netbox_egov.publicipallocation": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.informationsystem": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.uplinkassignment": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.bandwidthquota": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.quotausage": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.recommendation": lambda slug: {"tenant__slug": slug},
-    "netbox_egov.recommendationitem": lambda slug: {"recommendation__tenant__slug": slug},
-    # Site filtering: the policies covering the agency (named or for every agency) and the public lists.
-    "netbox_egov.filterpolicy": lambda slug: [{"tenants__slug": slug}, {"tenants__isnull": True}],
-    "netbox_egov.domainlist": lambda slug: None,
-    "netbox_egov.schedule": lambda slug: None,
-}
+# The backbone is one network shared by every agency (Pasal 9(2)b): its links and the sites they join.
+BACKBONE_SITES = [{"backbone_links_a__isnull": False}, {"backbone_links_b__isnull": False}]
 
-# The agency's own LAN (Pasal 11(1)): the officer adds, changes and removes it. A cable is the agency's
-# when it is its tenant: a cable merely touching one of its devices may run into the Dinas core.
-AGENCY_LAN = {
-    "dcim.device": lambda slug: {"tenant__slug": slug},
-    "dcim.interface": lambda slug: {"device__tenant__slug": slug},
-    "dcim.cable": lambda slug: {"tenant__slug": slug},
-}
 
-# Recommendation drafts: the officer writes and submits them (submit is a change of a draft).
-AGENCY_DRAFTS = {
-    "netbox_egov.recommendation": lambda slug: {"tenant__slug": slug, "status": "draft"},
-    "netbox_egov.recommendationitem": lambda slug: {"recommendation__tenant__slug": slug,
-                                                    "recommendation__status": "draft"},
-}
+def _through(path, constraints):
+    """The constraints, reached from another model over `path` (e.g. an uplink's through its circuit)."""
+    return [{f"{path}__{lookup}": value for lookup, value in constraint.items()} for constraint in constraints]
 
-DINAS_VIEW = ("tenancy.tenant", "tenancy.contact", "tenancy.contactassignment", "dcim.site", "dcim.device",
-              "dcim.interface", "dcim.cable", "dcim.devicetype", "ipam.prefix", "ipam.iprange", "ipam.ipaddress",
-              "circuits.circuit", "circuits.provider", "virtualization.virtualmachine")
+
+def agency_view(tenant):
+    """Model -> constraint (a list means "any of") of what the agency's officer may view."""
+    slug, own = tenant.slug, {"tenant__slug": tenant.slug}
+    # The uplinks the agency egresses through: assigned to it, or named by its quota.
+    uplinks = [{"assignments__tenant__slug": slug}, {"bandwidth_quotas__tenant__slug": slug}]
+    return {
+        # Own agency.
+        "tenancy.tenant": {"slug": slug},
+        "tenancy.contactassignment": {"object_type__app_label": "tenancy", "object_type__model": "tenant",
+                                      "object_id": tenant.pk},
+        "tenancy.contact": {"assignments__object_type__app_label": "tenancy",
+                            "assignments__object_type__model": "tenant", "assignments__object_id": tenant.pk},
+        "dcim.site": [own, *BACKBONE_SITES, {"information_systems__tenant__slug": slug}],
+        # Own devices, the gateway enforcing the agency's quota, the servers hosting its systems.
+        "dcim.device": [own, {"bandwidth_quotas__tenant__slug": slug}, {"information_systems__tenant__slug": slug}],
+        "dcim.interface": [{"device__tenant__slug": slug}, {"bandwidth_quotas__tenant__slug": slug}],
+        "dcim.cable": [own, {"terminations___device__tenant__slug": slug}, {"backbone_links__isnull": False}],
+        "ipam.prefix": [own, {"bandwidth_quotas__tenant__slug": slug}, {"public_ip_allocations__tenant__slug": slug},
+                        *_through("uplinks", uplinks)],
+        "ipam.iprange": [own, {"public_ip_allocations__tenant__slug": slug}],
+        "ipam.ipaddress": own,
+        "circuits.circuit": [{"backbone_links__isnull": False}, *_through("uplinks", uplinks)],
+        "virtualization.virtualmachine": [own, {"information_systems__tenant__slug": slug}],
+        # The people who decide on the agency's requests.
+        "users.user": {"groups__name": DINAS_GROUP},
+        # Plugin objects.
+        "netbox_egov.backbonelink": None,
+        "netbox_egov.uplink": uplinks,
+        "netbox_egov.publicipallocation": own,
+        "netbox_egov.informationsystem": own,
+        "netbox_egov.uplinkassignment": own,
+        "netbox_egov.bandwidthquota": own,
+        "netbox_egov.quotausage": own,
+        "netbox_egov.recommendation": own,
+        "netbox_egov.recommendationitem": {"recommendation__tenant__slug": slug},
+        # Site filtering: the policies covering the agency (named or for every agency) and the public lists.
+        "netbox_egov.filterpolicy": [{"tenants__slug": slug}, {"tenants__isnull": True}],
+        **dict.fromkeys(CATALOGUE),
+    }
+
+
+# What every agency writes with and reads in its own objects: no agency's data.
+CATALOGUE = ("dcim.manufacturer", "dcim.devicetype", "dcim.devicerole", "dcim.platform", "circuits.provider",
+             "circuits.circuittype", "extras.tag", "tenancy.contactrole", "netbox_egov.domainlist",
+             "netbox_egov.schedule")
+
+
+def agency_lan(tenant):
+    """The agency's own LAN (Pasal 11(1)): the officer adds, changes and removes it.
+
+    A device belongs in the agency's own offices; an interface on its own devices. A cable is the agency's
+    when it is its tenant and ends on its devices: a cable merely touching one of its devices may run into
+    the Dinas core. (Where a cable may end is checked on every write: see related_access.)
+    """
+    slug = tenant.slug
+    return {
+        "dcim.device": {"tenant__slug": slug, "site__tenant__slug": slug},
+        "dcim.interface": {"device__tenant__slug": slug},
+        "dcim.cable": {"tenant__slug": slug, "terminations___device__tenant__slug": slug},
+    }
+
+
+def agency_drafts(tenant):
+    """Recommendation drafts: the officer writes and submits them (submit is a change of a draft)."""
+    slug = tenant.slug
+    return {
+        "netbox_egov.recommendation": {"tenant__slug": slug, "status": "draft"},
+        "netbox_egov.recommendationitem": {"recommendation__tenant__slug": slug, "recommendation__status": "draft"},
+    }
+
+
+DINAS_VIEW = ("tenancy.tenant", "tenancy.tenantgroup", "tenancy.contact", "tenancy.contactassignment",
+              "tenancy.contactrole", "dcim.site", "dcim.device", "dcim.interface", "dcim.cable", "dcim.devicetype",
+              "dcim.manufacturer", "dcim.devicerole", "dcim.platform", "ipam.prefix", "ipam.iprange",
+              "ipam.ipaddress", "circuits.circuit", "circuits.provider", "circuits.circuittype",
+              "virtualization.virtualmachine", "extras.tag")
 
 
 def _object_types(labels):
@@ -70,6 +125,11 @@ def _permission(name, group, labels, actions, constraints=None):
     return permission
 
 
+def _drop_stale(group, prefix, kept):
+    """Permissions this module made for the group earlier and no longer defines (e.g. a model dropped)."""
+    group.object_permissions.filter(name__startswith=prefix).exclude(pk__in=[p.pk for p in kept]).delete()
+
+
 def agency_group_name(slug):
     return f"PD {slug}"
 
@@ -77,15 +137,15 @@ def agency_group_name(slug):
 def ensure_agency_access(tenant):
     """The group of one agency and its permissions; returns the group."""
     group, _created = Group.objects.get_or_create(name=agency_group_name(tenant.slug))
-    slug = tenant.slug
-    # One ObjectPermission per model: constraints differ by model.
-    for label, constraint in AGENCY_VIEW.items():
-        _permission(f"egov {slug}: view {label}", group, [label], ["view"], constraint(slug))
-    for label, constraint in AGENCY_LAN.items():
-        _permission(f"egov {slug}: edit LAN {label}", group, [label], ["add", "change", "delete"],
-                    constraint(slug))
-    for label, constraint in AGENCY_DRAFTS.items():
-        _permission(f"egov {slug}: drafts {label}", group, [label], ["add", "change", "delete"], constraint(slug))
+    prefix = f"{PERMISSION_PREFIX} {tenant.slug}:"
+    # One ObjectPermission per model and purpose: constraints differ by model.
+    kept = [_permission(f"{prefix} view {label}", group, [label], ["view"], constraint)
+            for label, constraint in agency_view(tenant).items()]
+    kept += [_permission(f"{prefix} edit LAN {label}", group, [label], ["add", "change", "delete"], constraint)
+             for label, constraint in agency_lan(tenant).items()]
+    kept += [_permission(f"{prefix} drafts {label}", group, [label], ["add", "change", "delete"], constraint)
+             for label, constraint in agency_drafts(tenant).items()]
+    _drop_stale(group, prefix, kept)
     return group
 
 
@@ -93,8 +153,22 @@ def ensure_dinas_access():
     """The Dinas group: every plugin object, approval of recommendations, and a view of core inventory."""
     group, _created = Group.objects.get_or_create(name=DINAS_GROUP)
     plugin_models = [f"netbox_egov.{model._meta.model_name}"
-                     for model in apps.get_app_config("netbox_egov").get_models()]
-    _permission("egov dinas: manage plugin objects", group, plugin_models, ["view", "add", "change", "delete"])
-    _permission("egov dinas: approve recommendations", group, ["netbox_egov.recommendation"], ["approve"])
-    _permission("egov dinas: view inventory", group, DINAS_VIEW, ["view"])
+                     for model in apps.get_app_config("netbox_egov").get_models()
+                     if hasattr(model.objects, "restrict")]  # storage rows without views of their own are not objects
+    # A decided recommendation is a record of the Dinas' decision: it changes only through the workflow.
+    requests = {"netbox_egov.recommendation": {"status": "draft"},
+                "netbox_egov.recommendationitem": {"recommendation__status": "draft"}}
+    prefix = f"{PERMISSION_PREFIX} dinas:"
+    kept = [
+        _permission(f"{prefix} manage plugin objects", group, [m for m in plugin_models if m not in requests],
+                    ["view", "add", "change", "delete"]),
+        _permission(f"{prefix} read and add requests", group, list(requests), ["view", "add"]),
+        *(_permission(f"{prefix} edit draft {label}", group, [label], ["change", "delete"], constraint)
+          for label, constraint in requests.items()),
+        _permission(f"{prefix} approve recommendations", group, ["netbox_egov.recommendation"], ["approve"]),
+        _permission(f"{prefix} view inventory", group, DINAS_VIEW, ["view"]),
+        _permission(f"{prefix} view the Dinas' people", group, ["users.user"], ["view"],
+                    {"groups__name": DINAS_GROUP}),
+    ]
+    _drop_stale(group, prefix, kept)
     return group

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from dcim.models import Cable
 
 from . import label_sheet
-from .agencies import agency_tenants
 from .logic import labels
 from .models import LabelScheme
 
@@ -55,10 +54,15 @@ def judge_cable(cable, scheme):
                       labels.label_problems(expected, scheme.max_length, scheme.allowed_characters))
 
 
-def visible_cables(user, action="view"):
-    return Cable.objects.restrict(user, action).prefetch_related(
+def with_ends(cables):
+    """Cables with what their labels are made of (both ends' sites, devices and ports) fetched in bulk."""
+    return cables.prefetch_related(
         "terminations___device__site", "terminations___site", "terminations__termination"
     ).order_by("pk")
+
+
+def visible_cables(user, action="view"):
+    return with_ends(Cable.objects.restrict(user, action))
 
 
 def requested_cable_ids(values):
@@ -88,11 +92,18 @@ def judge_all(cables, scheme=None):
     return [judge_cable(cable, scheme) for cable in cables]
 
 
-def agency_figures(user, agencies=None):
-    """Per agency: cables touching its devices, and how many are labelled correctly, wrongly or not at all."""
-    agencies = list(agencies if agencies is not None else agency_tenants().restrict(user, "view"))
+def agency_figures(agencies):
+    """Per agency: cables touching its devices, and how many are labelled correctly, wrongly or not at all.
+
+    Counted over all of the agency's cables, whoever asks: a figure is the same for everyone who may see the
+    agency (the caller restricts `agencies`), and names no cable.
+    """
+    agencies = list(agencies)
     counts = {agency.pk: Counter() for agency in agencies}
-    for result in judge_all(visible_cables(user)):
+    cables = with_ends(Cable.objects.filter(
+        pk__in=Cable.objects.filter(terminations___device__tenant__in=agencies).values("pk")
+    ))
+    for result in judge_all(cables):
         owners = {termination._device.tenant_id for termination in result.cable.terminations.all()
                   if termination._device is not None}
         for owner in owners & counts.keys():

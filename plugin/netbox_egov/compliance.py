@@ -1,8 +1,13 @@
-"""The agency compliance scorecard (Pasal 10, 11, 14, 19, 21): one row per agency, from restricted querysets.
+"""The agency compliance scorecard (Pasal 10, 11, 14, 19, 21): one row per agency the user may view.
 
 A check is True (complies), False (does not) or None (does not apply, e.g.
 no information systems); percentages are None when there is nothing to
 count. The score is the share of applicable checks passed.
+
+Which rows a user gets depends on their permissions; what a row says does
+not: each figure is counted over all of the agency's objects, so the Dinas
+and the agency's own officer read the same score. A figure names nothing,
+so it reveals no object the user may not view.
 """
 
 from collections import Counter, defaultdict
@@ -63,23 +68,21 @@ def _percent(part, whole):
 
 
 def scorecard(user, agencies=None, today=None):
-    """Compliance of each agency the user may view (or of `agencies`, a queryset of them)."""
+    """Compliance of each agency the user may view (or of those in `agencies`, a queryset of them)."""
     today = today or date.today()
     agencies = list((agencies if agencies is not None else agency_tenants()).restrict(user, "view").order_by("name"))
     officers = set(
-        ContactAssignment.objects.restrict(user, "view").filter(
+        ContactAssignment.objects.filter(
             object_type=ObjectType.objects.get_for_model(Tenant), role__slug=ict_officer_role_slug(),
             object_id__in=[agency.pk for agency in agencies],
         ).values_list("object_id", flat=True)
     )
-    labels = cable_labels.agency_figures(user, agencies)
-    devices = Counter(
-        Device.objects.restrict(user, "view").filter(tenant__in=agencies).values_list("tenant", flat=True)
-    )
-    uncovered = Counter(recommendations.uncovered_devices(user, today).values_list("tenant", flat=True))
-    quotas = set(BandwidthQuota.objects.restrict(user, "view").filter(tenant__in=agencies)
-                 .values_list("tenant", flat=True))
-    placement, assessed = _systems(user, agencies, today)
+    labels = cable_labels.agency_figures(agencies)
+    agency_devices = Device.objects.filter(tenant__in=agencies)
+    devices = Counter(agency_devices.values_list("tenant", flat=True))
+    uncovered = Counter(recommendations.uncovered_devices(agency_devices, today).values_list("tenant", flat=True))
+    quotas = set(BandwidthQuota.objects.filter(tenant__in=agencies).values_list("tenant", flat=True))
+    placement, assessed = _systems(agencies, today)
     return [
         AgencyCompliance(
             agency=agency,
@@ -94,13 +97,11 @@ def scorecard(user, agencies=None, today=None):
     ]
 
 
-def _systems(user, agencies, today):
+def _systems(agencies, today):
     """Per agency: whether each of its systems sits in the data center, and has a current assessment."""
-    current = SecurityAssessment.objects.restrict(user, "view").filter(
-        information_system=OuterRef("pk"), next_due__gte=today
-    )
+    current = SecurityAssessment.objects.filter(information_system=OuterRef("pk"), next_due__gte=today)
     systems = (
-        InformationSystem.with_placement(InformationSystem.objects.restrict(user, "view"))
+        InformationSystem.with_placement(InformationSystem.objects.all())
         .filter(tenant__in=agencies)
         .annotate(assessed=Exists(current))
         .values_list("tenant", "in_data_center", "assessed")

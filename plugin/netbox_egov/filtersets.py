@@ -1,6 +1,7 @@
 """FilterSets of the registry models (REST API, GraphQL and list views)."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -9,10 +10,11 @@ from circuits.models import Circuit
 from dcim.models import Device, Site
 from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from tenancy.models import Tenant
+from utilities.filters import MultiValueDateTimeFilter, multivalue_field_factory
 from utilities.filtersets import register_filterset
 
 from . import choices, models, site_filter
-from .logic import domains
+from .logic import datetimes, domains
 
 __all__ = (
     "DomainListFilterSet",
@@ -33,6 +35,48 @@ __all__ = (
     "UplinkAssignmentFilterSet",
     "UplinkFilterSet",
 )
+
+
+class PostgresDateTimeField(forms.DateTimeField):
+    """A date and time, refused with a clear error when PostgreSQL could not compare it (logic.datetimes)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        offset = datetimes.offset_out_of_range(parsed) if parsed is not None else None
+        if offset:
+            raise ValidationError(
+                _("{value!r} has a UTC offset of {offset}; offsets run from {range}.").format(
+                    value=value, offset=offset, range=datetimes.OFFSET_RANGE),
+                code="offset",
+            )
+        return parsed
+
+
+class EgovFilterSetMixin:
+    """What every filterset of the plugin shares: date-time filters PostgreSQL can always answer.
+
+    NetBox builds the date-time filters and their lookups (created__gte, ...) in get_filters(); each gets
+    the checking field here, so a bad value is a 400 naming the parameter, not a database error.
+    """
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for datetime_filter in filters.values():
+            if isinstance(datetime_filter, MultiValueDateTimeFilter):
+                datetime_filter.field_class = MultiValuePostgresDateTimeField
+        return filters
+
+
+MultiValuePostgresDateTimeField = multivalue_field_factory(PostgresDateTimeField)
+
+
+class EgovPrimaryFilterSet(EgovFilterSetMixin, PrimaryModelFilterSet):
+    pass
+
+
+class EgovFilterSet(EgovFilterSetMixin, NetBoxModelFilterSet):
+    pass
 
 
 def by_id_and_key(field, model, key="slug", label=""):
@@ -62,7 +106,7 @@ def search_fields(queryset, value, *fields):
 
 
 @register_filterset
-class BackboneLinkFilterSet(PrimaryModelFilterSet):
+class BackboneLinkFilterSet(EgovPrimaryFilterSet):
     site_a_id, site_a = by_id_and_key("site_a", Site, label=_("Site A"))
     site_b_id, site_b = by_id_and_key("site_b", Site, label=_("Site B"))
     site_id = django_filters.ModelMultipleChoiceFilter(
@@ -95,7 +139,7 @@ class BackboneLinkFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class DRPlanFilterSet(PrimaryModelFilterSet):
+class DRPlanFilterSet(EgovPrimaryFilterSet):
     primary_site_id, primary_site = by_id_and_key("primary_site", Site, label=_("Primary site"))
     dr_site_id, dr_site = by_id_and_key("dr_site", Site, label=_("Disaster-recovery site"))
     site_id = django_filters.ModelMultipleChoiceFilter(
@@ -122,7 +166,7 @@ class DRPlanFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class InformationSystemFilterSet(PrimaryModelFilterSet):
+class InformationSystemFilterSet(EgovPrimaryFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Owner agency"))
     site_id, site = by_id_and_key("site", Site, label=_("Site"))
     device_id = django_filters.ModelMultipleChoiceFilter(
@@ -164,7 +208,7 @@ class InformationSystemFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class PublicIPAllocationFilterSet(PrimaryModelFilterSet):
+class PublicIPAllocationFilterSet(EgovPrimaryFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
     status = django_filters.MultipleChoiceFilter(choices=choices.AllocationStatusChoices)
     information_system_id = django_filters.ModelMultipleChoiceFilter(
@@ -180,7 +224,7 @@ class PublicIPAllocationFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class UplinkFilterSet(PrimaryModelFilterSet):
+class UplinkFilterSet(EgovPrimaryFilterSet):
     circuit_id, circuit = by_id_and_key("circuit", Circuit, key="cid", label=_("Circuit"))
     tenant_id = django_filters.ModelMultipleChoiceFilter(
         field_name="assignments__tenant", queryset=Tenant.objects.all(), label=_("Agency egressing (ID)")
@@ -195,7 +239,7 @@ class UplinkFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class UplinkAssignmentFilterSet(NetBoxModelFilterSet):
+class UplinkAssignmentFilterSet(EgovFilterSet):
     uplink_id, uplink = by_id_and_key("uplink", models.Uplink, key="name", label=_("Uplink"))
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
     role = django_filters.MultipleChoiceFilter(choices=choices.EgressRoleChoices)
@@ -209,7 +253,7 @@ class UplinkAssignmentFilterSet(NetBoxModelFilterSet):
 
 
 @register_filterset
-class SecuritySystemFilterSet(PrimaryModelFilterSet):
+class SecuritySystemFilterSet(EgovPrimaryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=choices.SecuritySystemKindChoices)
     device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
     protected_site_id = django_filters.ModelMultipleChoiceFilter(
@@ -225,7 +269,7 @@ class SecuritySystemFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class SecurityAssessmentFilterSet(PrimaryModelFilterSet):
+class SecurityAssessmentFilterSet(EgovPrimaryFilterSet):
     information_system_id, information_system = by_id_and_key(
         "information_system", models.InformationSystem, key="name", label=_("Information system")
     )
@@ -240,7 +284,7 @@ class SecurityAssessmentFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class RepositoryFilterSet(PrimaryModelFilterSet):
+class RepositoryFilterSet(EgovPrimaryFilterSet):
     content_kind = django_filters.MultipleChoiceFilter(choices=choices.RepositoryContentChoices)
     device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
 
@@ -253,7 +297,7 @@ class RepositoryFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class ScheduleFilterSet(PrimaryModelFilterSet):
+class ScheduleFilterSet(EgovPrimaryFilterSet):
     class Meta:
         model = models.Schedule
         fields = ("id", "name", "time_zone", "start_time", "end_time", "description")
@@ -263,7 +307,7 @@ class ScheduleFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class BandwidthQuotaFilterSet(PrimaryModelFilterSet):
+class BandwidthQuotaFilterSet(EgovPrimaryFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
     uplink_id, uplink = by_id_and_key("uplink", models.Uplink, key="name", label=_("Uplink"))
     enforcement_device_id, enforcement_device = by_id_and_key("enforcement_device", Device, key="name",
@@ -280,7 +324,7 @@ class BandwidthQuotaFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class QuotaUsageFilterSet(NetBoxModelFilterSet):
+class QuotaUsageFilterSet(EgovFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
     period = django_filters.MultipleChoiceFilter(choices=choices.UsagePeriodChoices)
 
@@ -293,7 +337,7 @@ class QuotaUsageFilterSet(NetBoxModelFilterSet):
 
 
 @register_filterset
-class RecommendationFilterSet(PrimaryModelFilterSet):
+class RecommendationFilterSet(EgovPrimaryFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
     kind = django_filters.MultipleChoiceFilter(choices=choices.RecommendationKindChoices)
     status = django_filters.MultipleChoiceFilter(choices=choices.RecommendationStatusChoices)
@@ -307,7 +351,7 @@ class RecommendationFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class RecommendationItemFilterSet(NetBoxModelFilterSet):
+class RecommendationItemFilterSet(EgovFilterSet):
     recommendation_id = django_filters.ModelMultipleChoiceFilter(
         queryset=models.Recommendation.objects.all(), label=_("Recommendation (ID)")
     )
@@ -322,7 +366,7 @@ class RecommendationItemFilterSet(NetBoxModelFilterSet):
 
 
 @register_filterset
-class LabelSchemeFilterSet(PrimaryModelFilterSet):
+class LabelSchemeFilterSet(EgovPrimaryFilterSet):
     class Meta:
         model = models.LabelScheme
         fields = ("id", "name", "active", "max_length", "description")
@@ -333,7 +377,7 @@ class LabelSchemeFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class DomainListFilterSet(PrimaryModelFilterSet):
+class DomainListFilterSet(EgovPrimaryFilterSet):
     category = django_filters.MultipleChoiceFilter(choices=choices.DomainCategoryChoices)
     source = django_filters.MultipleChoiceFilter(choices=choices.DomainSourceChoices)
     feed_status = django_filters.MultipleChoiceFilter(choices=choices.FeedStatusChoices)
@@ -353,7 +397,7 @@ class DomainListFilterSet(PrimaryModelFilterSet):
 
 
 @register_filterset
-class FilterPolicyFilterSet(PrimaryModelFilterSet):
+class FilterPolicyFilterSet(EgovPrimaryFilterSet):
     domain_list_id = django_filters.ModelMultipleChoiceFilter(
         queryset=models.DomainList.objects.all(), method="filter_domain_list", label=_("Blocked or allowed list (ID)")
     )

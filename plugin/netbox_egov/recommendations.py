@@ -4,8 +4,6 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
-from dcim.models import Device
-
 from .agencies import agency_tenants
 from .choices import RecommendationStatusChoices
 from .logic.workflow import TRANSITIONS
@@ -19,27 +17,28 @@ def workflow_permission(transition):
     return WORKFLOW_PERMISSIONS[transition]
 
 
-def covering_items(user, today=None):
-    """Items (the user may view) of approved recommendations still valid today."""
+def covering_items(today=None):
+    """Items of approved recommendations still valid today."""
     today = today or date.today()
-    return RecommendationItem.objects.restrict(user, "view").filter(
+    return RecommendationItem.objects.filter(
         recommendation__status=RecommendationStatusChoices.APPROVED,
     ).filter(Q(recommendation__valid_until__isnull=True) | Q(recommendation__valid_until__gte=today))
 
 
-def uncovered_devices(user, today=None):
-    """Agency devices the user may view that no valid approved recommendation covers (Pasal 11(2)).
+def uncovered_devices(devices, today=None):
+    """Agency devices among `devices` (e.g. those a user may view) that no valid approval covers (Pasal 11(2)).
 
     A device is covered by an item naming it, or by an item naming its device
     type (at its site, or at any site), in a recommendation of its own agency.
+    Coverage is a fact about the device, whoever asks: every approval counts.
     """
-    items = covering_items(user, today).filter(recommendation__tenant=OuterRef("tenant"))
+    items = covering_items(today).filter(recommendation__tenant=OuterRef("tenant"))
     by_device = items.filter(device=OuterRef("pk"))
     by_type = items.filter(device_type=OuterRef("device_type")).filter(
         Q(site__isnull=True) | Q(site=OuterRef("site"))
     )
     return (
-        Device.objects.restrict(user, "view")
+        devices
         .filter(tenant__in=agency_tenants())
         .exclude(Exists(by_device))
         .exclude(Exists(by_type))

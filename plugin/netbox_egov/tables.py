@@ -1,12 +1,17 @@
 """Tables of the plugin's list views."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from netbox.tables import NetBoxTable, PrimaryModelTable, columns
 from tenancy.models import Tenant
 
 from . import models
+from .visibility import is_visible, only_visible
+
+PLACEHOLDER = mark_safe("&mdash;")  # noqa: S308 - a constant
 
 
 class AgencyTable(NetBoxTable):
@@ -39,7 +44,61 @@ class AgencyTable(NetBoxTable):
 
 
 def linked(label, **kwargs):
+    """The row's own name, linked to its page."""
     return tables.Column(verbose_name=label, linkify=True, **kwargs)
+
+
+def viewer(table):
+    # django-tables2's RequestConfig, which NetBox's table.configure() runs, hands the table its request.
+    return getattr(getattr(table, "request", None), "user", None)
+
+
+def shown(table, objects):
+    user = viewer(table)
+    return only_visible(user, objects) if user is not None else []
+
+
+class RelatedColumn(tables.Column):
+    """A related object linked to its page; a dash (empty in exports) where the viewing user may not view it,
+    as GraphQL and the REST API show it (netbox_egov.visibility)."""
+
+    def _shown(self, value, table):
+        user = viewer(table)
+        return user is not None and is_visible(user, value)
+
+    def render(self, value, table):
+        if not self._shown(value, table):
+            return PLACEHOLDER
+        url = getattr(value, "get_absolute_url", None)
+        return format_html('<a href="{}">{}</a>', url(), value) if url else str(value)
+
+    def value(self, value, table):
+        return str(value) if self._shown(value, table) else ""
+
+
+class _Members(list):
+    """Visible members where django-tables2 expects a related manager (it calls .all())."""
+
+    def all(self):
+        return self
+
+
+class RelatedListColumn(columns.ManyToManyColumn):
+    """Related objects, leaving out those the viewing user may not view."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(verbose_name=label, linkify_item=True, **kwargs)
+
+    def render(self, value, table):
+        members = _Members(shown(table, value.all()))
+        return super().render(members) if members else PLACEHOLDER
+
+    def value(self, value, table):
+        return super().value(_Members(shown(table, value.all())))
+
+
+def related(label, **kwargs):
+    return RelatedColumn(verbose_name=label, **kwargs)
 
 
 def tags(model_name):
@@ -48,13 +107,13 @@ def tags(model_name):
 
 class BackboneLinkTable(PrimaryModelTable):
     name = linked(_("Name"))
-    site_a = linked(_("Site A"))
-    site_b = linked(_("Site B"))
+    site_a = related(_("Site A"))
+    site_b = related(_("Site B"))
     medium = columns.ChoiceFieldColumn(verbose_name=_("Medium"))
     capacity_mbps = tables.Column(verbose_name=_("Capacity (Mbps)"))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
-    circuit = linked(_("Circuit"))
-    cable = linked(_("Cable"))
+    circuit = related(_("Circuit"))
+    cable = related(_("Cable"))
     tags = tags("backbonelink")
 
     class Meta(PrimaryModelTable.Meta):
@@ -66,13 +125,13 @@ class BackboneLinkTable(PrimaryModelTable):
 
 class DRPlanTable(PrimaryModelTable):
     name = linked(_("Name"))
-    primary_site = linked(_("Primary site"))
-    dr_site = linked(_("Disaster-recovery site"))
+    primary_site = related(_("Primary site"))
+    dr_site = related(_("Disaster-recovery site"))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
     rpo_minutes = tables.Column(verbose_name=_("RPO (minutes)"))
     rto_minutes = tables.Column(verbose_name=_("RTO (minutes)"))
     last_drill_result = columns.ChoiceFieldColumn(verbose_name=_("Last drill result"))
-    information_systems = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Information systems"))
+    information_systems = RelatedListColumn(_("Information systems"))
     tags = tags("drplan")
 
     class Meta(PrimaryModelTable.Meta):
@@ -86,14 +145,14 @@ class DRPlanTable(PrimaryModelTable):
 
 class InformationSystemTable(PrimaryModelTable):
     name = linked(_("Name"))
-    tenant = linked(_("Owner agency"))
-    site = linked(_("Site"))
+    tenant = related(_("Owner agency"))
+    site = related(_("Site"))
     criticality = columns.ChoiceFieldColumn(verbose_name=_("Criticality"))
     in_data_center = columns.BooleanColumn(verbose_name=_("In data center"))
     dr_covered = columns.BooleanColumn(verbose_name=_("DR covered"))
     domain_names = columns.ArrayColumn(verbose_name=_("Domain names"), orderable=False)
-    devices = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Devices"))
-    virtual_machines = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Virtual machines"))
+    devices = RelatedListColumn(_("Devices"))
+    virtual_machines = RelatedListColumn(_("Virtual machines"))
     tags = tags("informationsystem")
 
     class Meta(PrimaryModelTable.Meta):
@@ -106,13 +165,13 @@ class InformationSystemTable(PrimaryModelTable):
 
 class PublicIPAllocationTable(PrimaryModelTable):
     id = tables.Column(verbose_name=_("ID"), linkify=True)
-    tenant = linked(_("Agency"))
-    prefix = linked(_("Prefix"))
-    ip_range = linked(_("IP range"))
+    tenant = related(_("Agency"))
+    prefix = related(_("Prefix"))
+    ip_range = related(_("IP range"))
     purpose = tables.Column(verbose_name=_("Purpose"))
-    information_system = linked(_("Information system"))
+    information_system = related(_("Information system"))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
-    approver = tables.Column(verbose_name=_("Approver"))
+    approver = related(_("Approver"))
     utilization = columns.UtilizationColumn(accessor="utilization", orderable=False,
                                             verbose_name=_("Utilization"))
     tags = tags("publicipallocation")
@@ -128,9 +187,9 @@ class PublicIPAllocationTable(PrimaryModelTable):
 
 class UplinkTable(PrimaryModelTable):
     name = linked(_("Name"))
-    circuit = linked(_("Circuit"))
+    circuit = related(_("Circuit"))
     capacity_mbps = tables.Column(verbose_name=_("Capacity (Mbps)"))
-    announced_prefixes = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Announced prefixes"))
+    announced_prefixes = RelatedListColumn(_("Announced prefixes"))
     tags = tags("uplink")
 
     class Meta(PrimaryModelTable.Meta):
@@ -142,8 +201,8 @@ class UplinkTable(PrimaryModelTable):
 
 class UplinkAssignmentTable(NetBoxTable):
     id = tables.Column(verbose_name=_("ID"), linkify=True)
-    uplink = linked(_("Uplink"))
-    tenant = linked(_("Agency"))
+    uplink = related(_("Uplink"))
+    tenant = related(_("Agency"))
     role = columns.ChoiceFieldColumn(verbose_name=_("Role"))
     tags = tags("uplinkassignment")
 
@@ -156,10 +215,10 @@ class UplinkAssignmentTable(NetBoxTable):
 class SecuritySystemTable(PrimaryModelTable):
     name = linked(_("Name"))
     kind = columns.ChoiceFieldColumn(verbose_name=_("Kind"))
-    device = linked(_("Device"))
-    virtual_machine = linked(_("Virtual machine"))
-    protected_sites = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Protected sites"))
-    protected_prefixes = columns.ManyToManyColumn(linkify_item=True, verbose_name=_("Protected prefixes"))
+    device = related(_("Device"))
+    virtual_machine = related(_("Virtual machine"))
+    protected_sites = RelatedListColumn(_("Protected sites"))
+    protected_prefixes = RelatedListColumn(_("Protected prefixes"))
     tags = tags("securitysystem")
 
     class Meta(PrimaryModelTable.Meta):
@@ -171,7 +230,7 @@ class SecuritySystemTable(PrimaryModelTable):
 
 class SecurityAssessmentTable(PrimaryModelTable):
     id = tables.Column(verbose_name=_("ID"), linkify=True)
-    information_system = linked(_("Information system"))
+    information_system = related(_("Information system"))
     result = columns.ChoiceFieldColumn(verbose_name=_("Result"))
     findings_count = tables.Column(verbose_name=_("Findings"))
     tags = tags("securityassessment")
@@ -187,8 +246,8 @@ class RepositoryTable(PrimaryModelTable):
     name = linked(_("Name"))
     mirror_url = tables.URLColumn(verbose_name=_("URL"))
     content_kind = columns.ChoiceFieldColumn(verbose_name=_("Content"))
-    device = linked(_("Host device"))
-    virtual_machine = linked(_("Host virtual machine"))
+    device = related(_("Host device"))
+    virtual_machine = related(_("Host virtual machine"))
     tags = tags("repository")
 
     class Meta(PrimaryModelTable.Meta):
@@ -211,17 +270,17 @@ class ScheduleTable(PrimaryModelTable):
 
 
 class BandwidthQuotaTable(PrimaryModelTable):
-    tenant = linked(_("Agency"))
+    tenant = related(_("Agency"))
     guaranteed_down_mbps = tables.Column(verbose_name=_("Guaranteed down"))
     ceiling_down_mbps = tables.Column(verbose_name=_("Ceiling down"))
     guaranteed_up_mbps = tables.Column(verbose_name=_("Guaranteed up"))
     ceiling_up_mbps = tables.Column(verbose_name=_("Ceiling up"))
     monthly_cap_gb = tables.Column(verbose_name=_("Monthly cap (GB)"))
     cap_action = columns.ChoiceFieldColumn(verbose_name=_("When exceeded"))
-    schedule = linked(_("Schedule"))
-    uplink = linked(_("Uplink"))
-    enforcement_device = linked(_("Enforcement device"))
-    enforcement_interface = linked(_("Enforcement interface"))
+    schedule = related(_("Schedule"))
+    uplink = related(_("Uplink"))
+    enforcement_device = related(_("Enforcement device"))
+    enforcement_interface = related(_("Enforcement interface"))
     tags = tags("bandwidthquota")
 
     class Meta(PrimaryModelTable.Meta):
@@ -237,7 +296,7 @@ class BandwidthQuotaTable(PrimaryModelTable):
 
 class QuotaUsageTable(NetBoxTable):
     id = tables.Column(verbose_name=_("ID"), linkify=True)
-    tenant = linked(_("Agency"))
+    tenant = related(_("Agency"))
     period = columns.ChoiceFieldColumn(verbose_name=_("Period"))
     bytes_in = columns.TemplateColumn(template_code="{{ value|filesizeformat }}", verbose_name=_("In"))
     bytes_out = columns.TemplateColumn(template_code="{{ value|filesizeformat }}", verbose_name=_("Out"))
@@ -254,10 +313,10 @@ class QuotaUsageTable(NetBoxTable):
 
 class RecommendationTable(PrimaryModelTable):
     title = linked(_("Title"))
-    tenant = linked(_("Agency"))
+    tenant = related(_("Agency"))
     kind = columns.ChoiceFieldColumn(verbose_name=_("Kind"))
     current_status = columns.ChoiceFieldColumn(verbose_name=_("Status"), order_by=("status",))
-    decided_by = tables.Column(verbose_name=_("Decided by"))
+    decided_by = related(_("Decided by"))
     tags = tags("recommendation")
 
     class Meta(PrimaryModelTable.Meta):
@@ -269,10 +328,10 @@ class RecommendationTable(PrimaryModelTable):
 
 class RecommendationItemTable(NetBoxTable):
     id = tables.Column(verbose_name=_("ID"), linkify=True)
-    recommendation = linked(_("Recommendation"))
-    device = linked(_("Device"))
-    device_type = linked(_("Device type"))
-    site = linked(_("Site"))
+    recommendation = related(_("Recommendation"))
+    device = related(_("Device"))
+    device_type = related(_("Device type"))
+    site = related(_("Site"))
     tags = tags("recommendationitem")
 
     class Meta(NetBoxTable.Meta):
@@ -317,11 +376,11 @@ class DomainListTable(PrimaryModelTable):
 class FilterPolicyTable(PrimaryModelTable):
     name = linked(_("Name"))
     enabled = columns.BooleanColumn(verbose_name=_("Enabled"))
-    blocked_lists = columns.ManyToManyColumn(verbose_name=_("Blocked lists"), linkify_item=True)
-    allowed_lists = columns.ManyToManyColumn(verbose_name=_("Allowed lists"), linkify_item=True)
-    tenants = columns.ManyToManyColumn(verbose_name=_("Agencies"), linkify_item=True, default=_("Every agency"))
-    exempt_tenants = columns.ManyToManyColumn(verbose_name=_("Exempt agencies"), linkify_item=True)
-    schedule = linked(_("Schedule"), default=_("Always"))
+    blocked_lists = RelatedListColumn(_("Blocked lists"))
+    allowed_lists = RelatedListColumn(_("Allowed lists"))
+    tenants = RelatedListColumn(_("Agencies"), default=_("Every agency"))
+    exempt_tenants = RelatedListColumn(_("Exempt agencies"))
+    schedule = related(_("Schedule"), default=_("Always"))
     tags = tags("filterpolicy")
 
     class Meta(PrimaryModelTable.Meta):

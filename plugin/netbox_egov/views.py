@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from django_tables2 import RequestConfig
 
+from dcim.models import Device
 from extras.ui.panels import CustomFieldsPanel, TagsPanel
 from netbox.object_actions import BulkExport
 from netbox.ui import layout
@@ -21,6 +22,7 @@ from netbox.views import generic
 from tenancy.filtersets import TenantFilterSet
 from tenancy.forms import TenantFilterForm
 from tenancy.models import Tenant, TenantGroup
+from utilities.forms.utils import restrict_form_fields
 from utilities.relations import get_related_models
 from utilities.views import (
     ConditionalLoginRequiredMixin,
@@ -47,7 +49,50 @@ from .jobs import FixCableLabelsJob, RefreshDomainFeedsJob, import_domains
 from .ui import panels
 
 
-class AgencyListView(generic.ObjectListView):
+class EgovListView(generic.ObjectListView):
+    """NetBox's list view, with two guarantees.
+
+    The filter form, and the filter chips it renders, offer and name only objects the user may view (core
+    builds it unrestricted, so `?tenant_id=<hidden>` would show the hidden agency's name). A bad filter
+    value answers 400 naming the parameter and the value, with no rows, rather than the unfiltered list.
+    """
+
+    def get(self, request):
+        if self.filterset is not None:
+            filterset = self.filterset(request.GET, self.queryset, request=request)
+            if not filterset.is_valid():
+                return self.refuse_filters(request, filterset.errors)
+        return super().get(request)
+
+    def refuse_filters(self, request, errors):
+        for parameter, problems in errors.items():
+            for problem in problems:
+                messages.error(request, f"{parameter}: {problem}")
+        self.queryset, self.filterset = self.queryset.none(), None
+        response = super().get(request)
+        response.status_code = 400
+        return response
+
+    def get_extra_context(self, request):
+        context = super().get_extra_context(request)
+        if self.filterset_form:
+            context["filter_form"] = restricted_filter_form(self.filterset_form(request.GET), request.user)
+        return context
+
+
+def restricted_filter_form(form, user):
+    """The filter form with every object choice restricted to what the user may view."""
+    restrict_form_fields(form, user)
+    for field in form.fields.values():
+        # NetBox wraps a filter's widget in a lookup-modifier widget, and the wrapped widget renders the selected
+        # options from the choices it was built with, before any restriction: hand it the restricted ones.
+        wrapped = getattr(field.widget, "original_widget", None)
+        if wrapped is not None and hasattr(field, "queryset"):
+            wrapped.choices = field.choices
+    return form
+
+
+class AgencyListView(EgovListView):
     """The regency's agencies at a glance; the plugin menu's landing page."""
 
     # The model decides the permission (tenancy.view_tenant); the rows come from get_queryset().
@@ -62,7 +107,7 @@ class AgencyListView(generic.ObjectListView):
         return agency_overview(request.user)
 
     def get_extra_context(self, request):
-        return {"title": _("Agencies (Perangkat Daerah)")}
+        return {**super().get_extra_context(request), "title": _("Agencies (Perangkat Daerah)")}
 
 
 class EveryBadRecordImportView(generic.BulkImportView):
@@ -115,7 +160,7 @@ def register_standard_views(model, detail_layout, queryset=None, write_mixins=()
                     {"queryset": queryset, "__module__": __name__, **attributes})
 
     register_model_view(model, "list", path="", detail=False)(view(
-        generic.ObjectListView, "ListView", filterset=filterset,
+        EgovListView, "ListView", filterset=filterset,
         filterset_form=getattr(forms, f"{name}FilterForm"), table=table,
     ))
     register_model_view(model)(view(
@@ -294,7 +339,7 @@ class UncoveredDevicesView(ContentTypePermissionRequiredMixin, View):
         return "dcim.view_device"
 
     def get(self, request):
-        devices = recommendations.uncovered_devices(request.user)
+        devices = recommendations.uncovered_devices(Device.objects.restrict(request.user, "view"))
         return render(request, "netbox_egov/uncovered_devices.html", {"devices": devices})
 
 
@@ -328,7 +373,7 @@ class CableLabelsView(ContentTypePermissionRequiredMixin, View):
         results = cable_labels.judge_all(cable_labels.visible_cables(request.user))
         return {
             "scheme": cable_labels.active_scheme(),
-            "figures": cable_labels.agency_figures(request.user),
+            "figures": cable_labels.agency_figures(agency_tenants().restrict(request.user, "view")),
             "results": [result for result in results if not status or result.status == status],
             "status": status,
         }

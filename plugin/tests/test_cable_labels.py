@@ -12,6 +12,7 @@ from core.models import ObjectChange
 from dcim.models import Cable
 from utilities.testing import APITestCase, TestCase
 
+from netbox_egov.agencies import agency_tenants
 from netbox_egov.cable_labels import agency_figures, judge_all
 from netbox_egov.demo.loader import load_demo
 from netbox_egov.jobs import FixCableLabelsJob
@@ -93,7 +94,7 @@ class DemoCableLabelsTest(TestCase):
         self.assertEqual(statuses, {"correct", "wrong", "missing"})
 
     def test_per_agency_percentage(self):
-        figures = {agency.slug: figure for agency, figure in agency_figures(self.user).items()}
+        figures = {agency.slug: figure for agency, figure in agency_figures(agency_tenants()).items()}
         kominfo = figures["diskominfo"]
         cables = Cable.objects.filter(terminations___device__tenant__slug="diskominfo").distinct()
         statuses = [result.status for result in judge_all(cables)]

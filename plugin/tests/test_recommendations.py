@@ -158,7 +158,13 @@ class RecommendationRulesTest(TestCase):
         item = RecommendationItem(recommendation=self.recommendation, device=device)
         with self.assertRaises(ValidationError) as refusal:
             item.full_clean()
-        self.assertIn("Other", " ".join(refusal.exception.message_dict["device"]))
+        refused = " ".join(refusal.exception.message_dict["device"])
+        self.assertIn(device.name, refused)
+        self.assertNotIn("Other", refused)  # the owner is not named: the writer may not see it
+        elsewhere = RecommendationItem(recommendation=self.recommendation, site=site, description="AP")
+        with self.assertRaises(ValidationError) as refusal:
+            elsewhere.full_clean()
+        self.assertIn(site.name, " ".join(refusal.exception.message_dict["site"]))
         self.recommendation.transition("submit", None)
         late = RecommendationItem(recommendation=self.recommendation, description="AP")
         with self.assertRaises(ValidationError) as refusal:
@@ -174,7 +180,7 @@ class UncoveredDevicesTest(TestCase):
     def test_only_valid_approvals_cover_devices(self):
         self.user.is_superuser = True
         self.user.save()
-        uncovered = {device.name for device in uncovered_devices(self.user)}
+        uncovered = {device.name for device in uncovered_devices(Device.objects.all())}
         self.assertNotIn("gw-disdik", uncovered)  # approved, its device type at its site
         self.assertIn("gw-setda", uncovered)  # the approval has expired
         self.assertIn("gw-dinkes", uncovered)  # submitted, not yet approved

@@ -28,6 +28,30 @@ from virtualization.api.serializers import VirtualMachineSerializer
 from virtualization.models import VirtualMachine
 
 from .. import choices, models
+from ..visibility import is_visible_pk
+
+
+class VisibleRelationsMixin:
+    """Names only related objects the requesting user may view: a hidden one is null, or left out of a list.
+
+    That is what GraphQL answers for the same object (netbox_egov.visibility), so REST and GraphQL agree.
+    """
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if self.nested or request is None:
+            return data
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(field, BaseModelSerializer) and isinstance(value, dict):
+                if not is_visible_pk(request.user, field.Meta.model, value["id"]):
+                    data[name] = None
+            elif isinstance(field, ManyRelatedField) and isinstance(value, list):
+                model = field.child_relation.queryset.model
+                data[name] = [item for item in value if is_visible_pk(request.user, model, item["id"])]
+        return data
+
 
 PRIMARY_TAIL = ("description", "owner", "comments", "tags", "custom_fields", "created", "last_updated")
 
@@ -75,11 +99,11 @@ def lookup_error(field, value):
     return None
 
 
-class EgovPrimaryModelSerializer(CheckedReferences, PrimaryModelSerializer):
+class EgovPrimaryModelSerializer(CheckedReferences, VisibleRelationsMixin, PrimaryModelSerializer):
     pass
 
 
-class EgovModelSerializer(CheckedReferences, NetBoxModelSerializer):
+class EgovModelSerializer(CheckedReferences, VisibleRelationsMixin, NetBoxModelSerializer):
     pass
 
 
@@ -277,6 +301,13 @@ class QuotaUsageUpsertSerializer(CheckedReferences, serializers.ModelSerializer)
                         for total in ("bytes_in", "bytes_out", "samples")}
         # An existing key is the point of an upsert (it updates the row): no uniqueness check.
         validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An agency the token may not view is answered as one that does not exist.
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["tenant"].queryset = Tenant.objects.restrict(request.user, "view")
 
     def validate(self, data):
         if data["period"] == choices.UsagePeriodChoices.MONTH and data["period_start"].day != 1:

@@ -1,15 +1,22 @@
 """GraphQL filters of the registry models."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import strawberry
 import strawberry_django
+from django.db.models import Q, QuerySet
+from graphql import GraphQLError
+from strawberry.directive import DirectiveValue
 from strawberry.scalars import ID
-from strawberry_django import DateFilterLookup, StrFilterLookup
+from strawberry.types import Info
+from strawberry_django import DateFilterLookup, DatetimeFilterLookup, StrFilterLookup
+from strawberry_django.filters import process_filters
 
 from netbox.graphql.filters import NetBoxModelFilter, PrimaryModelFilter, register_filter
 
 from .. import models
+from ..logic import datetimes
 
 IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filter_lookups")]
 
@@ -34,8 +41,47 @@ __all__ = (
 )
 
 
+@strawberry.input(description="Lookup for date-time fields; a UTC offset PostgreSQL cannot compare is refused.")
+class CheckedDatetimeFilterLookup(DatetimeFilterLookup):
+    @strawberry_django.filter_field
+    def filter(self, info: Info, queryset: QuerySet, prefix: DirectiveValue[str] = "") -> tuple[QuerySet, Q]:
+        for lookup in ("exact", "gt", "gte", "lt", "lte", "in_list", "range"):
+            for value in _datetimes(getattr(self, lookup, None)):
+                if offset := datetimes.offset_out_of_range(value):
+                    raise GraphQLError(f"{prefix}{lookup}: {value.isoformat()!r} has a UTC offset of {offset}; "
+                                       f"offsets run from {datetimes.OFFSET_RANGE}.")
+        return process_filters(self, queryset, info, prefix, skip_object_filter_method=True)
+
+
+def _datetimes(value):
+    """The date-times a lookup's value holds: one, a list, or a range's ends."""
+    if value is None or value is strawberry.UNSET:
+        return []
+    if isinstance(value, list):
+        return value
+    if hasattr(value, "start"):
+        return [end for end in (value.start, value.end) if end is not None]
+    return [value]
+
+
+@dataclass
+class CheckedChangeLogging:
+    """created and last_updated, as NetBox's filters have them, with the offset check."""
+
+    created: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
+    last_updated: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
+
+
+class EgovPrimaryModelFilter(CheckedChangeLogging, PrimaryModelFilter):
+    pass
+
+
+class EgovModelFilter(CheckedChangeLogging, NetBoxModelFilter):
+    pass
+
+
 @register_filter(models.BackboneLink, lookups=True)
-class BackboneLinkFilter(PrimaryModelFilter):
+class BackboneLinkFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     site_a_id: ID | None = strawberry_django.filter_field()
     site_b_id: ID | None = strawberry_django.filter_field()
@@ -47,7 +93,7 @@ class BackboneLinkFilter(PrimaryModelFilter):
 
 
 @register_filter(models.DRPlan, lookups=True)
-class DRPlanFilter(PrimaryModelFilter):
+class DRPlanFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     primary_site_id: ID | None = strawberry_django.filter_field()
     dr_site_id: ID | None = strawberry_django.filter_field()
@@ -60,7 +106,7 @@ class DRPlanFilter(PrimaryModelFilter):
 
 
 @register_filter(models.InformationSystem, lookups=True)
-class InformationSystemFilter(PrimaryModelFilter):
+class InformationSystemFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     tenant_id: ID | None = strawberry_django.filter_field()
     site_id: ID | None = strawberry_django.filter_field()
@@ -68,7 +114,7 @@ class InformationSystemFilter(PrimaryModelFilter):
 
 
 @register_filter(models.PublicIPAllocation, lookups=True)
-class PublicIPAllocationFilter(PrimaryModelFilter):
+class PublicIPAllocationFilter(EgovPrimaryModelFilter):
     tenant_id: ID | None = strawberry_django.filter_field()
     prefix_id: ID | None = strawberry_django.filter_field()
     ip_range_id: ID | None = strawberry_django.filter_field()
@@ -79,21 +125,21 @@ class PublicIPAllocationFilter(PrimaryModelFilter):
 
 
 @register_filter(models.Uplink, lookups=True)
-class UplinkFilter(PrimaryModelFilter):
+class UplinkFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     circuit_id: ID | None = strawberry_django.filter_field()
     capacity_mbps: IntegerLookup | None = strawberry_django.filter_field()
 
 
 @register_filter(models.UplinkAssignment, lookups=True)
-class UplinkAssignmentFilter(NetBoxModelFilter):
+class UplinkAssignmentFilter(EgovModelFilter):
     uplink_id: ID | None = strawberry_django.filter_field()
     tenant_id: ID | None = strawberry_django.filter_field()
     role: StrFilterLookup | None = strawberry_django.filter_field()
 
 
 @register_filter(models.SecuritySystem, lookups=True)
-class SecuritySystemFilter(PrimaryModelFilter):
+class SecuritySystemFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     kind: StrFilterLookup | None = strawberry_django.filter_field()
     device_id: ID | None = strawberry_django.filter_field()
@@ -101,7 +147,7 @@ class SecuritySystemFilter(PrimaryModelFilter):
 
 
 @register_filter(models.SecurityAssessment, lookups=True)
-class SecurityAssessmentFilter(PrimaryModelFilter):
+class SecurityAssessmentFilter(EgovPrimaryModelFilter):
     information_system_id: ID | None = strawberry_django.filter_field()
     assessed_on: DateFilterLookup | None = strawberry_django.filter_field()
     result: StrFilterLookup | None = strawberry_django.filter_field()
@@ -111,7 +157,7 @@ class SecurityAssessmentFilter(PrimaryModelFilter):
 
 
 @register_filter(models.Repository, lookups=True)
-class RepositoryFilter(PrimaryModelFilter):
+class RepositoryFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     mirror_url: StrFilterLookup | None = strawberry_django.filter_field()
     content_kind: StrFilterLookup | None = strawberry_django.filter_field()
@@ -119,13 +165,13 @@ class RepositoryFilter(PrimaryModelFilter):
 
 
 @register_filter(models.Schedule, lookups=True)
-class ScheduleFilter(PrimaryModelFilter):
+class ScheduleFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     time_zone: StrFilterLookup | None = strawberry_django.filter_field()
 
 
 @register_filter(models.BandwidthQuota, lookups=True)
-class BandwidthQuotaFilter(PrimaryModelFilter):
+class BandwidthQuotaFilter(EgovPrimaryModelFilter):
     tenant_id: ID | None = strawberry_django.filter_field()
     uplink_id: ID | None = strawberry_django.filter_field()
     enforcement_device_id: ID | None = strawberry_django.filter_field()
@@ -136,7 +182,7 @@ class BandwidthQuotaFilter(PrimaryModelFilter):
 
 
 @register_filter(models.QuotaUsage, lookups=True)
-class QuotaUsageFilter(NetBoxModelFilter):
+class QuotaUsageFilter(EgovModelFilter):
     tenant_id: ID | None = strawberry_django.filter_field()
     period: StrFilterLookup | None = strawberry_django.filter_field()
     period_start: DateFilterLookup | None = strawberry_django.filter_field()
@@ -144,7 +190,7 @@ class QuotaUsageFilter(NetBoxModelFilter):
 
 
 @register_filter(models.Recommendation, lookups=True)
-class RecommendationFilter(PrimaryModelFilter):
+class RecommendationFilter(EgovPrimaryModelFilter):
     tenant_id: ID | None = strawberry_django.filter_field()
     title: StrFilterLookup | None = strawberry_django.filter_field()
     kind: StrFilterLookup | None = strawberry_django.filter_field()
@@ -153,7 +199,7 @@ class RecommendationFilter(PrimaryModelFilter):
 
 
 @register_filter(models.RecommendationItem, lookups=True)
-class RecommendationItemFilter(NetBoxModelFilter):
+class RecommendationItemFilter(EgovModelFilter):
     recommendation_id: ID | None = strawberry_django.filter_field()
     device_id: ID | None = strawberry_django.filter_field()
     device_type_id: ID | None = strawberry_django.filter_field()
@@ -161,13 +207,13 @@ class RecommendationItemFilter(NetBoxModelFilter):
 
 
 @register_filter(models.LabelScheme, lookups=True)
-class LabelSchemeFilter(PrimaryModelFilter):
+class LabelSchemeFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
 
 
 
 @register_filter(models.DomainList, lookups=True)
-class DomainListFilter(PrimaryModelFilter):
+class DomainListFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     category: StrFilterLookup | None = strawberry_django.filter_field()
     source: StrFilterLookup | None = strawberry_django.filter_field()
@@ -176,7 +222,7 @@ class DomainListFilter(PrimaryModelFilter):
 
 
 @register_filter(models.FilterPolicy, lookups=True)
-class FilterPolicyFilter(PrimaryModelFilter):
+class FilterPolicyFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     enabled: bool | None = strawberry_django.filter_field()
     schedule_id: ID | None = strawberry_django.filter_field()

@@ -46,6 +46,21 @@ def reachable_from(root, links):
     return seen
 
 
+def routes_to(root, links):
+    """For every site connected to root, the link keys of a shortest route from it to root (breadth-first)."""
+    adjacency = _adjacency(links)
+    routes, frontier = {root: []}, [root]
+    while frontier:
+        following = []
+        for node in frontier:
+            for neighbour, key in adjacency[node]:
+                if neighbour not in routes:
+                    routes[neighbour] = [key, *routes[node]]
+                    following.append(neighbour)
+        frontier = following
+    return routes
+
+
 def bridges_below(root, links):
     """Bridges of root's component, each with the sites it separates from root.
 

@@ -59,7 +59,8 @@ class Recommendation(RegistryModel):
     def get_status_color(self):
         return RecommendationStatusChoices.colors.get(self.status)
 
-    CONTENT = ("tenant_id", "title", "kind", "justification")
+    # What the Dinas decides on: frozen once the recommendation leaves the draft state (tags stay editable).
+    CONTENT = ("tenant_id", "title", "kind", "justification", "description", "comments")
 
     def clean(self):
         super().clean()
@@ -149,10 +150,14 @@ class RecommendationItem(NetBoxModel):
                     "Items can be changed only while the recommendation is a draft ({name} is {status})."
                 ).format(name=self.recommendation, status=self.recommendation.get_status_display().lower())
             })
-        owner = self.device.tenant_id if self.device_id else None
-        if owner not in (None, self.recommendation.tenant_id):
+        # An agency asks only for its own LAN (Pasal 11(2)). The refusal names no other agency: the writer
+        # may see a device or office of the shared infrastructure without seeing whose it is.
+        agency = self.recommendation.tenant
+        if self.device_id and self.device.tenant_id != agency.pk:
             raise ValidationError({
-                "device": _("Device {device} belongs to {owner}, not to {agency}.").format(
-                    device=self.device, owner=self.device.tenant, agency=self.recommendation.tenant
-                )
+                "device": _("Device {device} is not a device of {agency}.").format(device=self.device, agency=agency)
+            })
+        if self.site_id and self.site.tenant_id != agency.pk:
+            raise ValidationError({
+                "site": _("Site {site} is not an office of {agency}.").format(site=self.site, agency=agency)
             })

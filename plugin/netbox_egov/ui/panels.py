@@ -5,31 +5,32 @@ from django.utils.translation import gettext_lazy as _
 from netbox.ui import attrs, panels
 
 from ..recommendations import allowed_transitions
+from .attrs import VisibleObjectAttr, VisibleObjectListAttr
 
 
 class BackboneLinkPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
-    site_a = attrs.RelatedObjectAttr("site_a", linkify=True, label=_("Site A"))
-    site_b = attrs.RelatedObjectAttr("site_b", linkify=True, label=_("Site B"))
+    site_a = VisibleObjectAttr("site_a", linkify=True, label=_("Site A"))
+    site_b = VisibleObjectAttr("site_b", linkify=True, label=_("Site B"))
     medium = attrs.ChoiceAttr("medium", label=_("Medium"))
     capacity = attrs.NumericAttr("capacity_mbps", label=_("Capacity (Mbps)"))
     status = attrs.ChoiceAttr("status", label=_("Status"))
-    circuit = attrs.RelatedObjectAttr("circuit", linkify=True, label=_("Circuit"))
-    cable = attrs.RelatedObjectAttr("cable", linkify=True, label=_("Cable"))
+    circuit = VisibleObjectAttr("circuit", linkify=True, label=_("Circuit"))
+    cable = VisibleObjectAttr("cable", linkify=True, label=_("Cable"))
     redundancy_group = attrs.TextAttr("redundancy_group", label=_("Redundancy group"))
     description = attrs.TextAttr("description")
 
 
 class DRPlanPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
-    primary_site = attrs.RelatedObjectAttr("primary_site", linkify=True, label=_("Primary site"))
-    dr_site = attrs.RelatedObjectAttr("dr_site", linkify=True, label=_("Disaster-recovery site"))
+    primary_site = VisibleObjectAttr("primary_site", linkify=True, label=_("Primary site"))
+    dr_site = VisibleObjectAttr("dr_site", linkify=True, label=_("Disaster-recovery site"))
     status = attrs.ChoiceAttr("status", label=_("Status"))
     rpo = attrs.NumericAttr("rpo_minutes", label=_("RPO (minutes)"))
     rto = attrs.NumericAttr("rto_minutes", label=_("RTO (minutes)"))
-    replication_circuits = attrs.RelatedObjectListAttr("replication_circuits", linkify=True,
+    replication_circuits = VisibleObjectListAttr("replication_circuits", linkify=True,
                                                        label=_("Replication circuits"))
-    replication_links = attrs.RelatedObjectListAttr("replication_links", linkify=True,
+    replication_links = VisibleObjectListAttr("replication_links", linkify=True,
                                                     label=_("Replication links"))
     description = attrs.TextAttr("description")
 
@@ -43,28 +44,28 @@ class DRDrillPanel(panels.ObjectAttributesPanel):
 
 class InformationSystemPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
-    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Owner agency"))
+    tenant = VisibleObjectAttr("tenant", linkify=True, label=_("Owner agency"))
     criticality = attrs.ChoiceAttr("criticality", label=_("Criticality"))
-    site = attrs.RelatedObjectAttr("site", linkify=True, label=_("Site"))
+    site = VisibleObjectAttr("site", linkify=True, label=_("Site"))
     in_data_center = attrs.BooleanAttr("hosted_in_data_center", label=_("Hosted in the data center"))
     dr_covered = attrs.BooleanAttr("covered_by_dr_plan", label=_("Covered by an active DR plan"))
     domain_names = attrs.ArrayAttr("domain_names", label=_("Domain names"))
-    devices = attrs.RelatedObjectListAttr("devices", linkify=True, label=_("Hosting devices"))
-    virtual_machines = attrs.RelatedObjectListAttr("virtual_machines", linkify=True,
+    devices = VisibleObjectListAttr("devices", linkify=True, label=_("Hosting devices"))
+    virtual_machines = VisibleObjectListAttr("virtual_machines", linkify=True,
                                                    label=_("Hosting virtual machines"))
     description = attrs.TextAttr("description")
 
 
 class PublicIPAllocationPanel(panels.ObjectAttributesPanel):
-    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
-    prefix = attrs.RelatedObjectAttr("prefix", linkify=True, label=_("Prefix"))
-    ip_range = attrs.RelatedObjectAttr("ip_range", linkify=True, label=_("IP range"))
+    tenant = VisibleObjectAttr("tenant", linkify=True, label=_("Agency"))
+    prefix = VisibleObjectAttr("prefix", linkify=True, label=_("Prefix"))
+    ip_range = VisibleObjectAttr("ip_range", linkify=True, label=_("IP range"))
     utilization = attrs.UtilizationAttr("utilization", label=_("Utilization"))
     purpose = attrs.TextAttr("purpose", label=_("Purpose"))
-    information_system = attrs.RelatedObjectAttr("information_system", linkify=True,
+    information_system = VisibleObjectAttr("information_system", linkify=True,
                                                  label=_("Information system"))
     status = attrs.ChoiceAttr("status", label=_("Status"))
-    approver = attrs.TextAttr("approver", label=_("Approver"))
+    approver = VisibleObjectAttr("approver", label=_("Approver"))
     requested_on = attrs.TextAttr("requested_on", label=_("Requested on"))
     decided_on = attrs.TextAttr("decided_on", label=_("Decided on"))
     description = attrs.TextAttr("description")
@@ -72,33 +73,33 @@ class PublicIPAllocationPanel(panels.ObjectAttributesPanel):
 
 class UplinkPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
-    circuit = attrs.RelatedObjectAttr("circuit", linkify=True, label=_("Circuit"))
-    provider = attrs.RelatedObjectAttr("circuit.provider", linkify=True, label=_("Provider"))
+    circuit = VisibleObjectAttr("circuit", linkify=True, label=_("Circuit"))
+    provider = VisibleObjectAttr("circuit.provider", linkify=True, label=_("Provider"))
     capacity = attrs.NumericAttr("capacity_mbps", label=_("Capacity (Mbps)"))
-    announced_prefixes = attrs.RelatedObjectListAttr("announced_prefixes", linkify=True,
+    announced_prefixes = VisibleObjectListAttr("announced_prefixes", linkify=True,
                                                      label=_("Announced prefixes"))
     description = attrs.TextAttr("description")
 
 
 class UplinkAssignmentPanel(panels.ObjectAttributesPanel):
-    uplink = attrs.RelatedObjectAttr("uplink", linkify=True, label=_("Uplink"))
-    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    uplink = VisibleObjectAttr("uplink", linkify=True, label=_("Uplink"))
+    tenant = VisibleObjectAttr("tenant", linkify=True, label=_("Agency"))
     role = attrs.ChoiceAttr("role", label=_("Role"))
 
 
 class SecuritySystemPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
     kind = attrs.ChoiceAttr("kind", label=_("Kind"))
-    device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Device"))
-    virtual_machine = attrs.RelatedObjectAttr("virtual_machine", linkify=True, label=_("Virtual machine"))
-    protected_sites = attrs.RelatedObjectListAttr("protected_sites", linkify=True, label=_("Protected sites"))
-    protected_prefixes = attrs.RelatedObjectListAttr("protected_prefixes", linkify=True,
+    device = VisibleObjectAttr("device", linkify=True, label=_("Device"))
+    virtual_machine = VisibleObjectAttr("virtual_machine", linkify=True, label=_("Virtual machine"))
+    protected_sites = VisibleObjectListAttr("protected_sites", linkify=True, label=_("Protected sites"))
+    protected_prefixes = VisibleObjectListAttr("protected_prefixes", linkify=True,
                                                      label=_("Protected prefixes"))
     description = attrs.TextAttr("description")
 
 
 class SecurityAssessmentPanel(panels.ObjectAttributesPanel):
-    information_system = attrs.RelatedObjectAttr("information_system", linkify=True,
+    information_system = VisibleObjectAttr("information_system", linkify=True,
                                                  label=_("Information system"))
     assessed_on = attrs.TextAttr("assessed_on", label=_("Assessed on"))
     result = attrs.ChoiceAttr("result", label=_("Result"))
@@ -112,8 +113,8 @@ class RepositoryPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
     mirror_url = attrs.TextAttr("mirror_url", label=_("URL"))
     content_kind = attrs.ChoiceAttr("content_kind", label=_("Content"))
-    device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Host device"))
-    virtual_machine = attrs.RelatedObjectAttr("virtual_machine", linkify=True, label=_("Host virtual machine"))
+    device = VisibleObjectAttr("device", linkify=True, label=_("Host device"))
+    virtual_machine = VisibleObjectAttr("virtual_machine", linkify=True, label=_("Host virtual machine"))
     description = attrs.TextAttr("description")
 
 
@@ -127,7 +128,7 @@ class SchedulePanel(panels.ObjectAttributesPanel):
 
 
 class BandwidthQuotaPanel(panels.ObjectAttributesPanel):
-    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    tenant = VisibleObjectAttr("tenant", linkify=True, label=_("Agency"))
     guaranteed_down = attrs.NumericAttr("guaranteed_down_mbps", label=_("Guaranteed download (Mbps)"))
     ceiling_down = attrs.NumericAttr("ceiling_down_mbps", label=_("Download ceiling (Mbps)"))
     guaranteed_up = attrs.NumericAttr("guaranteed_up_mbps", label=_("Guaranteed upload (Mbps)"))
@@ -138,7 +139,7 @@ class BandwidthQuotaPanel(panels.ObjectAttributesPanel):
 
 class QuotaVolumePanel(panels.ObjectAttributesPanel):
     title = _("Schedule and volume")
-    schedule = attrs.RelatedObjectAttr("schedule", linkify=True, label=_("Office-hours schedule"))
+    schedule = VisibleObjectAttr("schedule", linkify=True, label=_("Office-hours schedule"))
     off_hours_down = attrs.NumericAttr("off_hours_ceiling_down_mbps", label=_("Off-hours download ceiling (Mbps)"))
     off_hours_up = attrs.NumericAttr("off_hours_ceiling_up_mbps", label=_("Off-hours upload ceiling (Mbps)"))
     monthly_cap = attrs.NumericAttr("monthly_cap_gb", label=_("Monthly volume cap (GB)"))
@@ -148,14 +149,14 @@ class QuotaVolumePanel(panels.ObjectAttributesPanel):
 
 class QuotaEnforcementPanel(panels.ObjectAttributesPanel):
     title = _("Enforcement")
-    uplink = attrs.RelatedObjectAttr("uplink", linkify=True, label=_("Uplink"))
-    device = attrs.RelatedObjectAttr("enforcement_device", linkify=True, label=_("Enforcement device"))
-    interface = attrs.RelatedObjectAttr("enforcement_interface", linkify=True, label=_("Enforcement interface"))
-    prefixes = attrs.RelatedObjectListAttr("prefixes", linkify=True, label=_("Agency prefixes"))
+    uplink = VisibleObjectAttr("uplink", linkify=True, label=_("Uplink"))
+    device = VisibleObjectAttr("enforcement_device", linkify=True, label=_("Enforcement device"))
+    interface = VisibleObjectAttr("enforcement_interface", linkify=True, label=_("Enforcement interface"))
+    prefixes = VisibleObjectListAttr("prefixes", linkify=True, label=_("Agency prefixes"))
 
 
 class QuotaUsagePanel(panels.ObjectAttributesPanel):
-    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    tenant = VisibleObjectAttr("tenant", linkify=True, label=_("Agency"))
     period = attrs.ChoiceAttr("period", label=_("Period"))
     period_start = attrs.TextAttr("period_start", label=_("Period start"))
     source = attrs.TextAttr("source", label=_("Source"))
@@ -168,7 +169,7 @@ class QuotaUsagePanel(panels.ObjectAttributesPanel):
 
 class RecommendationPanel(panels.ObjectAttributesPanel):
     title_ = attrs.TextAttr("title", label=_("Title"))
-    tenant = attrs.RelatedObjectAttr("tenant", linkify=True, label=_("Agency"))
+    tenant = VisibleObjectAttr("tenant", linkify=True, label=_("Agency"))
     kind = attrs.ChoiceAttr("kind", label=_("Kind"))
     status = attrs.ChoiceAttr("current_status", label=_("Status"))
     justification = attrs.TextAttr("justification", label=_("Justification"))
@@ -178,7 +179,7 @@ class RecommendationPanel(panels.ObjectAttributesPanel):
 class RecommendationDecisionPanel(panels.ObjectAttributesPanel):
     title = _("Decision")
     submitted_on = attrs.TextAttr("submitted_on", label=_("Submitted on"))
-    decided_by = attrs.TextAttr("decided_by", label=_("Decided by"))
+    decided_by = VisibleObjectAttr("decided_by", label=_("Decided by"))
     decided_on = attrs.TextAttr("decided_on", label=_("Decided on"))
     valid_until = attrs.TextAttr("valid_until", label=_("Valid until"))
     rejection_reason = attrs.TextAttr("rejection_reason", label=_("Rejection reason"))
@@ -197,10 +198,10 @@ class RecommendationWorkflowPanel(panels.Panel):
 
 
 class RecommendationItemPanel(panels.ObjectAttributesPanel):
-    recommendation = attrs.RelatedObjectAttr("recommendation", linkify=True, label=_("Recommendation"))
-    device = attrs.RelatedObjectAttr("device", linkify=True, label=_("Device"))
-    device_type = attrs.RelatedObjectAttr("device_type", linkify=True, label=_("Device type"))
-    site = attrs.RelatedObjectAttr("site", linkify=True, label=_("Site"))
+    recommendation = VisibleObjectAttr("recommendation", linkify=True, label=_("Recommendation"))
+    device = VisibleObjectAttr("device", linkify=True, label=_("Device"))
+    device_type = VisibleObjectAttr("device_type", linkify=True, label=_("Device type"))
+    site = VisibleObjectAttr("site", linkify=True, label=_("Site"))
     quantity = attrs.NumericAttr("quantity", label=_("Quantity"))
     description = attrs.TextAttr("description")
 
@@ -253,13 +254,13 @@ class DomainListActionsPanel(panels.Panel):
 class FilterPolicyPanel(panels.ObjectAttributesPanel):
     name = attrs.TextAttr("name")
     enabled = attrs.BooleanAttr("enabled", label=_("Enabled"))
-    schedule = attrs.RelatedObjectAttr("schedule", linkify=True, label=_("Schedule"))
+    schedule = VisibleObjectAttr("schedule", linkify=True, label=_("Schedule"))
     description = attrs.TextAttr("description")
 
 
 class FilterPolicyScopePanel(panels.ObjectAttributesPanel):
     title = _("Lists and agencies")
-    blocked_lists = attrs.RelatedObjectListAttr("blocked_lists", linkify=True, label=_("Blocked lists"))
-    allowed_lists = attrs.RelatedObjectListAttr("allowed_lists", linkify=True, label=_("Allowed lists (exceptions)"))
-    tenants = attrs.RelatedObjectListAttr("tenants", linkify=True, label=_("Agencies (empty: every agency)"))
-    exempt_tenants = attrs.RelatedObjectListAttr("exempt_tenants", linkify=True, label=_("Exempt agencies"))
+    blocked_lists = VisibleObjectListAttr("blocked_lists", linkify=True, label=_("Blocked lists"))
+    allowed_lists = VisibleObjectListAttr("allowed_lists", linkify=True, label=_("Allowed lists (exceptions)"))
+    tenants = VisibleObjectListAttr("tenants", linkify=True, label=_("Agencies (empty: every agency)"))
+    exempt_tenants = VisibleObjectListAttr("exempt_tenants", linkify=True, label=_("Exempt agencies"))
