@@ -314,6 +314,12 @@ class BadDateTimes:
             self.assertEqual(response.status_code, 400, path)
             self.assertIn(self.BAD, response.json()[parameter][0])
 
+    def test_compiled_filter_time(self):
+        response = self.get("/api/plugins/egov/compiled-filter/unbound/", user=self.dinas, agency="disdik",
+                            at=self.BAD)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("-22:52", response.json()["at"])
+
     def test_ui_lists(self):
         response = self.ui(self.dinas).get("/plugins/egov/backbone-links/", {"created__gte": self.BAD})
         self.assertEqual(response.status_code, 400)

@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -247,12 +246,15 @@ class ComplianceView(APIView):
 
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("agency", str, description="Only this agency (tenant slug)")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         agencies = agency_tenants()
         if request.query_params.get("agency"):
             agencies = agencies.filter(slug=request.query_params["agency"])
         return Response([row.as_dict() for row in compliance.scorecard(request.user, agencies)])
-
 
 
 class DomainListViewSet(EgovModelViewSet):
@@ -319,6 +321,15 @@ class CompiledFilterView(APIView):
 
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("syntax", str, OpenApiParameter.PATH, enum=sorted(site_filter.rules.COMPILERS)),
+            OpenApiParameter("agency", str, description="The agency (tenant slug); or give gateway"),
+            OpenApiParameter("gateway", str, description="The gateway (device name or id); or give agency"),
+            OpenApiParameter("at", OpenApiTypes.DATETIME, description="Evaluate the schedules at this time"),
+        ],
+        responses={(200, "text/plain"): OpenApiTypes.STR, 304: None},
+    )
     def get(self, request, syntax):
         # A token that may not see policies would compile an empty list and unblock every site: refuse it.
         if not request.user.has_perm("netbox_egov.view_filterpolicy"):
@@ -350,12 +361,11 @@ class CompiledFilterView(APIView):
         if not raw:
             return timezone.now()
         try:
-            at = parse_datetime(raw)
-        except ValueError:
-            at = None
-        if at is None:
-            raise DRFValidationError({"at": f"{raw!r} is not an ISO 8601 date and time"})
-        return at if timezone.is_aware(at) else timezone.make_aware(at)
+            # The filters' date-time field: ISO 8601, a naive time in NetBox's time zone, offsets PostgreSQL takes.
+            return filtersets.PostgresDateTimeField().clean(raw)
+        except ValidationError as refusal:
+            why = refusal.messages[0] if refusal.code == "offset" else f"{raw!r} is not an ISO 8601 date and time"
+            raise DRFValidationError({"at": why}) from refusal
 
     @staticmethod
     def _targets(request):
