@@ -8,8 +8,10 @@ source "$(dirname "$0")/lib.sh"
 
 # Servers the stack runs, and what pip needs to build psycopg's C module and
 # lxml; gettext compiles the Indonesian translation; the tests load compiled
-# site filters into a real unbound (started by the tests, never as a service).
-APT_PACKAGES=(postgresql redis-server gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev unbound)
+# site filters into a real unbound (started by the tests, never as a service); nginx serves the demo's static
+# files in front of gunicorn.
+APT_PACKAGES=(postgresql redis-server nginx gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev
+              unbound)
 
 missing_apt_packages() {
     local package

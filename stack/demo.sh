@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 "$EGOV_ROOT/stack/bootstrap.sh"
 # Fail on a busy web port now, not after minutes of migrations.
-require_free_port "$EGOV_HTTP_PORT" EGOV_HTTP_PORT "the NetBox web server"
+require_free_port "$EGOV_HTTP_PORT" EGOV_HTTP_PORT "nginx (the NetBox web address)"
+require_free_port "$EGOV_WSGI_PORT" EGOV_WSGI_PORT "gunicorn (NetBox behind nginx)"
 start_services_stop_on_exit
 "$EGOV_ROOT/stack/netbox.sh" configure
 "$EGOV_ROOT/stack/netbox.sh" migrate

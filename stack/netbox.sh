@@ -38,29 +38,55 @@ migrate() {
 }
 
 admin() {
-    EGOV_ADMIN_PASSWORD=$EGOV_ADMIN_PASSWORD netbox_cmd egov_ensure_admin --username "$EGOV_ADMIN_USER" \
-        --password-env EGOV_ADMIN_PASSWORD
+    EGOV_ADMIN_PASSWORD=$EGOV_ADMIN_PASSWORD "$(venv_python)" "$EGOV_ROOT/stack/ensure_admin.py" \
+        --username "$EGOV_ADMIN_USER" --password-env EGOV_ADMIN_PASSWORD
 }
 
 demo_data() {
     log "loading the Klaten demo data"
-    netbox_cmd egov_load_demo
+    netbox_cmd egov_load_demo --demo
 }
 
-# Web server and RQ worker until Ctrl-C; both stopped by pid on the way out.
+# Static files where nginx serves them (NETBOX_ROOT/static); quick when nothing changed.
+collect_static() {
+    netbox_cmd collectstatic --no-input >"$NETBOX_ROOT/collectstatic.log" 2>&1 \
+        || { tail -n 20 "$NETBOX_ROOT/collectstatic.log" >&2; die "collectstatic failed; see $NETBOX_ROOT/collectstatic.log"; }
+}
+
+# nginx's configuration from stack/nginx.conf.in: its pid, logs and temporary files under NETBOX_ROOT/nginx.
+write_nginx_conf() {
+    local state=$NETBOX_ROOT/nginx user=""
+    mkdir -p "$state/tmp"
+    # As root, nginx's workers drop to an unprivileged user; static files are world-readable.
+    [ "$(id -u)" -eq 0 ] && user="user nobody nogroup;"
+    sed -e "s|@USER@|$user|" -e "s|@STATE@|$state|g" -e "s|@STATIC@|$NETBOX_ROOT/static|" \
+        -e "s|@HTTP_PORT@|$EGOV_HTTP_PORT|" -e "s|@WSGI_PORT@|$EGOV_WSGI_PORT|" \
+        "$EGOV_ROOT/stack/nginx.conf.in" >"$state/nginx.conf"
+    nginx -t -q -e "$state/error.log" -p "$state" -c "$state/nginx.conf" \
+        || die "nginx refused its configuration; see $state/error.log"
+}
+
+# NetBox as its documentation deploys it, until Ctrl-C: gunicorn with NetBox's settings behind nginx, which
+# serves the static files, and the RQ worker. All three stopped by pid on the way out.
 serve() {
-    require_free_port "$EGOV_HTTP_PORT" EGOV_HTTP_PORT "the NetBox web server"
-    # Started as plain commands (not through a shell function) so that $! is the
-    # server's own pid; kept in globals, as the EXIT trap runs after serve() returns.
+    require_free_port "$EGOV_HTTP_PORT" EGOV_HTTP_PORT "nginx (the NetBox web address)"
+    require_free_port "$EGOV_WSGI_PORT" EGOV_WSGI_PORT "gunicorn (NetBox behind nginx)"
+    collect_static
+    write_nginx_conf
+    # Started as plain commands (not through a shell function) so that $! is each server's own pid; kept in
+    # globals, as the EXIT trap runs after serve() returns.
     PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/netbox" rqworker >"$NETBOX_ROOT/rqworker.log" 2>&1 &
     worker_pid=$!
-    PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/netbox" runserver --insecure --noreload \
-        "127.0.0.1:$EGOV_HTTP_PORT" >"$NETBOX_ROOT/web.log" 2>&1 &
-    web_pid=$!
-    trap 'kill $web_pid $worker_pid 2>/dev/null; wait $web_pid $worker_pid 2>/dev/null' EXIT
-    for _ in $(seq 1 120); do
-        port_in_use "$EGOV_HTTP_PORT" && break
-        kill -0 "$web_pid" 2>/dev/null || die "the web server exited; see $NETBOX_ROOT/web.log"
+    EGOV_GUNICORN_BIND=127.0.0.1:$EGOV_WSGI_PORT PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/gunicorn" \
+        --config "$EGOV_ROOT/deploy/gunicorn.py" netbox.wsgi >"$NETBOX_ROOT/web.log" 2>&1 &
+    wsgi_pid=$!
+    nginx -e "$NETBOX_ROOT/nginx/error.log" -p "$NETBOX_ROOT/nginx" -c "$NETBOX_ROOT/nginx/nginx.conf" &
+    nginx_pid=$!
+    trap 'kill $nginx_pid $wsgi_pid $worker_pid 2>/dev/null; wait $nginx_pid $wsgi_pid $worker_pid 2>/dev/null' EXIT
+    for _ in $(seq 1 240); do
+        port_in_use "$EGOV_WSGI_PORT" && port_in_use "$EGOV_HTTP_PORT" && break
+        kill -0 "$wsgi_pid" 2>/dev/null || die "gunicorn exited; see $NETBOX_ROOT/web.log"
+        kill -0 "$nginx_pid" 2>/dev/null || die "nginx exited; see $NETBOX_ROOT/nginx/error.log"
         sleep 0.5
     done
     local password=$EGOV_ADMIN_PASSWORD
@@ -68,14 +94,14 @@ serve() {
     [ "$password" = admin ] || password="(the value of EGOV_ADMIN_PASSWORD)"
     cat <<MSG
 
-  egov-netops is up:  http://127.0.0.1:$EGOV_HTTP_PORT/
+  egov-netops is up:  http://127.0.0.1:$EGOV_HTTP_PORT/  (nginx; gunicorn on 127.0.0.1:$EGOV_WSGI_PORT)
   login:              $EGOV_ADMIN_USER / $password
-  logs:               $NETBOX_ROOT/web.log, $NETBOX_ROOT/rqworker.log
-  Ctrl-C stops NetBox, the worker, PostgreSQL and Redis; the data stays in
+  logs:               $NETBOX_ROOT/web.log, $NETBOX_ROOT/rqworker.log, $NETBOX_ROOT/nginx/
+  Ctrl-C stops NetBox, the worker, nginx, PostgreSQL and Redis; the data stays in
   $EGOV_STATE_DIR ('make clean' removes it).
 
 MSG
-    wait -n "$web_pid" "$worker_pid" || true
+    wait -n "$nginx_pid" "$wsgi_pid" "$worker_pid" || true
 }
 
 case ${1:-} in
