@@ -83,6 +83,8 @@ serve() {
     nginx -e "$NETBOX_ROOT/nginx/error.log" -p "$NETBOX_ROOT/nginx" -c "$NETBOX_ROOT/nginx/nginx.conf" &
     nginx_pid=$!
     trap 'kill $nginx_pid $wsgi_pid $worker_pid 2>/dev/null; wait $nginx_pid $wsgi_pid $worker_pid 2>/dev/null' EXIT
+    # A TERM (a supervisor, `kill`) must stop the servers too: bash runs the EXIT trap only when it exits itself.
+    trap 'exit 143' TERM
     for _ in $(seq 1 240); do
         port_in_use "$EGOV_WSGI_PORT" && port_in_use "$EGOV_HTTP_PORT" && break
         kill -0 "$wsgi_pid" 2>/dev/null || die "gunicorn exited; see $NETBOX_ROOT/web.log"
