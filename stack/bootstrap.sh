@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # Servers the stack runs, and what pip needs to build psycopg's C module and
-# lxml; gettext compiles the Indonesian translation; the tests load compiled
+# lxml; gettext for `make messages` (the Indonesian catalogue); the tests load compiled
 # site filters into a real unbound (started by the tests, never as a service); nginx serves the demo's static
 # files in front of gunicorn.
 APT_PACKAGES=(postgresql redis-server nginx gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev
@@ -53,32 +53,21 @@ create_venv() {
     "$(venv_python)" -m pip install -q --upgrade pip setuptools wheel
 }
 
-# The install is redone only when setup.py changes (its hash is the stamp).
+# The install is redone only when pyproject.toml changes (its hash is the stamp).
 install_python_packages() {
     local stamp=$EGOV_VENV/.egov-install-stamp wanted
-    wanted=$(sha256sum "$EGOV_ROOT/setup.py" | cut -d' ' -f1)
+    wanted=$(sha256sum "$EGOV_ROOT/pyproject.toml" | cut -d' ' -f1)
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
         return 0
     fi
     log "installing NetBox and egov-netops into $EGOV_VENV (first time: a few minutes)"
     # pip's log goes to a file: build warnings would bury the output that matters.
-    "$(venv_python)" -m pip install -e "$EGOV_ROOT[collectors,exporters,playbooks,test]" >"$EGOV_VENV/pip-install.log" 2>&1 \
+    "$(venv_python)" -m pip install -e "$EGOV_ROOT[netbox,collectors,exporters,playbooks,test]" \
+        >"$EGOV_VENV/pip-install.log" 2>&1 \
         || { tail -n 30 "$EGOV_VENV/pip-install.log" >&2; die "pip install failed; see $EGOV_VENV/pip-install.log"; }
     echo "$wanted" >"$stamp"
-}
-
-# Django loads the plugin's Indonesian catalogue only in compiled form.
-compile_translations() {
-    local po mo
-    for po in "$EGOV_ROOT"/plugin/netbox_egov/locale/*/LC_MESSAGES/django.po; do
-        mo=${po%.po}.mo
-        if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
-            msgfmt --check -o "$mo" "$po"
-        fi
-    done
 }
 
 install_apt_packages
 create_venv
 install_python_packages
-compile_translations

@@ -29,7 +29,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 DATABASES = {
     "default": {
-        "NAME": "netbox",
+        # Another database of the same cluster (tests/wheel uses a copy of the test database).
+        "NAME": os.environ.get("EGOV_DB_NAME", "netbox"),
         "USER": "netbox",
         "PASSWORD": _secret("netbox_db_password"),
         "HOST": "127.0.0.1",
@@ -50,7 +51,9 @@ def _redis(database):
     }
 
 
-REDIS = {"tasks": _redis(0), "caching": _redis(1)}
+# EGOV_REDIS_DB moves both databases (tests/wheel: away from a running demo's queue and cache).
+REDIS_DB = int(os.environ.get("EGOV_REDIS_DB", "0"))
+REDIS = {"tasks": _redis(REDIS_DB), "caching": _redis(REDIS_DB + 1)}
 
 SECRET_KEY = _secret("secret_key")
 API_TOKEN_PEPPERS = {1: _secret("api_token_pepper")}

@@ -15,3 +15,10 @@ log "lint (ruff)"
 log "tests (pytest; the first run creates the test database: a few minutes)"
 cd "$EGOV_ROOT"
 EGOV_TESTING=1 PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/pytest" "$@"
+
+# The whole suite also installs the built wheel into a fresh NetBox (tests/wheel), once the tests above have
+# left the migrated test database it starts from.
+if [ $# -eq 0 ]; then
+    log "the plugin as operators install it: the wheel in a fresh venv and database (tests/wheel)"
+    PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/pytest" tests/wheel
+fi

@@ -1,5 +1,6 @@
 """The plugin is registered, its menu renders, and Indonesian is on offer."""
 
+from gettext import GNUTranslations
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -61,9 +62,16 @@ class TranslationCatalogTest(TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        path = Path(apps.get_app_config("netbox_egov").path) / "locale" / "id" / "LC_MESSAGES" / "django.po"
-        with path.open("rb") as po:
+        cls.folder = Path(apps.get_app_config("netbox_egov").path) / "locale" / "id" / "LC_MESSAGES"
+        with (cls.folder / "django.po").open("rb") as po:
             cls.catalog = {message.id: message.string for message in read_po(po) if message.id}
+
+    def test_the_compiled_catalogue_says_what_the_po_file_says(self):
+        """Django reads only the compiled .mo, which ships committed in the wheel: `make messages` rebuilds it
+        whenever the .po changes."""
+        with (self.folder / "django.mo").open("rb") as mo:
+            compiled = {msgid: text for msgid, text in GNUTranslations(mo)._catalog.items() if msgid}
+        self.assertEqual(compiled, {msgid: text for msgid, text in self.catalog.items() if text})
 
     def test_no_message_is_left_untranslated(self):
         untranslated = [msgid for msgid, translation in self.catalog.items() if not translation]
