@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter
+.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter bench-serving
 
 demo:
 	@stack/demo.sh
@@ -41,3 +41,7 @@ bench-domains:
 
 bench-filter:
 	@stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/site_filter_job.py
+
+# The demo's pages and API under nginx+gunicorn next to runserver (needs the demo data: make demo once).
+bench-serving:
+	@stack/services.sh start >/dev/null && stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/serving.py
