@@ -9,8 +9,10 @@ from netbox.context_managers import event_tracking
 from netbox.jobs import JobRunner, system_job
 from utilities.request import NetBoxFakeRequest
 
-from . import cable_labels, site_filter
+from . import cable_labels
+from .logic.domains import without_nul
 from .models import DomainList, DomainUpload
+from .site_filter import feeds, storage
 
 
 class FixCableLabelsJob(JobRunner):
@@ -56,7 +58,7 @@ class ImportDomainsJob(JobRunner):
             raise PermissionError(f"{self.job.user} may not change the domain list {upload.domain_list}")
         try:
             with transaction.atomic():
-                errors = site_filter.apply_entries(upload.domain_list, upload.mode, upload.text)
+                errors = storage.apply_entries(upload.domain_list, upload.mode, upload.text)
                 upload.delete()
         except Exception:
             # The list is as it was; the staged copy has no use left (nothing can retry it): drop it,
@@ -91,14 +93,14 @@ class RefreshDomainFeedsJob(JobRunner):
             if self.job.user:
                 lists = lists.restrict(self.job.user, "change")
         else:
-            lists = site_filter.due_feeds(now)
+            lists = feeds.due_feeds(now)
         outcome = {}
         for domain_list in lists:
             try:
-                status = site_filter.refresh_feed(domain_list, now)
+                status = feeds.refresh_feed(domain_list, now)
             except Exception as error:  # one broken feed must not keep the others from refreshing
                 self.logger.error(f"{domain_list}: {error}")
-                site_filter.record_failure(domain_list, now, error)
+                feeds.record_failure(domain_list, now, error)
                 outcome[domain_list.name] = {"status": "error", "error": str(error)}
                 continue
             outcome[domain_list.name] = {"status": status, "domains": domain_list.domain_count,
@@ -114,7 +116,7 @@ IMPORT_IN_REQUEST_LINES = 20_000
 def import_domains(domain_list, mode, text, user):
     """Stage entries for a list and run ImportDomainsJob: at once for typed or small input, on a worker for
     a large file. Returns the job (its data says what was imported and which lines were bad)."""
-    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=site_filter.rules.without_nul(text))
+    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=without_nul(text))
     immediate = text.count("\n") + text.count("\r") < IMPORT_IN_REQUEST_LINES  # \r: old Mac line ends
     return ImportDomainsJob.enqueue(instance=domain_list, user=user, upload_id=upload.pk, immediate=immediate)
 

@@ -41,11 +41,11 @@ from . import (
     models,
     quotas,
     recommendations,
-    site_filter,
     tables,
 )
 from .agencies import agency_group_slug, agency_overview, agency_tenants
 from .jobs import FixCableLabelsJob, RefreshDomainFeedsJob, import_domains
+from .site_filter.storage import download
 from .ui import panels
 
 
@@ -469,7 +469,7 @@ def report_import(request, job):
 class DomainListDownloadView(ConditionalLoginRequiredMixin, View):
     def get(self, request, pk):
         domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
-        response = HttpResponse(site_filter.download(domain_list), content_type="text/plain; charset=utf-8")
+        response = HttpResponse(download(domain_list), content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slugify(domain_list.name)}.txt"'
         return response
 

@@ -23,10 +23,12 @@ from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPe
 from netbox.api.viewsets import NetBoxModelViewSet
 from tenancy.models import Tenant
 
-from .. import cable_labels, compliance, filtersets, models, site_filter, usage
+from .. import cable_labels, compliance, filtersets, models, usage
 from ..agencies import agency_tenants
 from ..jobs import RefreshDomainFeedsJob, import_domains
+from ..logic.domains import COMPILERS
 from ..recommendations import workflow_permission
+from ..site_filter import compiling, storage
 from . import serializers
 
 
@@ -275,7 +277,7 @@ class DomainListViewSet(EgovModelViewSet):
     def entries(self, request, pk):
         if request.method == "GET":
             domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
-            return HttpResponse(site_filter.download(domain_list), content_type="text/plain; charset=utf-8")
+            return HttpResponse(storage.download(domain_list), content_type="text/plain; charset=utf-8")
         domain_list = self._changeable(request, pk)
         body = serializers.DomainEntriesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -323,7 +325,7 @@ class CompiledFilterView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("syntax", str, OpenApiParameter.PATH, enum=sorted(site_filter.rules.COMPILERS)),
+            OpenApiParameter("syntax", str, OpenApiParameter.PATH, enum=sorted(COMPILERS)),
             OpenApiParameter("agency", str, description="The agency (tenant slug); or give gateway"),
             OpenApiParameter("gateway", str, description="The gateway (device name or id); or give agency"),
             OpenApiParameter("at", OpenApiTypes.DATETIME, description="Evaluate the schedules at this time"),
@@ -334,13 +336,13 @@ class CompiledFilterView(APIView):
         # A token that may not see policies would compile an empty list and unblock every site: refuse it.
         if not request.user.has_perm("netbox_egov.view_filterpolicy"):
             raise PermissionDenied("Compiling a filter needs permission to view filter policies.")
-        if syntax not in site_filter.rules.COMPILERS:
-            raise DRFValidationError({"syntax": f"{syntax!r} is not one of {sorted(site_filter.rules.COMPILERS)}"})
+        if syntax not in COMPILERS:
+            raise DRFValidationError({"syntax": f"{syntax!r} is not one of {sorted(COMPILERS)}"})
         at = self._at(request)
         tenants, label = self._targets(request)
         try:
-            compiled = site_filter.compile_for(request.user, tenants, syntax, at, label)
-        except site_filter.PolicyConflict as conflict:
+            compiled = compiling.compile_for(request.user, tenants, syntax, at, label)
+        except compiling.PolicyConflict as conflict:
             return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
@@ -384,7 +386,7 @@ class CompiledFilterView(APIView):
         if len(matches) > 1:  # device names are unique per site only
             raise DRFValidationError({"gateway": f"more than one device is named {gateway!r}: give its id"})
         device = matches[0]
-        tenants = list(site_filter.agencies_behind(device))
+        tenants = list(compiling.agencies_behind(device))
         if not tenants:
             raise DRFValidationError({"gateway": f"{device} enforces for no agency: no bandwidth quota names it "
                                                  "as enforcement device and its tenant is not an agency"})

@@ -20,7 +20,6 @@ from tenancy.models import Tenant
 from users.models import User
 from virtualization.models import Cluster, ClusterType, VirtualMachine
 
-from .. import site_filter
 from ..access import ensure_agency_access, ensure_dinas_access
 from ..agencies import agency_tenants
 from ..choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
@@ -44,6 +43,7 @@ from ..models import (
     Uplink,
     UplinkAssignment,
 )
+from ..site_filter.storage import apply_entries
 
 
 def registry_data():
@@ -300,7 +300,7 @@ class RegistryDemo:
                 "category": spec["category"], "source": spec["source"], "feed_url": spec.get("feed_url", ""),
             })
             if not domain_list.content_hash:
-                site_filter.apply_entries(domain_list, "replace", folder.joinpath(spec["file"]).read_text())
+                apply_entries(domain_list, "replace", folder.joinpath(spec["file"]).read_text())
         for spec in self.data["filter_policies"]:
             if models_exist(FilterPolicy, name=spec["name"]):
                 continue
