@@ -2,14 +2,17 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from netbox.context_managers import event_tracking
 from netbox.jobs import JobRunner, system_job
 from utilities.request import NetBoxFakeRequest
 
 from . import cable_labels
+from .choices import DomainSourceChoices
 from .logic.domains import without_nul
 from .models import DomainList, DomainUpload
 from .site_filter import feeds, storage
@@ -119,6 +122,14 @@ def import_domains(domain_list, mode, text, user):
     upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=without_nul(text))
     immediate = text.count("\n") + text.count("\r") < IMPORT_IN_REQUEST_LINES  # \r: old Mac line ends
     return ImportDomainsJob.enqueue(instance=domain_list, user=user, upload_id=upload.pk, immediate=immediate)
+
+
+def refresh_feed_now(domain_list, user):
+    """Queue a refresh of this list's feed on a worker, for the list page's button and the API's refresh action
+    alike. A list not pulled from a feed is refused (ValidationError naming source)."""
+    if domain_list.source != DomainSourceChoices.FEED:
+        raise ValidationError({"source": _("{name} is not pulled from a feed.").format(name=domain_list)})
+    return RefreshDomainFeedsJob.enqueue(instance=domain_list, user=user, domain_list_id=domain_list.pk)
 
 
 def _stand_in_request(user):

@@ -182,6 +182,19 @@ class EntriesTest(TestCase):
         self.assertEqual(response.status_code, 404)
         self.assertEqual(storage.current_domains(self.domain_list), [])
 
+    def test_refresh_now_queues_a_feed_list_and_refuses_a_list_without_a_feed(self):
+        self.grant_change()
+        feed = DomainList.objects.create(name="Feed", category="gambling", source="feed",
+                                         feed_url="http://127.0.0.1:9/")
+        refused = self.client.post(reverse("plugins:netbox_egov:domainlist_refresh", args=[self.domain_list.pk]),
+                                   follow=True)
+        self.assertContains(refused, "Judi is not pulled from a feed.")
+        self.assertFalse(Job.objects.filter(object_id=self.domain_list.pk).exists())
+        queued = self.client.post(reverse("plugins:netbox_egov:domainlist_refresh", args=[feed.pk]))
+        job = Job.objects.get(object_id=feed.pk)
+        self.assertEqual((job.name, job.data), ("Refresh domain feeds", None))
+        self.assertRedirects(queued, job.get_absolute_url(), fetch_redirect_response=False)
+
     def test_download_gives_one_domain_per_line(self):
         storage.apply_entries(self.domain_list, "add", "b.example\na.example\n")
         response = self.client.get(reverse("plugins:netbox_egov:domainlist_download", args=[self.domain_list.pk]))
@@ -261,6 +274,19 @@ class EntriesAPITest(APITestCase):
         self.assertEqual(response.data["status"]["value"], "errored")
         self.assertEqual(storage.current_domains(self.domain_list), ["keep.example"])
         self.assertFalse(DomainUpload.objects.exists())
+
+    def test_refresh_queues_a_feed_list_and_refuses_a_list_without_a_feed(self):
+        self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
+        feed = DomainList.objects.create(name="Feed", category="gambling", source="feed",
+                                         feed_url="http://127.0.0.1:9/")
+        refused = self.client.post(reverse("plugins-api:netbox_egov-api:domainlist-refresh",
+                                           args=[self.domain_list.pk]), **self.header)
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("Judi", str(refused.data["source"]))
+        queued = self.client.post(reverse("plugins-api:netbox_egov-api:domainlist-refresh", args=[feed.pk]),
+                                  **self.header)
+        self.assertEqual(queued.status_code, 202, queued.data)
+        self.assertEqual(Job.objects.get(pk=queued.data["id"]).object_id, feed.pk)
 
     def test_an_edit_does_not_write_back_figures_an_import_changed(self):
         self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")

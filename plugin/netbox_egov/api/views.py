@@ -25,7 +25,7 @@ from tenancy.models import Tenant
 
 from .. import cable_labels, compliance, filtersets, models, usage
 from ..agencies import agency_tenants
-from ..jobs import RefreshDomainFeedsJob, import_domains
+from ..jobs import import_domains, refresh_feed_now
 from ..logic.domains import COMPILERS
 from ..recommendations import workflow_permission
 from ..site_filter import compiling, storage
@@ -287,10 +287,10 @@ class DomainListViewSet(EgovModelViewSet):
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
     def refresh(self, request, pk):
-        domain_list = self._changeable(request, pk)
-        if domain_list.source != "feed":
-            raise DRFValidationError({"source": f"{domain_list} is a {domain_list.source} list, not a feed."})
-        job = RefreshDomainFeedsJob.enqueue(instance=domain_list, user=request.user, domain_list_id=domain_list.pk)
+        try:
+            job = refresh_feed_now(self._changeable(request, pk), request.user)
+        except ValidationError as refusal:
+            raise DRFValidationError(refusal.message_dict) from refusal
         return self._job_response(request, job)
 
     @staticmethod

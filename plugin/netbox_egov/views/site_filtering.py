@@ -2,6 +2,7 @@
 download and its feed refresh."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -12,7 +13,7 @@ from netbox.views import generic
 from utilities.views import ConditionalLoginRequiredMixin, register_model_view
 
 from .. import filtersets, forms, tables
-from ..jobs import RefreshDomainFeedsJob, import_domains
+from ..jobs import import_domains, refresh_feed_now
 from ..models import DomainList, FilterPolicy
 from ..site_filter.storage import download
 from ..ui import panels
@@ -182,9 +183,11 @@ class DomainListRefreshView(ConditionalLoginRequiredMixin, View):
 
     def post(self, request, pk):
         domain_list = _changeable_domain_list(request, pk)
-        if domain_list.source != "feed":
-            messages.error(request, _("{name} is not pulled from a feed.").format(name=domain_list))
+        try:
+            job = refresh_feed_now(domain_list, request.user)
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
             return redirect(domain_list.get_absolute_url())
-        job = RefreshDomainFeedsJob.enqueue(instance=domain_list, user=request.user, domain_list_id=domain_list.pk)
         messages.info(request, _("Refreshing {name} in job {job}.").format(name=domain_list, job=job))
         return redirect(job.get_absolute_url())
