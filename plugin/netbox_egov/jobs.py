@@ -92,7 +92,7 @@ class RefreshDomainFeedsJob(JobRunner):
     def run(self, domain_list_id=None, *args, **kwargs):
         now = timezone.now()
         if domain_list_id:  # asked for by a user: only a list they may change
-            lists = DomainList.objects.filter(pk=domain_list_id, source="feed")
+            lists = DomainList.objects.filter(pk=domain_list_id, source=DomainSourceChoices.FEED)
             if self.job.user:
                 lists = lists.restrict(self.job.user, "change")
         else:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import JobSerializer
+from core.choices import JobStatusChoices
 from dcim.models import Device
 from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPermissions
 from netbox.api.viewsets import NetBoxModelViewSet
@@ -297,7 +298,7 @@ class DomainListViewSet(EgovModelViewSet):
     def _job_response(request, job):
         if job.completed is None:
             code = status.HTTP_202_ACCEPTED
-        elif job.status == "completed":
+        elif job.status == JobStatusChoices.STATUS_COMPLETED:
             code = status.HTTP_200_OK
         else:  # errored or failed: the list is as it was; the job's log says why
             code = status.HTTP_500_INTERNAL_SERVER_ERROR

@@ -386,7 +386,8 @@ class DomainEntriesForm(forms.Form):
                 ) from error
         else:
             self.cleaned_data["text"] = entries or ""
-        if not self.cleaned_data["text"].strip() and self.cleaned_data.get("mode") != "replace":
+        replacing = self.cleaned_data.get("mode") == choices.EntriesModeChoices.REPLACE
+        if not self.cleaned_data["text"].strip() and not replacing:
             raise forms.ValidationError(_("Give at least one domain to add or remove."))
         return self.cleaned_data
 

@@ -11,7 +11,7 @@ import time
 import requests
 from django.conf import settings
 
-from ..choices import FeedStatusChoices
+from ..choices import DomainSourceChoices, FeedStatusChoices
 from ..logic import domains as rules
 from ..models import DomainList
 from . import storage
@@ -29,7 +29,7 @@ class FeedUnreachable(Exception):
 def due_feeds(now):
     """Feed lists never tried, or whose last attempt is older than their refresh interval."""
     return [
-        domain_list for domain_list in DomainList.objects.filter(source="feed")
+        domain_list for domain_list in DomainList.objects.filter(source=DomainSourceChoices.FEED)
         if domain_list.last_attempt is None
         or (now - domain_list.last_attempt).total_seconds() >= domain_list.refresh_hours * 3600
     ]
