@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from test_registry_api import RegistryAPI
-from test_registry_views import RegistryURLs
+from helpers import RegistryAPI, RegistryURLs, grant
 
-from core.models import Job, ObjectType
+from core.models import Job
 from dcim.models import Site
 from tenancy.models import Tenant
 from users.constants import TOKEN_PREFIX
@@ -114,12 +113,6 @@ class FilterPolicyViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase
         cls.bulk_edit_data = {"enabled": False}
 
 
-def grant(user, name, actions, label, constraints=None):
-    permission = ObjectPermission.objects.create(name=name, actions=actions, constraints=constraints)
-    permission.object_types.add(ObjectType.objects.get_by_natural_key(*label.split(".")))
-    permission.users.add(user)
-
-
 class FilterPolicyRulesTest(TestCase):
     def test_a_feed_list_needs_its_url(self):
         with self.assertRaises(ValidationError) as refusal:
@@ -143,7 +136,7 @@ class EntriesTest(TestCase):
         cls.domain_list = DomainList.objects.create(name="Judi", category="gambling")
 
     def grant_change(self):
-        grant(self.user, "change lists", ["change"], "netbox_egov.domainlist")
+        grant(self.user, "netbox_egov.domainlist", ["change"])
 
     def post_entries(self, **data):
         return self.client.post(reverse("plugins:netbox_egov:domainlist_entries", args=[self.domain_list.pk]),
@@ -500,7 +493,7 @@ class FeedRefreshJobTest(TestCase):
         job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, user=self.user, immediate=True,
                                             domain_list_id=self.feed_list.pk)
         self.assertEqual((job.data, self.feed.requests), ({}, []))
-        grant(self.user, "change lists", ["change"], "netbox_egov.domainlist")
+        grant(self.user, "netbox_egov.domainlist", ["change"])
         user = type(self.user).objects.get(pk=self.user.pk)  # permissions are cached per user object
         job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, user=user, immediate=True,
                                             domain_list_id=self.feed_list.pk)
@@ -617,7 +610,7 @@ class CompiledFilterTest(APITestCase):
 
     def test_a_policy_hidden_from_the_token_refuses_rather_than_unblocks(self):
         ObjectPermission.objects.filter(name__contains="view_filterpolicy").delete()
-        grant(self.user, "one policy", ["view"], "netbox_egov.filterpolicy", constraints={"name": "Nasional"})
+        grant(self.user, "netbox_egov.filterpolicy", ["view"], constraints={"name": "Nasional"})
         response = self.get("unbound", agency="agency-1")
         self.assertEqual(response.status_code, 403)
         self.assertIn("Sosmed jam kerja", str(response.data))
@@ -640,7 +633,7 @@ class CompiledFilterTest(APITestCase):
     def test_a_list_hidden_from_the_token_refuses_rather_than_unblocks(self):
         ObjectPermission.objects.filter(name__contains="view_domainlist").delete()
         self.add_permissions("netbox_egov.view_filterpolicy")
-        grant(self.user, "some lists", ["view"], "netbox_egov.domainlist", constraints={"name": "Sosmed"})
+        grant(self.user, "netbox_egov.domainlist", ["view"], constraints={"name": "Sosmed"})
         response = self.get("unbound", agency="agency-1")
         self.assertEqual(response.status_code, 403)
         self.assertIn("Judi", str(response.data))
