@@ -81,7 +81,7 @@ class DomainList(JobsMixin, PrimaryModel):
             raise ValidationError({"feed_url": _("A list pulled from a feed needs the feed's URL.")})
         parts = urlsplit(self.feed_url)
         if parts.username or parts.password:
-            # NetBox holds no credentials in clear (ARCHITECTURE.md, contract 4); the national feed is public.
+            # NetBox would show credentials in clear to everyone who may view the list; the national feed is public.
             raise ValidationError({"feed_url": _(
                 "{host}: put no user name or password in the URL; it would be shown to everyone who may view "
                 "the list."
