@@ -1,3 +1,6 @@
+"""Page URLs under /plugins/egov/: the reports and actions below, and each model's views as registered with
+register_model_view in the views package."""
+
 from django.urls import include, path
 
 from utilities.urls import get_model_urls
