@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugin"))
 
-from netbox_egov.logic import domains  # noqa: E402  (path set up above; no Django needed)
+from netbox_egov.logic import domains  # noqa: E402  (path set up above; no database or settings needed)
 
 COUNT = int(os.environ.get("BENCH_DOMAINS", "1000000"))
 

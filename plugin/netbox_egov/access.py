@@ -22,6 +22,8 @@ from django.apps import apps
 from core.models import ObjectType
 from users.models import Group, ObjectPermission
 
+from .choices import RecommendationStatusChoices
+
 DINAS_GROUP = "Dinas Kominfo"
 PERMISSION_PREFIX = "egov"
 
@@ -98,10 +100,10 @@ def agency_lan(tenant):
 
 def agency_drafts(tenant):
     """Recommendation drafts: the officer writes and submits them (submit is a change of a draft)."""
-    slug = tenant.slug
+    slug, draft = tenant.slug, RecommendationStatusChoices.DRAFT
     return {
-        "netbox_egov.recommendation": {"tenant__slug": slug, "status": "draft"},
-        "netbox_egov.recommendationitem": {"recommendation__tenant__slug": slug, "recommendation__status": "draft"},
+        "netbox_egov.recommendation": {"tenant__slug": slug, "status": draft},
+        "netbox_egov.recommendationitem": {"recommendation__tenant__slug": slug, "recommendation__status": draft},
     }
 
 
@@ -156,8 +158,8 @@ def ensure_dinas_access():
                      for model in apps.get_app_config("netbox_egov").get_models()
                      if hasattr(model.objects, "restrict")]  # storage rows without views of their own are not objects
     # A decided recommendation is a record of the Dinas' decision: it changes only through the workflow.
-    requests = {"netbox_egov.recommendation": {"status": "draft"},
-                "netbox_egov.recommendationitem": {"recommendation__status": "draft"}}
+    requests = {"netbox_egov.recommendation": {"status": RecommendationStatusChoices.DRAFT},
+                "netbox_egov.recommendationitem": {"recommendation__status": RecommendationStatusChoices.DRAFT}}
     prefix = f"{PERMISSION_PREFIX} dinas:"
     kept = [
         _permission(f"{prefix} manage plugin objects", group, [m for m in plugin_models if m not in requests],

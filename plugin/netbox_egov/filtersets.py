@@ -13,8 +13,9 @@ from tenancy.models import Tenant
 from utilities.filters import MultiValueDateTimeFilter, multivalue_field_factory
 from utilities.filtersets import register_filterset
 
-from . import choices, models, site_filter
+from . import choices, models
 from .logic import datetimes, domains
+from .site_filter.storage import lists_blocking
 
 __all__ = (
     "DomainListFilterSet",
@@ -393,7 +394,7 @@ class DomainListFilterSet(EgovPrimaryFilterSet):
 
     def filter_blocks(self, queryset, name, value):
         """Answers "why is this site blocked?": the lists holding the name or one of its parent zones."""
-        return queryset.filter(pk__in=site_filter.lists_blocking(queryset, domains.normalise(value)))
+        return queryset.filter(pk__in=lists_blocking(queryset, domains.normalise(value)))
 
 
 @register_filterset

@@ -2,15 +2,20 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from netbox.context_managers import event_tracking
 from netbox.jobs import JobRunner, system_job
 from utilities.request import NetBoxFakeRequest
 
-from . import cable_labels, site_filter
+from . import cable_labels
+from .choices import DomainSourceChoices
+from .logic.domains import without_nul
 from .models import DomainList, DomainUpload
+from .site_filter import feeds, storage
 
 
 class FixCableLabelsJob(JobRunner):
@@ -56,7 +61,7 @@ class ImportDomainsJob(JobRunner):
             raise PermissionError(f"{self.job.user} may not change the domain list {upload.domain_list}")
         try:
             with transaction.atomic():
-                errors = site_filter.apply_entries(upload.domain_list, upload.mode, upload.text)
+                errors = storage.apply_entries(upload.domain_list, upload.mode, upload.text)
                 upload.delete()
         except Exception:
             # The list is as it was; the staged copy has no use left (nothing can retry it): drop it,
@@ -87,18 +92,18 @@ class RefreshDomainFeedsJob(JobRunner):
     def run(self, domain_list_id=None, *args, **kwargs):
         now = timezone.now()
         if domain_list_id:  # asked for by a user: only a list they may change
-            lists = DomainList.objects.filter(pk=domain_list_id, source="feed")
+            lists = DomainList.objects.filter(pk=domain_list_id, source=DomainSourceChoices.FEED)
             if self.job.user:
                 lists = lists.restrict(self.job.user, "change")
         else:
-            lists = site_filter.due_feeds(now)
+            lists = feeds.due_feeds(now)
         outcome = {}
         for domain_list in lists:
             try:
-                status = site_filter.refresh_feed(domain_list, now)
+                status = feeds.refresh_feed(domain_list, now)
             except Exception as error:  # one broken feed must not keep the others from refreshing
                 self.logger.error(f"{domain_list}: {error}")
-                site_filter.record_failure(domain_list, now, error)
+                feeds.record_failure(domain_list, now, error)
                 outcome[domain_list.name] = {"status": "error", "error": str(error)}
                 continue
             outcome[domain_list.name] = {"status": status, "domains": domain_list.domain_count,
@@ -114,9 +119,17 @@ IMPORT_IN_REQUEST_LINES = 20_000
 def import_domains(domain_list, mode, text, user):
     """Stage entries for a list and run ImportDomainsJob: at once for typed or small input, on a worker for
     a large file. Returns the job (its data says what was imported and which lines were bad)."""
-    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=site_filter.rules.without_nul(text))
+    upload = DomainUpload.objects.create(domain_list=domain_list, mode=mode, text=without_nul(text))
     immediate = text.count("\n") + text.count("\r") < IMPORT_IN_REQUEST_LINES  # \r: old Mac line ends
     return ImportDomainsJob.enqueue(instance=domain_list, user=user, upload_id=upload.pk, immediate=immediate)
+
+
+def refresh_feed_now(domain_list, user):
+    """Queue a refresh of this list's feed on a worker, for the list page's button and the API's refresh action
+    alike. A list not pulled from a feed is refused (ValidationError naming source)."""
+    if domain_list.source != DomainSourceChoices.FEED:
+        raise ValidationError({"source": _("{name} is not pulled from a feed.").format(name=domain_list)})
+    return RefreshDomainFeedsJob.enqueue(instance=domain_list, user=user, domain_list_id=domain_list.pk)
 
 
 def _stand_in_request(user):

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from netbox.plugins import PluginTemplateExtension
 from netbox.ui.panels import ObjectsTablePanel
 
-from . import backbone, compliance, site_filter
+from . import backbone, compliance
 from .agencies import agency_tenants
+from .site_filter.compiling import policies_in_force
 
 
 def related_table(context, model_name, filter_name, title):
@@ -36,7 +37,7 @@ class AgencyRegistry(PluginTemplateExtension):
         panels = [render_to_string("netbox_egov/inc/compliance_panel.html", {"row": rows[0] if rows else None})]
         if user.has_perm("netbox_egov.view_filterpolicy"):
             panels.append(render_to_string("netbox_egov/inc/site_filter_panel.html", {
-                "object": tenant, "policies": site_filter.policies_in_force(user, tenant, timezone.now()),
+                "object": tenant, "policies": policies_in_force(user, tenant, timezone.now()),
             }))
         return mark_safe("".join(panels))  # noqa: S308 - Django templates, autoescaped
 

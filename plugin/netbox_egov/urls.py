@@ -1,8 +1,11 @@
+"""Page URLs under /plugins/egov/: the reports and actions below, and each model's views as registered with
+register_model_view in the views package."""
+
 from django.urls import include, path
 
 from utilities.urls import get_model_urls
 
-from . import views
+from .views import agencies, cable_labels, recommendations, reports
 
 # URL segment per registry model (the API uses the same names).
 MODEL_PATHS = {
@@ -26,18 +29,18 @@ MODEL_PATHS = {
 }
 
 urlpatterns = [
-    path("agencies/", views.AgencyListView.as_view(), name="agency_list"),
-    path("backbone/map/", views.BackboneMapView.as_view(), name="backbone_map"),
-    path("backbone/reachability/", views.BackboneReachabilityView.as_view(), name="backbone_reachability"),
-    path("public-ip-allocations/unallocated/", views.UnallocatedPublicSpaceView.as_view(),
+    path("agencies/", agencies.AgencyListView.as_view(), name="agency_list"),
+    path("backbone/map/", reports.BackboneMapView.as_view(), name="backbone_map"),
+    path("backbone/reachability/", reports.BackboneReachabilityView.as_view(), name="backbone_reachability"),
+    path("public-ip-allocations/unallocated/", reports.UnallocatedPublicSpaceView.as_view(),
          name="unallocated_public_space"),
-    path("bandwidth-quotas/oversubscription/", views.OversubscriptionView.as_view(), name="oversubscription"),
-    path("recommendations/<int:pk>/workflow/<str:transition>/", views.RecommendationTransitionView.as_view(),
+    path("bandwidth-quotas/oversubscription/", reports.OversubscriptionView.as_view(), name="oversubscription"),
+    path("recommendations/<int:pk>/workflow/<str:transition>/", recommendations.RecommendationTransitionView.as_view(),
          name="recommendation_transition"),
-    path("recommendations/uncovered-devices/", views.UncoveredDevicesView.as_view(), name="uncovered_devices"),
-    path("cable-labels/", views.CableLabelsView.as_view(), name="cable_labels"),
-    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
-    path("cable-labels/sheet.pdf", views.CableLabelSheetPDFView.as_view(), name="cable_label_sheet"),
+    path("recommendations/uncovered-devices/", reports.UncoveredDevicesView.as_view(), name="uncovered_devices"),
+    path("cable-labels/", cable_labels.CableLabelsView.as_view(), name="cable_labels"),
+    path("compliance/", reports.ComplianceView.as_view(), name="compliance"),
+    path("cable-labels/sheet.pdf", cable_labels.CableLabelSheetPDFView.as_view(), name="cable_label_sheet"),
 ]
 for model_name, segment in MODEL_PATHS.items():
     urlpatterns += [

@@ -1,4 +1,4 @@
-"""The idempotent quota-usage upsert the collectors write through (ARCHITECTURE.md, contract 2)."""
+"""The idempotent quota-usage upsert the collectors write through over REST (docs/quota-usage-api.md)."""
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _

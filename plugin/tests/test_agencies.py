@@ -1,11 +1,11 @@
 """The agency overview: which tenants are agencies, and counts the user may see."""
 
 from django.urls import reverse
+from helpers import grant
 
 from core.models import ObjectType
 from dcim.models import Device, DeviceRole, DeviceType, Manufacturer, Site
 from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, TenantGroup
-from users.models import ObjectPermission
 from utilities.testing import TestCase
 
 from netbox_egov.agencies import agency_overview
@@ -39,28 +39,22 @@ class AgencyOverviewTest(TestCase):
                 contact=Contact.objects.create(name=contact_name),
             )
 
-    def grant(self, model, actions=("view",), constraints=None):
-        permission = ObjectPermission.objects.create(name=f"{model} {constraints}", actions=list(actions),
-                                                     constraints=constraints)
-        permission.users.add(self.user)
-        permission.object_types.add(ObjectType.objects.get_by_natural_key(*model.split(".")))
-
     def test_only_tenants_in_the_agency_group_tree_are_agencies(self):
-        self.grant("tenancy.tenant")
+        grant(self.user, "tenancy.tenant", ["view"])
         names = set(agency_overview(self.user).values_list("slug", flat=True))
         self.assertEqual(names, {"dinkes", "bappeda"})
 
     def test_counts_only_what_the_user_may_view(self):
-        self.grant("tenancy.tenant")
-        self.grant("tenancy.contactassignment")
-        self.grant("dcim.device", constraints={"name": "gw-dinkes"})
+        grant(self.user, "tenancy.tenant", ["view"])
+        grant(self.user, "tenancy.contactassignment", ["view"])
+        grant(self.user, "dcim.device", ["view"], constraints={"name": "gw-dinkes"})
         dinkes = agency_overview(self.user).get(slug="dinkes")
         self.assertEqual(dinkes.device_count, 1)  # sw-dinkes is hidden from this user
         self.assertEqual(dinkes.site_count, 0)  # no site permission at all
         self.assertEqual(dinkes.ict_officer_count, 1)  # the billing contact is not an ICT officer
 
     def test_constrained_user_sees_only_own_agency_in_the_list_view(self):
-        self.grant("tenancy.tenant", constraints={"slug": "dinkes"})
+        grant(self.user, "tenancy.tenant", ["view"], constraints={"slug": "dinkes"})
         response = self.client.get(reverse("plugins:netbox_egov:agency_list"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Dinas Kesehatan")
@@ -71,7 +65,7 @@ class AgencyOverviewTest(TestCase):
         self.assertEqual(response.status_code, 403)
 
     def test_csv_export_lists_agencies(self):
-        self.grant("tenancy.tenant")
+        grant(self.user, "tenancy.tenant", ["view"])
         response = self.client.get(reverse("plugins:netbox_egov:agency_list"), {"export": "table"})
         self.assertEqual(response.status_code, 200)
         body = response.content.decode()

@@ -4,11 +4,10 @@
 import io
 
 from django.urls import reverse
+from helpers import grant, set_superuser
 from pypdf import PdfReader
 
-from core.models import ObjectType
 from dcim.models import Cable
-from users.models import ObjectPermission
 from utilities.testing import APITestCase, TestCase
 
 from netbox_egov.cable_labels import judge_all
@@ -38,8 +37,7 @@ class CableLabelSheetAPITest(APITestCase):
         return self.client.get(f"{SHEET_API}?{query}", **self.header)
 
     def test_an_administrator_gets_the_labels(self):
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
         response = self.sheet(f"cable_id={self.shown.cable.pk}&cable_id={self.hidden.cable.pk}")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
@@ -48,10 +46,7 @@ class CableLabelSheetAPITest(APITestCase):
         self.assertEqual(text.count(self.hidden.expected), 2)
 
     def test_a_constrained_permission_prints_only_the_cables_it_covers(self):
-        permission = ObjectPermission.objects.create(name="One cable", actions=["view"],
-                                                     constraints={"pk": self.shown.cable.pk})
-        permission.object_types.add(ObjectType.objects.get_for_model(Cable))
-        permission.users.add(self.user)
+        grant(self.user, "dcim.cable", ["view"], constraints={"pk": self.shown.cable.pk})
         text = sheet_text(self.sheet(f"cable_id={self.shown.cable.pk}&cable_id={self.hidden.cable.pk}"))
         self.assertEqual(text.count(self.shown.expected), 2)
         self.assertNotIn(self.hidden.expected, text)
@@ -103,8 +98,7 @@ class BadInputAPITest(APITestCase):
 
     def setUp(self):
         super().setUp()
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
 
     def send(self, method, path, body=None, **kwargs):
         kwargs.setdefault("format", "json")

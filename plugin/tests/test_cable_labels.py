@@ -4,6 +4,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from helpers import set_superuser
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -86,8 +87,7 @@ class DemoCableLabelsTest(TestCase):
 
     def setUp(self):
         super().setUp()
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
 
     def test_demo_has_correct_wrong_and_missing_labels(self):
         statuses = {result.status for result in judge_all(Cable.objects.all())}
@@ -128,8 +128,7 @@ class DemoCableLabelsTest(TestCase):
             self.assertEqual(text.count(result.expected), 2)  # twice: readable from both sides
 
     def test_only_administrators_write_label_schemes(self):
-        self.user.is_superuser = False
-        self.user.save()
+        set_superuser(self.user, False)
         self.add_permissions("netbox_egov.add_labelscheme", "netbox_egov.view_labelscheme")
         response = self.client.post(reverse("plugins:netbox_egov:labelscheme_add"),
                                     {"name": "Mine", "template": "{{ a.device }}", "max_length": 50,
@@ -151,7 +150,6 @@ class LabelSchemeAdminOnlyAPITest(APITestCase):
         body = {"name": "API scheme", "template": "{{ a.device }}"}
         self.add_permissions("netbox_egov.add_labelscheme", "netbox_egov.view_labelscheme")
         self.assertEqual(self.client.post(url, body, format="json", **self.header).status_code, 403)
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
         self.assertEqual(self.client.post(url, body, format="json", **self.header).status_code, 201)
 

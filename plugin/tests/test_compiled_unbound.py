@@ -21,8 +21,8 @@ from django.urls import reverse
 from tenancy.models import Tenant
 from utilities.testing import APITestCase
 
-from netbox_egov import site_filter
 from netbox_egov.models import DomainList, FilterPolicy
+from netbox_egov.site_filter.storage import apply_entries
 
 UNBOUND = shutil.which("unbound") or "/usr/sbin/unbound"
 CHECKCONF = shutil.which("unbound-checkconf") or "/usr/sbin/unbound-checkconf"
@@ -91,10 +91,10 @@ class CompiledFilterInUnboundTest(APITestCase):
     def setUpTestData(cls):
         agency = Tenant.objects.create(name="Dinas Pendidikan", slug="disdik")
         blocked = DomainList.objects.create(name="TrustPositif", category="gambling")
-        site_filter.apply_entries(blocked, "add", "slot-gacor.example\n*.kasino.example\nlayanan.example\n"
+        apply_entries(blocked, "add", "slot-gacor.example\n*.kasino.example\nlayanan.example\n"
                                                   "judi-\u00f1.example\n")
         allowed = DomainList.objects.create(name="Izin", category="allowed")
-        site_filter.apply_entries(allowed, "add", "layanan.example\n")
+        apply_entries(allowed, "add", "layanan.example\n")
         policy = FilterPolicy.objects.create(name="Nasional")
         policy.blocked_lists.set([blocked])
         policy.allowed_lists.set([allowed])

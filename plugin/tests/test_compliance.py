@@ -5,6 +5,7 @@ import io
 
 from django.test import Client
 from django.urls import reverse
+from helpers import set_superuser
 
 from tenancy.models import Tenant
 from users.models import User
@@ -21,8 +22,7 @@ class ComplianceTest(TestCase):
 
     def setUp(self):
         super().setUp()
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
         self.rows = {row.agency.slug: row for row in scorecard(self.user)}
 
     def test_every_agency_has_a_row(self):

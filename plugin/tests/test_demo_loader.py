@@ -10,10 +10,10 @@ from tenancy.models import Contact, ContactAssignment, Tenant, TenantGroup
 from users.models import User
 from utilities.testing import TestCase
 
-from netbox_egov import site_filter
 from netbox_egov.agencies import agency_tenants
 from netbox_egov.demo.loader import load_demo
 from netbox_egov.models import DomainList, FilterPolicy
+from netbox_egov.site_filter.compiling import compile_for
 
 KECAMATAN = {
     "Bayat", "Cawas", "Ceper", "Delanggu", "Gantiwarno", "Jatinom", "Jogonalan", "Juwiring", "Kalikotes",
@@ -95,7 +95,7 @@ class DemoLoaderTest(TestCase):
         admin = User.objects.create(username="filter-admin", is_superuser=True)
         office_hours = datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
         compiled = {
-            slug: site_filter.compile_for(admin, [Tenant.objects.get(slug=slug)], "unbound", office_hours, slug).text
+            slug: compile_for(admin, [Tenant.objects.get(slug=slug)], "unbound", office_hours, slug).text
             for slug in ("disdik", "diskominfo")
         }
         self.assertIn('"tiktok.com."', compiled["disdik"])

@@ -4,6 +4,7 @@ import registry_fixtures as fx
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from helpers import plugin_models, set_superuser
 
 from ipam.models import Prefix
 from utilities.testing import APITestCase, TestCase
@@ -27,10 +28,6 @@ from netbox_egov.models import (
     Uplink,
     UplinkAssignment,
 )
-
-MODELS = (BackboneLink, DRPlan, InformationSystem, PublicIPAllocation, Uplink, UplinkAssignment, SecuritySystem,
-          SecurityAssessment, Repository, Schedule, BandwidthQuota, QuotaUsage, Recommendation, RecommendationItem,
-          LabelScheme, DomainList, FilterPolicy)
 
 
 class Rows:
@@ -128,7 +125,7 @@ class Rows:
 
 class QueryCountMixin:
     def assertConstantQueries(self, url, **headers):
-        for model in MODELS:
+        for model in plugin_models():
             with self.cleanupSubTest(model=model.__name__):  # rolled back after each model
                 rows = Rows(self.user)
                 rows.make(model, 0, 1)
@@ -147,8 +144,7 @@ class QueryCountMixin:
 
 class APIQueryCountTest(QueryCountMixin, APITestCase):
     def test_list_endpoints(self):
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
         self.assertConstantQueries(
             lambda model: reverse(f"plugins-api:netbox_egov-api:{model._meta.model_name}-list") + "?limit=1000",
             **self.header,
@@ -157,8 +153,7 @@ class APIQueryCountTest(QueryCountMixin, APITestCase):
 
 class ViewQueryCountTest(QueryCountMixin, TestCase):
     def test_list_views(self):
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
         self.assertConstantQueries(
             lambda model: reverse(f"plugins:netbox_egov:{model._meta.model_name}_list") + "?per_page=1000"
         )

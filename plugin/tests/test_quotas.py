@@ -7,10 +7,9 @@ import registry_fixtures as fx
 from django.core.exceptions import ValidationError
 from django.test import TestCase as DjangoTestCase
 from django.urls import reverse
+from helpers import grant
 
-from core.models import ObjectType
 from dcim.models import Interface
-from users.models import ObjectPermission
 from utilities.testing import APITestCase, TestCase
 
 from netbox_egov import usage
@@ -127,14 +126,12 @@ class UsageUpsertTest(APITestCase):
     def post(self, body):
         return self.client.post(self.url, body, format="json", **self.header)
 
-    def grant(self, *actions, constraints=None):
-        permission = ObjectPermission.objects.create(name="usage", actions=list(actions), constraints=constraints)
-        permission.users.add(self.user)
-        permission.object_types.add(*fx_object_types("netbox_egov.quotausage"))
+    def grant_usage(self, *actions, constraints=None):
+        grant(self.user, "netbox_egov.quotausage", actions, constraints)
         self.add_permissions("tenancy.view_tenant")  # a collector names agencies it may view
 
     def test_a_retried_write_does_not_count_twice(self):
-        self.grant("add", "change", "view")
+        self.grant_usage("add", "change", "view")
         first = self.post(self.item())
         self.assertEqual(first.status_code, 200, first.content)
         self.assertEqual(self.post(self.item()).json()["bytes_in"], 1000)
@@ -142,7 +139,7 @@ class UsageUpsertTest(APITestCase):
         self.assertEqual((row.bytes_in, row.bytes_out, row.samples), (1000, 100, 10))
 
     def test_newer_totals_replace_and_older_ones_are_ignored(self):
-        self.grant("add", "change", "view")
+        self.grant_usage("add", "change", "view")
         self.post(self.item())
         self.post(self.item(bytes_in=5000, samples=50, observed_at="2026-11-27T11:00:00Z"))
         self.post(self.item(bytes_in=3000, samples=30, observed_at="2026-11-27T10:30:00Z"))  # arrived late
@@ -152,7 +149,7 @@ class UsageUpsertTest(APITestCase):
     def test_a_concurrent_first_write_becomes_an_update(self):
         """Two collectors' first writes of one key: the loser's insert meets the unique key and becomes an
         update. The race is set up by letting this write's lookup miss the row the other write just made."""
-        self.grant("add", "change", "view")
+        self.grant_usage("add", "change", "view")
         self.post(self.item())  # the other collector's row
         real_lookup, lookups = usage._locked_row, []
 
@@ -168,21 +165,21 @@ class UsageUpsertTest(APITestCase):
         self.assertTrue(QuotaUsage.objects.filter(source="gw-2").exists())  # the rest of the list went on
 
     def test_sources_and_periods_are_separate_rows(self):
-        self.grant("add", "change", "view")
+        self.grant_usage("add", "change", "view")
         response = self.post([self.item(), self.item(source="gw-2"),
                               self.item(period="month", period_start="2026-11-01")])
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(QuotaUsage.objects.count(), 3)
 
     def test_a_bad_item_writes_nothing_and_is_named(self):
-        self.grant("add", "change", "view")
+        self.grant_usage("add", "change", "view")
         response = self.post([self.item(), self.item(period="month", period_start="2026-11-02")])
         self.assertEqual(response.status_code, 400)
         self.assertIn("2026-11-02", response.content.decode())
         self.assertEqual(QuotaUsage.objects.count(), 0)
 
     def test_an_officer_writes_only_for_their_agency(self):
-        self.grant("add", "change", "view", constraints={"tenant__slug": "agency-1"})
+        self.grant_usage("add", "change", "view", constraints={"tenant__slug": "agency-1"})
         self.assertEqual(self.post(self.item()).status_code, 200)
         refused = self.post([self.item(source="gw-9"), self.item(tenant="agency-2")])
         self.assertEqual(refused.status_code, 403)
@@ -191,7 +188,7 @@ class UsageUpsertTest(APITestCase):
     def test_a_stale_write_does_not_read_another_agency_row(self):
         QuotaUsage.objects.create(tenant=self.tenants[1], period="day", period_start=datetime.date(2026, 11, 27),
                                   source="gw-1", bytes_in=777, observed_at=fx.NOW)
-        self.grant("add", "change", "view", constraints={"tenant__slug": "agency-1"})
+        self.grant_usage("add", "change", "view", constraints={"tenant__slug": "agency-1"})
         response = self.post(self.item(tenant="agency-2", observed_at="2026-11-27T00:00:00Z"))
         self.assertEqual(response.status_code, 403)
         self.assertNotIn("777", response.content.decode())
@@ -225,7 +222,3 @@ class DemoQuotaTest(TestCase):
         self.assertContains(response, "Internet Telkom")
         self.assertContains(response, "2.80×")  # 28 offices x 100 Mbps ceilings on 1000 Mbps
         self.assertContains(response, "2.60×")  # 26 kecamatan x 50 Mbps on 500 Mbps
-
-
-def fx_object_types(*labels):
-    return [ObjectType.objects.get_by_natural_key(*label.split(".")) for label in labels]

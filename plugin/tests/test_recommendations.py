@@ -5,11 +5,10 @@ import datetime
 import registry_fixtures as fx
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from helpers import grant, set_superuser
 
-from core.models import ObjectType
 from dcim.models import Device
 from tenancy.models import Tenant
-from users.models import ObjectPermission
 from utilities.testing import APITestCase, TestCase
 
 from netbox_egov.demo.loader import load_demo
@@ -18,13 +17,6 @@ from netbox_egov.models import Recommendation, RecommendationItem
 from netbox_egov.recommendations import uncovered_devices
 
 FUTURE = datetime.date.today() + datetime.timedelta(days=365)
-
-
-def grant(user, model, actions, constraints=None):
-    permission = ObjectPermission.objects.create(name=f"{model} {actions}", actions=list(actions),
-                                                 constraints=constraints)
-    permission.users.add(user)
-    permission.object_types.add(ObjectType.objects.get_by_natural_key(*model.split(".")))
 
 
 class WorkflowLogicTest(TestCase):
@@ -178,8 +170,7 @@ class UncoveredDevicesTest(TestCase):
         load_demo()
 
     def test_only_valid_approvals_cover_devices(self):
-        self.user.is_superuser = True
-        self.user.save()
+        set_superuser(self.user)
         uncovered = {device.name for device in uncovered_devices(Device.objects.all())}
         self.assertNotIn("gw-disdik", uncovered)  # approved, its device type at its site
         self.assertIn("gw-setda", uncovered)  # the approval has expired

@@ -6,8 +6,8 @@ tests, against real PostgreSQL.
 """
 
 import registry_fixtures as fx
-from django.conf import settings
 from django.test import override_settings
+from helpers import DOCUMENTATION_ALLOWED, RegistryAPI
 
 from utilities.testing import APIViewTestCases
 
@@ -28,18 +28,6 @@ from netbox_egov.models import (
     Uplink,
     UplinkAssignment,
 )
-
-DOCUMENTATION_ALLOWED = {
-    **settings.PLUGINS_CONFIG,
-    "netbox_egov": {**settings.PLUGINS_CONFIG["netbox_egov"], "allow_documentation_space": True},
-}
-
-
-class RegistryAPI:
-    """The plugin's API namespace for NetBox's API tests."""
-
-    view_namespace = "plugins-api:netbox_egov"
-    graphql_auto_filter_tests = False  # explicit filter tests live in test_filtersets.py
 
 
 class BackboneLinkAPITest(RegistryAPI, APIViewTestCases.APIViewTestCase):

@@ -2,12 +2,11 @@
 
 import registry_fixtures as fx
 from django.urls import reverse
+from helpers import grant
 
-from core.models import ObjectType
 from dcim.models import Site
 from ipam.models import Prefix
 from tenancy.models import Tenant
-from users.models import ObjectPermission
 from utilities.testing import TestCase
 
 from netbox_egov.backbone import reachability_report
@@ -95,10 +94,7 @@ class ReportPermissionTest(TestCase):
                 self.assertEqual(self.client.get(reverse(f"plugins:netbox_egov:{name}")).status_code, 403)
 
     def test_map_shows_only_links_the_user_may_view(self):
-        permission = ObjectPermission.objects.create(name="one link", actions=["view"],
-                                                     constraints={"name": "Link 1"})
-        permission.users.add(self.user)
-        permission.object_types.add(*_object_types("netbox_egov.backbonelink"))
+        grant(self.user, "netbox_egov.backbonelink", ["view"], constraints={"name": "Link 1"})
         self.add_permissions("netbox_egov.view_drplan", "dcim.view_site")
         body = self.client.get(reverse("plugins:netbox_egov:backbone_map")).content.decode()
         self.assertEqual(body.count('<g class="egov-link'), 1)
@@ -118,7 +114,3 @@ class UnallocatedSpaceTest(TestCase):
         self.assertContains(response, "203.0.113.128/25")
         self.assertNotContains(response, "10.0.0.0")
         self.assertNotContains(response, "203.0.113.0/25<")
-
-
-def _object_types(*labels):
-    return [ObjectType.objects.get_by_natural_key(*label.split(".")) for label in labels]

@@ -6,7 +6,7 @@ import datetime
 import registry_fixtures as fx
 from django.test import override_settings
 from django.urls import reverse
-from test_registry_api import DOCUMENTATION_ALLOWED
+from helpers import DOCUMENTATION_ALLOWED, RegistryURLs
 
 from utilities.testing import TestCase, ViewTestCases
 
@@ -27,13 +27,6 @@ from netbox_egov.models import (
     Uplink,
     UplinkAssignment,
 )
-
-
-class RegistryURLs:
-    """The plugin's URL names (plugins:netbox_egov:<model>_<action>) for NetBox's view tests."""
-
-    def _get_base_url(self):
-        return f"plugins:netbox_egov:{self.model._meta.model_name}_{{}}"
 
 
 class BackboneLinkViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase):

@@ -11,20 +11,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from test_registry_api import RegistryAPI
-from test_registry_views import RegistryURLs
+from helpers import RegistryAPI, RegistryURLs, grant
 
-from core.models import Job, ObjectType
+from core.models import Job
 from dcim.models import Site
 from tenancy.models import Tenant
 from users.constants import TOKEN_PREFIX
 from users.models import ObjectPermission, Token
 from utilities.testing import APITestCase, APIViewTestCases, TestCase, ViewTestCases, create_test_device
 
-from netbox_egov import site_filter
 from netbox_egov.access import ensure_agency_access
 from netbox_egov.jobs import IMPORT_IN_REQUEST_LINES, ImportDomainsJob, RefreshDomainFeedsJob
 from netbox_egov.models import BandwidthQuota, DomainList, DomainUpload, FilterPolicy, Schedule
+from netbox_egov.site_filter import feeds, storage
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 THURSDAY_MORNING = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=JAKARTA)
@@ -114,12 +113,6 @@ class FilterPolicyViewTest(RegistryURLs, ViewTestCases.PrimaryObjectViewTestCase
         cls.bulk_edit_data = {"enabled": False}
 
 
-def grant(user, name, actions, label, constraints=None):
-    permission = ObjectPermission.objects.create(name=name, actions=actions, constraints=constraints)
-    permission.object_types.add(ObjectType.objects.get_by_natural_key(*label.split(".")))
-    permission.users.add(user)
-
-
 class FilterPolicyRulesTest(TestCase):
     def test_a_feed_list_needs_its_url(self):
         with self.assertRaises(ValidationError) as refusal:
@@ -143,7 +136,7 @@ class EntriesTest(TestCase):
         cls.domain_list = DomainList.objects.create(name="Judi", category="gambling")
 
     def grant_change(self):
-        grant(self.user, "change lists", ["change"], "netbox_egov.domainlist")
+        grant(self.user, "netbox_egov.domainlist", ["change"])
 
     def post_entries(self, **data):
         return self.client.post(reverse("plugins:netbox_egov:domainlist_entries", args=[self.domain_list.pk]),
@@ -153,7 +146,7 @@ class EntriesTest(TestCase):
         self.grant_change()
         response = self.post_entries(mode="add", entries="slot.example\n# comment\nhttp://x.example/a\n*.Judi.EXAMPLE\n")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(site_filter.current_domains(self.domain_list), ["*.judi.example", "slot.example"])
+        self.assertEqual(storage.current_domains(self.domain_list), ["*.judi.example", "slot.example"])
         text = response.content.decode()
         self.assertIn("Line 3 not imported (http://x.example/a)", text)
         self.domain_list.refresh_from_db()
@@ -162,12 +155,12 @@ class EntriesTest(TestCase):
 
     def test_remove_and_replace(self):
         self.grant_change()
-        site_filter.apply_entries(self.domain_list, "add", "a.example\nb.example\nc.example\n")
+        storage.apply_entries(self.domain_list, "add", "a.example\nb.example\nc.example\n")
         self.post_entries(mode="remove", entries="b.example")
-        self.assertEqual(site_filter.current_domains(self.domain_list), ["a.example", "c.example"])
+        self.assertEqual(storage.current_domains(self.domain_list), ["a.example", "c.example"])
         upload = SimpleUploadedFile("list.txt", "\ufeffz.example\nY.example\n".encode())
         self.post_entries(mode="replace", upload=upload)
-        self.assertEqual(site_filter.current_domains(self.domain_list), ["y.example", "z.example"])
+        self.assertEqual(storage.current_domains(self.domain_list), ["y.example", "z.example"])
         self.assertFalse(DomainUpload.objects.exists())
 
     def test_a_file_that_is_not_utf8_is_refused_naming_the_file(self):
@@ -175,15 +168,28 @@ class EntriesTest(TestCase):
         latin = SimpleUploadedFile("latin.txt", "caf\xe9.example".encode("latin-1"))
         response = self.post_entries(mode="add", upload=latin)
         self.assertContains(response, "latin.txt is not UTF-8")
-        self.assertEqual(site_filter.current_domains(self.domain_list), [])
+        self.assertEqual(storage.current_domains(self.domain_list), [])
 
     def test_without_change_permission_the_list_is_not_found(self):
         response = self.post_entries(mode="add", entries="slot.example")
         self.assertEqual(response.status_code, 404)
-        self.assertEqual(site_filter.current_domains(self.domain_list), [])
+        self.assertEqual(storage.current_domains(self.domain_list), [])
+
+    def test_refresh_now_queues_a_feed_list_and_refuses_a_list_without_a_feed(self):
+        self.grant_change()
+        feed = DomainList.objects.create(name="Feed", category="gambling", source="feed",
+                                         feed_url="http://127.0.0.1:9/")
+        refused = self.client.post(reverse("plugins:netbox_egov:domainlist_refresh", args=[self.domain_list.pk]),
+                                   follow=True)
+        self.assertContains(refused, "Judi is not pulled from a feed.")
+        self.assertFalse(Job.objects.filter(object_id=self.domain_list.pk).exists())
+        queued = self.client.post(reverse("plugins:netbox_egov:domainlist_refresh", args=[feed.pk]))
+        job = Job.objects.get(object_id=feed.pk)
+        self.assertEqual((job.name, job.data), ("Refresh domain feeds", None))
+        self.assertRedirects(queued, job.get_absolute_url(), fetch_redirect_response=False)
 
     def test_download_gives_one_domain_per_line(self):
-        site_filter.apply_entries(self.domain_list, "add", "b.example\na.example\n")
+        storage.apply_entries(self.domain_list, "add", "b.example\na.example\n")
         response = self.client.get(reverse("plugins:netbox_egov:domainlist_download", args=[self.domain_list.pk]))
         self.assertEqual(response.content.decode(), "a.example\nb.example\n")
 
@@ -195,7 +201,7 @@ class WhyBlockedTest(APITestCase):
     def setUpTestData(cls):
         for name, text in (("Judi", "slot.example\n*.kasino.example\n"), ("Sosmed", "tiktok.com\n"),
                            ("Lain", "other.example\n")):
-            site_filter.apply_entries(DomainList.objects.create(name=name, category="other"), "add", text)
+            storage.apply_entries(DomainList.objects.create(name=name, category="other"), "add", text)
 
     def blocking(self, domain):
         self.add_permissions("netbox_egov.view_domainlist")
@@ -244,28 +250,41 @@ class EntriesAPITest(APITestCase):
         text = "".join(f"d{n}.example\n" for n in range(IMPORT_IN_REQUEST_LINES + 5))
         response = self.client.post(self.url(), {"mode": "replace", "text": text}, format="json", **self.header)
         self.assertEqual(response.status_code, 202, response.data)
-        self.assertEqual(site_filter.current_domains(self.domain_list), [])  # not yet: a worker's job
+        self.assertEqual(storage.current_domains(self.domain_list), [])  # not yet: a worker's job
         job = Job.objects.get(pk=response.data["id"])
         ImportDomainsJob(job).run(upload_id=DomainUpload.objects.get().pk)  # as a worker would
-        self.assertEqual(len(site_filter.current_domains(self.domain_list)), IMPORT_IN_REQUEST_LINES + 5)
+        self.assertEqual(len(storage.current_domains(self.domain_list)), IMPORT_IN_REQUEST_LINES + 5)
         self.assertFalse(DomainUpload.objects.exists())
 
     def test_a_failed_import_leaves_the_list_as_it_was(self):
         self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
-        site_filter.apply_entries(self.domain_list, "add", "keep.example\n")
+        storage.apply_entries(self.domain_list, "add", "keep.example\n")
         # Fault injection: the store fails half-way (as a lost database connection would).
-        with patch.object(site_filter, "store", side_effect=RuntimeError("connection lost")):
+        with patch.object(storage, "store", side_effect=RuntimeError("connection lost")):
             response = self.client.post(self.url(), {"mode": "replace", "text": "new.example"}, format="json",
                                         **self.header)
         self.assertEqual(response.status_code, 500)
         self.assertEqual(response.data["status"]["value"], "errored")
-        self.assertEqual(site_filter.current_domains(self.domain_list), ["keep.example"])
+        self.assertEqual(storage.current_domains(self.domain_list), ["keep.example"])
         self.assertFalse(DomainUpload.objects.exists())
+
+    def test_refresh_queues_a_feed_list_and_refuses_a_list_without_a_feed(self):
+        self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
+        feed = DomainList.objects.create(name="Feed", category="gambling", source="feed",
+                                         feed_url="http://127.0.0.1:9/")
+        refused = self.client.post(reverse("plugins-api:netbox_egov-api:domainlist-refresh",
+                                           args=[self.domain_list.pk]), **self.header)
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("Judi", str(refused.data["source"]))
+        queued = self.client.post(reverse("plugins-api:netbox_egov-api:domainlist-refresh", args=[feed.pk]),
+                                  **self.header)
+        self.assertEqual(queued.status_code, 202, queued.data)
+        self.assertEqual(Job.objects.get(pk=queued.data["id"]).object_id, feed.pk)
 
     def test_an_edit_does_not_write_back_figures_an_import_changed(self):
         self.add_permissions("netbox_egov.view_domainlist", "netbox_egov.change_domainlist")
         stale = DomainList.objects.get(pk=self.domain_list.pk)  # read before the import, as a form would
-        site_filter.apply_entries(self.domain_list, "add", "a.example\nb.example\n")
+        storage.apply_entries(self.domain_list, "add", "a.example\nb.example\n")
         stale.description = "edited"
         stale.full_clean()
         stale.save()
@@ -372,7 +391,7 @@ class FeedRefreshJobTest(TestCase):
         self.assertEqual(self.feed_list.feed_status, status)
         self.assertIn(error_fragment, self.feed_list.last_error)
         self.assertEqual(self.feed_list.domain_count, 200)
-        self.assertEqual(len(site_filter.current_domains(self.feed_list)), 200)
+        self.assertEqual(len(storage.current_domains(self.feed_list)), 200)
 
     def test_a_good_feed_is_imported_with_counts_and_time(self):
         self.load_good_copy()
@@ -385,7 +404,7 @@ class FeedRefreshJobTest(TestCase):
         self.feed.serve(body, **{"Content-Type": "text/plain"})
         self.refresh()
         self.assertEqual(self.feed_list.feed_status, "ok", self.feed_list.last_error)
-        self.assertIn("xn--bcher-kva.example", site_filter.current_domains(self.feed_list))
+        self.assertIn("xn--bcher-kva.example", storage.current_domains(self.feed_list))
         self.assertEqual(self.feed_list.bad_lines[-1][1], "\ufffd\ufffd")
 
     def test_an_html_error_page_is_refused(self):
@@ -433,14 +452,14 @@ class FeedRefreshJobTest(TestCase):
         other = DomainList.objects.create(name="Other feed", category="malware", source="feed",
                                           feed_url=self.feed.url)
         self.feed.serve(GOOD_FEED)
-        real_refresh = site_filter.refresh_feed
+        real_refresh = feeds.refresh_feed
 
         def refresh_with_a_bug(domain_list, now):  # fault injection: an error nobody foresaw, in one list
             if domain_list.pk == self.feed_list.pk:
                 raise RuntimeError("unforeseen")
             return real_refresh(domain_list, now)
 
-        with patch.object(site_filter, "refresh_feed", refresh_with_a_bug):
+        with patch.object(feeds, "refresh_feed", refresh_with_a_bug):
             job = RefreshDomainFeedsJob.enqueue(immediate=True)
         self.assertEqual(job.status, "completed")
         self.assertEqual(job.data["Other feed"]["status"], "ok")
@@ -474,7 +493,7 @@ class FeedRefreshJobTest(TestCase):
         job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, user=self.user, immediate=True,
                                             domain_list_id=self.feed_list.pk)
         self.assertEqual((job.data, self.feed.requests), ({}, []))
-        grant(self.user, "change lists", ["change"], "netbox_egov.domainlist")
+        grant(self.user, "netbox_egov.domainlist", ["change"])
         user = type(self.user).objects.get(pk=self.user.pk)  # permissions are cached per user object
         job = RefreshDomainFeedsJob.enqueue(instance=self.feed_list, user=user, immediate=True,
                                             domain_list_id=self.feed_list.pk)
@@ -493,11 +512,11 @@ class CompiledFilterTest(APITestCase):
     def setUpTestData(cls):
         cls.disdik, cls.kominfo, cls.dinkes = fx.agencies(3)
         gambling = DomainList.objects.create(name="Judi", category="gambling")
-        site_filter.apply_entries(gambling, "add", "slot.example\n*.kasino.example\nlayanan.example\n")
+        storage.apply_entries(gambling, "add", "slot.example\n*.kasino.example\nlayanan.example\n")
         social = DomainList.objects.create(name="Sosmed", category="social-media")
-        site_filter.apply_entries(social, "add", "facebook.com\ntiktok.com\n")
+        storage.apply_entries(social, "add", "facebook.com\ntiktok.com\n")
         allowed = DomainList.objects.create(name="Izin", category="allowed")
-        site_filter.apply_entries(allowed, "add", "layanan.example\n")
+        storage.apply_entries(allowed, "add", "layanan.example\n")
         national = FilterPolicy.objects.create(name="Nasional")
         national.blocked_lists.set([gambling])
         national.allowed_lists.set([allowed])
@@ -528,7 +547,7 @@ class CompiledFilterTest(APITestCase):
         self.assertEqual(self.zones(response), ["facebook.com.", "kasino.example.", "slot.example.", "tiktok.com."])
 
     def test_an_exception_frees_names_only_from_its_own_policys_lists(self):
-        site_filter.apply_entries(DomainList.objects.get(name="Sosmed"), "add", "layanan.example\n")
+        storage.apply_entries(DomainList.objects.get(name="Sosmed"), "add", "layanan.example\n")
         office = self.zones(self.get("unbound", agency="agency-1"))
         self.assertIn("layanan.example.", office)  # blocked by the social-media policy, which allows nothing
         evening = self.zones(self.get("unbound", agency="agency-1", at=THURSDAY_EVENING.isoformat()))
@@ -549,7 +568,7 @@ class CompiledFilterTest(APITestCase):
         etag = first["ETag"]
         unchanged = self.get("unbound", agency="agency-1", HTTP_IF_NONE_MATCH=etag)
         self.assertEqual((unchanged.status_code, unchanged.content), (304, b""))
-        site_filter.apply_entries(DomainList.objects.get(name="Judi"), "add", "togel.example\n")
+        storage.apply_entries(DomainList.objects.get(name="Judi"), "add", "togel.example\n")
         changed = self.get("unbound", agency="agency-1", HTTP_IF_NONE_MATCH=etag)
         self.assertEqual(changed.status_code, 200)
         self.assertNotEqual(changed["ETag"], etag)
@@ -591,7 +610,7 @@ class CompiledFilterTest(APITestCase):
 
     def test_a_policy_hidden_from_the_token_refuses_rather_than_unblocks(self):
         ObjectPermission.objects.filter(name__contains="view_filterpolicy").delete()
-        grant(self.user, "one policy", ["view"], "netbox_egov.filterpolicy", constraints={"name": "Nasional"})
+        grant(self.user, "netbox_egov.filterpolicy", ["view"], constraints={"name": "Nasional"})
         response = self.get("unbound", agency="agency-1")
         self.assertEqual(response.status_code, 403)
         self.assertIn("Sosmed jam kerja", str(response.data))
@@ -614,7 +633,7 @@ class CompiledFilterTest(APITestCase):
     def test_a_list_hidden_from_the_token_refuses_rather_than_unblocks(self):
         ObjectPermission.objects.filter(name__contains="view_domainlist").delete()
         self.add_permissions("netbox_egov.view_filterpolicy")
-        grant(self.user, "some lists", ["view"], "netbox_egov.domainlist", constraints={"name": "Sosmed"})
+        grant(self.user, "netbox_egov.domainlist", ["view"], constraints={"name": "Sosmed"})
         response = self.get("unbound", agency="agency-1")
         self.assertEqual(response.status_code, 403)
         self.assertIn("Judi", str(response.data))

@@ -18,15 +18,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import JobSerializer
+from core.choices import JobStatusChoices
 from dcim.models import Device
 from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPermissions
 from netbox.api.viewsets import NetBoxModelViewSet
 from tenancy.models import Tenant
 
-from .. import cable_labels, compliance, filtersets, models, site_filter, usage
+from .. import cable_labels, compliance, filtersets, models, usage
 from ..agencies import agency_tenants
-from ..jobs import RefreshDomainFeedsJob, import_domains
+from ..jobs import import_domains, refresh_feed_now
+from ..logic.domains import COMPILERS
 from ..recommendations import workflow_permission
+from ..site_filter import compiling, storage
 from . import serializers
 
 
@@ -275,7 +278,7 @@ class DomainListViewSet(EgovModelViewSet):
     def entries(self, request, pk):
         if request.method == "GET":
             domain_list = get_object_or_404(models.DomainList.objects.restrict(request.user, "view"), pk=pk)
-            return HttpResponse(site_filter.download(domain_list), content_type="text/plain; charset=utf-8")
+            return HttpResponse(storage.download(domain_list), content_type="text/plain; charset=utf-8")
         domain_list = self._changeable(request, pk)
         body = serializers.DomainEntriesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -285,17 +288,17 @@ class DomainListViewSet(EgovModelViewSet):
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
     def refresh(self, request, pk):
-        domain_list = self._changeable(request, pk)
-        if domain_list.source != "feed":
-            raise DRFValidationError({"source": f"{domain_list} is a {domain_list.source} list, not a feed."})
-        job = RefreshDomainFeedsJob.enqueue(instance=domain_list, user=request.user, domain_list_id=domain_list.pk)
+        try:
+            job = refresh_feed_now(self._changeable(request, pk), request.user)
+        except ValidationError as refusal:
+            raise DRFValidationError(refusal.message_dict) from refusal
         return self._job_response(request, job)
 
     @staticmethod
     def _job_response(request, job):
         if job.completed is None:
             code = status.HTTP_202_ACCEPTED
-        elif job.status == "completed":
+        elif job.status == JobStatusChoices.STATUS_COMPLETED:
             code = status.HTTP_200_OK
         else:  # errored or failed: the list is as it was; the job's log says why
             code = status.HTTP_500_INTERNAL_SERVER_ERROR
@@ -323,7 +326,7 @@ class CompiledFilterView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("syntax", str, OpenApiParameter.PATH, enum=sorted(site_filter.rules.COMPILERS)),
+            OpenApiParameter("syntax", str, OpenApiParameter.PATH, enum=sorted(COMPILERS)),
             OpenApiParameter("agency", str, description="The agency (tenant slug); or give gateway"),
             OpenApiParameter("gateway", str, description="The gateway (device name or id); or give agency"),
             OpenApiParameter("at", OpenApiTypes.DATETIME, description="Evaluate the schedules at this time"),
@@ -334,13 +337,13 @@ class CompiledFilterView(APIView):
         # A token that may not see policies would compile an empty list and unblock every site: refuse it.
         if not request.user.has_perm("netbox_egov.view_filterpolicy"):
             raise PermissionDenied("Compiling a filter needs permission to view filter policies.")
-        if syntax not in site_filter.rules.COMPILERS:
-            raise DRFValidationError({"syntax": f"{syntax!r} is not one of {sorted(site_filter.rules.COMPILERS)}"})
+        if syntax not in COMPILERS:
+            raise DRFValidationError({"syntax": f"{syntax!r} is not one of {sorted(COMPILERS)}"})
         at = self._at(request)
         tenants, label = self._targets(request)
         try:
-            compiled = site_filter.compile_for(request.user, tenants, syntax, at, label)
-        except site_filter.PolicyConflict as conflict:
+            compiled = compiling.compile_for(request.user, tenants, syntax, at, label)
+        except compiling.PolicyConflict as conflict:
             return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
@@ -384,7 +387,7 @@ class CompiledFilterView(APIView):
         if len(matches) > 1:  # device names are unique per site only
             raise DRFValidationError({"gateway": f"more than one device is named {gateway!r}: give its id"})
         device = matches[0]
-        tenants = list(site_filter.agencies_behind(device))
+        tenants = list(compiling.agencies_behind(device))
         if not tenants:
             raise DRFValidationError({"gateway": f"{device} enforces for no agency: no bandwidth quota names it "
                                                  "as enforcement device and its tenant is not an agency"})

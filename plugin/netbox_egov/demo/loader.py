@@ -12,9 +12,12 @@ import yaml
 from django.db import connection
 from django.utils.text import slugify
 
+from circuits.choices import CircuitStatusChoices
 from circuits.models import Circuit, CircuitTermination, CircuitType, Provider
 from core.models import ObjectType
+from dcim.choices import DeviceStatusChoices, LinkStatusChoices, SiteStatusChoices
 from dcim.models import Cable, Device, DeviceRole, DeviceType, InterfaceTemplate, Manufacturer, Platform, Region, Site
+from ipam.choices import IPAddressStatusChoices, PrefixStatusChoices
 from ipam.models import IPAddress, Prefix, Role
 from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, TenantGroup
 
@@ -91,7 +94,7 @@ class DemoLoader:
                 "name": f"Kantor {spec['name']}",
                 "region": region,
                 "tenant": tenant,
-                "status": "active",
+                "status": SiteStatusChoices.STATUS_ACTIVE,
                 "time_zone": "Asia/Jakarta",
             },
         )
@@ -107,7 +110,7 @@ class DemoLoader:
                 Site,
                 slug=spec["slug"],
                 defaults={"name": spec["name"], "facility": spec["facility"], "region": region, "tenant": kominfo,
-                          "status": "active", "time_zone": "Asia/Jakarta"},
+                          "status": SiteStatusChoices.STATUS_ACTIVE, "time_zone": "Asia/Jakarta"},
             )
             for spec in (self.data["data_center"], self.data["dr_site"])
         ]
@@ -149,7 +152,7 @@ class DemoLoader:
         return self.ensure(
             Device, name=name, site=site,
             defaults={"tenant": tenant, "device_type": device_type, "role": role, "platform": platform,
-                      "status": "active"},
+                      "status": DeviceStatusChoices.STATUS_ACTIVE},
         )
 
     # Addressing and cabling.
@@ -160,7 +163,8 @@ class DemoLoader:
     def ensure_primary_ip(self, device, interface_name, address):
         interface = device.interfaces.get(name=interface_name)
         ip = self.ensure(IPAddress, address=address, vrf=None,
-                         defaults={"assigned_object": interface, "tenant": device.tenant, "status": "active"})
+                         defaults={"assigned_object": interface, "tenant": device.tenant,
+                                   "status": IPAddressStatusChoices.STATUS_ACTIVE})
         if device.primary_ip4_id != ip.pk:
             device.primary_ip4 = ip
             device.save()
@@ -171,7 +175,7 @@ class DemoLoader:
         a.refresh_from_db()
         if a.cable_id:
             return a.cable
-        cable = Cable(a_terminations=[a], b_terminations=[b], status="connected", label=label)
+        cable = Cable(a_terminations=[a], b_terminations=[b], status=LinkStatusChoices.STATUS_CONNECTED, label=label)
         cable.save()
         self.created[Cable._meta.verbose_name_plural] += 1
         return cable
@@ -211,7 +215,7 @@ class DemoLoader:
         """A gateway per agency office with its LAN prefix; dinas/badan offices are cabled to the core switch."""
         prefixes = self.data["prefixes"]
         for container in (prefixes["agencies"], prefixes["kecamatan"]):
-            self.ensure_prefix(container, status="container")
+            self.ensure_prefix(container, status=PrefixStatusChoices.STATUS_CONTAINER)
         core_port = 2
         for index, (spec, tenant, site) in enumerate(agencies, start=1):
             platform = spec["gateway"]
@@ -221,7 +225,8 @@ class DemoLoader:
             block = prefixes["kecamatan"] if spec["kind"] == "kecamatan" else prefixes["agencies"]
             octets = block.split(".")
             lan = f"{octets[0]}.{octets[1]}.{index}"
-            self.ensure_prefix(f"{lan}.0/24", tenant=tenant, role=lan_role, scope=site, status="active")
+            self.ensure_prefix(f"{lan}.0/24", tenant=tenant, role=lan_role, scope=site,
+                               status=PrefixStatusChoices.STATUS_ACTIVE)
             self.ensure_primary_ip(gateway, ports["lan"], f"{lan}.1/24")
             if spec["kind"] != "kecamatan":
                 uplink = gateway.interfaces.get(name=ports["uplink"])
@@ -239,7 +244,7 @@ class DemoLoader:
             circuit = self.ensure(
                 Circuit, provider=provider, cid=circuit_spec["cid"],
                 defaults={"type": circuit_type, "tenant": kominfo, "commit_rate": circuit_spec["commit_rate"],
-                          "status": "active"},
+                          "status": CircuitStatusChoices.STATUS_ACTIVE},
             )
             termination = self.ensure(CircuitTermination, circuit=circuit, term_side="A",
                                       defaults={"termination": data_center})

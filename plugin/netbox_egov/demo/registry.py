@@ -13,17 +13,27 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from circuits.choices import CircuitStatusChoices
 from circuits.models import Circuit, CircuitType, Provider
 from dcim.models import Device, DeviceType, Site
+from ipam.choices import PrefixStatusChoices
 from ipam.models import Prefix
 from tenancy.models import Tenant
 from users.models import User
+from virtualization.choices import ClusterStatusChoices, VirtualMachineStatusChoices
 from virtualization.models import Cluster, ClusterType, VirtualMachine
 
-from .. import site_filter
 from ..access import ensure_agency_access, ensure_dinas_access
 from ..agencies import agency_tenants
-from ..choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
+from ..choices import (
+    DRPlanStatusChoices,
+    EgressRoleChoices,
+    EntriesModeChoices,
+    LinkMediumChoices,
+    LinkStatusChoices,
+    RecommendationStatusChoices,
+    UsagePeriodChoices,
+)
 from ..logic.quota import GIB
 from ..models import (
     BackboneLink,
@@ -44,6 +54,7 @@ from ..models import (
     Uplink,
     UplinkAssignment,
 )
+from ..site_filter.storage import apply_entries
 
 
 def registry_data():
@@ -93,7 +104,8 @@ class RegistryDemo:
         circuit = self.ensure(
             Circuit, provider=Provider.objects.get(slug=spec["provider"]), cid=spec["cid"],
             defaults={"type": self.ensure(CircuitType, slug=slugify(spec["type"]), defaults={"name": spec["type"]}),
-                      "tenant": kominfo, "commit_rate": spec["commit_rate"], "status": "active"},
+                      "tenant": kominfo, "commit_rate": spec["commit_rate"],
+                      "status": CircuitStatusChoices.STATUS_ACTIVE},
         )
         links = [
             self.link(link["name"], self.sites["dc"], self.sites["drc"], link["medium"], link["capacity_mbps"],
@@ -118,13 +130,14 @@ class RegistryDemo:
         cluster = self.ensure(
             Cluster, name=spec["name"],
             defaults={"type": self.ensure(ClusterType, slug=slugify(spec["type"]), defaults={"name": spec["type"]}),
-                      "scope": self.sites["dc"], "status": "active"},
+                      "scope": self.sites["dc"], "status": ClusterStatusChoices.STATUS_ACTIVE},
         )
         names = [f"vm-{slugify(system['name'])[:40]}" for system in self.data["information_systems"]]
         names += ["waf-01", "repo-01"]
         return {
             name: self.ensure(VirtualMachine, name=name, cluster=cluster,
-                              defaults={"site": self.sites["dc"], "status": "active"})
+                              defaults={"site": self.sites["dc"],
+                                        "status": VirtualMachineStatusChoices.STATUS_ACTIVE})
             for name in names
         }
 
@@ -149,7 +162,8 @@ class RegistryDemo:
     def load_allocations(self, systems):
         for spec in self.data["public_ip_allocations"]:
             tenant = Tenant.objects.get(slug=spec["code"])
-            prefix = self.loader.ensure_prefix(spec["prefix"], tenant=tenant, status="active")
+            prefix = self.loader.ensure_prefix(spec["prefix"], tenant=tenant,
+                                               status=PrefixStatusChoices.STATUS_ACTIVE)
             allocation = PublicIPAllocation.objects.filter(prefix=prefix).first()
             if allocation is None:
                 allocation = PublicIPAllocation(
@@ -173,7 +187,7 @@ class RegistryDemo:
         for uplink, primary_for in uplinks:
             for tenant in agency_tenants():
                 kind = "kecamatan" if tenant.pk in kecamatan_pks else "offices"
-                role = "primary" if kind == primary_for else "backup"
+                role = EgressRoleChoices.PRIMARY if kind == primary_for else EgressRoleChoices.BACKUP
                 self.ensure(UplinkAssignment, uplink=uplink, tenant=tenant, defaults={"role": role})
 
     def load_security(self, vms, systems):
@@ -240,10 +254,10 @@ class RegistryDemo:
             days = [_fraction(f"{quota.tenant.slug}-{day}") + 0.5 for day in range(spec["days"])]
             for day, weight in enumerate(days):
                 day_bytes = int(monthly_bytes * weight / sum(days))
-                rows.append(_usage(quota.tenant, "day", month + datetime.timedelta(days=day), day_bytes,
-                                   samples=288, observed_at=month + datetime.timedelta(days=day + 1)))
-            rows.append(_usage(quota.tenant, "month", month, monthly_bytes, samples=288 * spec["days"],
-                               observed_at=month + datetime.timedelta(days=spec["days"])))
+                rows.append(_usage(quota.tenant, UsagePeriodChoices.DAY, month + datetime.timedelta(days=day),
+                                   day_bytes, samples=288, observed_at=month + datetime.timedelta(days=day + 1)))
+            rows.append(_usage(quota.tenant, UsagePeriodChoices.MONTH, month, monthly_bytes,
+                               samples=288 * spec["days"], observed_at=month + datetime.timedelta(days=spec["days"])))
         before = QuotaUsage.objects.count()
         QuotaUsage.objects.bulk_create(rows, ignore_conflicts=True)  # the unique key makes a re-run a no-op
         if added := QuotaUsage.objects.count() - before:
@@ -253,13 +267,16 @@ class RegistryDemo:
         """One recommendation per state; the states are set as data, as an import would."""
         for spec in self.data["recommendations"]:
             tenant = Tenant.objects.get(slug=spec["code"])
-            status = "approved" if spec["status"] == "expired" else spec["status"]
-            decided = status in ("approved", "rejected")
+            status = spec["status"]
+            if status == RecommendationStatusChoices.EXPIRED:  # expiry is read from valid_until, never stored
+                status = RecommendationStatusChoices.APPROVED
+            submitted = status != RecommendationStatusChoices.DRAFT
+            decided = status in (RecommendationStatusChoices.APPROVED, RecommendationStatusChoices.REJECTED)
             recommendation = self.ensure(
                 Recommendation, tenant=tenant, title=spec["title"],
                 defaults={"kind": spec["kind"], "status": status,
                           "justification": f"Kebutuhan {spec['title'].lower()} (data contoh).",
-                          "submitted_on": datetime.date(2026, 10, 1) if status != "draft" else None,
+                          "submitted_on": datetime.date(2026, 10, 1) if submitted else None,
                           "decided_on": datetime.date(2026, 10, 15) if decided else None,
                           "valid_until": spec.get("valid_until"), "rejection_reason": spec.get("reason", "")},
             )
@@ -300,7 +317,7 @@ class RegistryDemo:
                 "category": spec["category"], "source": spec["source"], "feed_url": spec.get("feed_url", ""),
             })
             if not domain_list.content_hash:
-                site_filter.apply_entries(domain_list, "replace", folder.joinpath(spec["file"]).read_text())
+                apply_entries(domain_list, EntriesModeChoices.REPLACE, folder.joinpath(spec["file"]).read_text())
         for spec in self.data["filter_policies"]:
             if models_exist(FilterPolicy, name=spec["name"]):
                 continue

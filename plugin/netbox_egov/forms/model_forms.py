@@ -14,7 +14,8 @@ from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DatePicker, DateTimePicker, TimePicker
 from virtualization.models import VirtualMachine
 
-from .. import choices, models, site_filter
+from .. import choices, models
+from ..site_filter.feeds import MAX_FEED_BYTES
 
 __all__ = (
     "DomainEntriesForm",
@@ -372,10 +373,10 @@ class DomainEntriesForm(forms.Form):
         if upload and entries:
             raise forms.ValidationError(_("Type the domains or upload a file, not both."))
         if upload:
-            if upload.size > site_filter.MAX_FEED_BYTES:
+            if upload.size > MAX_FEED_BYTES:
                 raise forms.ValidationError({"upload": _("{name} has {size} bytes; the largest list taken is {limit}.")
                                              .format(name=upload.name, size=upload.size,
-                                                     limit=site_filter.MAX_FEED_BYTES)})
+                                                     limit=MAX_FEED_BYTES)})
             try:
                 self.cleaned_data["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError as error:
@@ -385,7 +386,8 @@ class DomainEntriesForm(forms.Form):
                 ) from error
         else:
             self.cleaned_data["text"] = entries or ""
-        if not self.cleaned_data["text"].strip() and self.cleaned_data.get("mode") != "replace":
+        replacing = self.cleaned_data.get("mode") == choices.EntriesModeChoices.REPLACE
+        if not self.cleaned_data["text"].strip() and not replacing:
             raise forms.ValidationError(_("Give at least one domain to add or remove."))
         return self.cleaned_data
 

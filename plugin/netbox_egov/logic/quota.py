@@ -1,7 +1,7 @@
 """Quota arithmetic: usage state against a volume cap, capacity and oversubscription.
 
-No Django here: the collectors and the exporter may import this module as it
-is, and the plugin's models and reports call it.
+No Django here: the plugin's models and reports call it. The collectors do not import it: they write raw
+totals through the REST upsert and read the state back from the API.
 """
 
 import calendar

@@ -14,10 +14,10 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
+from netbox.models import PrimaryModel
 from netbox.models.features import JobsMixin
 
 from ..choices import DomainCategoryChoices, DomainSourceChoices, FeedStatusChoices
-from .registry import RegistryModel
 
 # How many bad lines an import keeps for display; the count is always complete.
 BAD_LINES_KEPT = 100
@@ -26,7 +26,7 @@ FIGURES = ("domain_count", "content_hash", "bad_line_count", "bad_lines", "feed_
            "last_success", "last_error", "feed_etag")
 
 
-class DomainList(JobsMixin, RegistryModel):
+class DomainList(JobsMixin, PrimaryModel):
     """A named list of domains of one category, typed by hand, uploaded, or pulled from a feed."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -81,7 +81,7 @@ class DomainList(JobsMixin, RegistryModel):
             raise ValidationError({"feed_url": _("A list pulled from a feed needs the feed's URL.")})
         parts = urlsplit(self.feed_url)
         if parts.username or parts.password:
-            # NetBox holds no credentials in clear (ARCHITECTURE.md, contract 4); the national feed is public.
+            # NetBox would show credentials in clear to everyone who may view the list; the national feed is public.
             raise ValidationError({"feed_url": _(
                 "{host}: put no user name or password in the URL; it would be shown to everyone who may view "
                 "the list."
@@ -138,7 +138,7 @@ class DomainUpload(models.Model):
         verbose_name_plural = _("staged domain uploads")
 
 
-class FilterPolicy(RegistryModel):
+class FilterPolicy(PrimaryModel):
     """Which domain lists are blocked for which agencies, when, and with which exceptions."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)

@@ -5,11 +5,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from netbox.models import PrimaryModel
+
 from ..logic import labels
-from .registry import RegistryModel
 
 
-class LabelScheme(RegistryModel):
+class LabelScheme(PrimaryModel):
     """How a cable's inter-node address label is built; the active scheme is the one the checks use."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)

@@ -4,17 +4,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from netbox.models import NetBoxModel
+from netbox.models import NetBoxModel, PrimaryModel
 
 from ..choices import CapActionChoices, QuotaStateChoices, UsagePeriodChoices, WeekdayChoices
 from ..logic import quota as arithmetic
-from .registry import RegistryModel
 
 
-class Schedule(RegistryModel):
+class Schedule(PrimaryModel):
     """Days and hours a rule applies, e.g. office hours in Asia/Jakarta (shared by quotas and filter policies)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -46,7 +44,7 @@ class Schedule(RegistryModel):
             raise ValidationError({"weekdays": _("Choose at least one weekday.")})
 
 
-class BandwidthQuota(RegistryModel):
+class BandwidthQuota(PrimaryModel):
     """An agency's bandwidth quota, set by the Dinas (Pasal 10(2)), and where it is enforced."""
 
     tenant = models.OneToOneField(
@@ -211,9 +209,6 @@ class QuotaUsage(NetBoxModel):
 
     def __str__(self):
         return f"{self.tenant} {self.period} {self.period_start}" if self.tenant_id else ""
-
-    def get_absolute_url(self):
-        return reverse("plugins:netbox_egov:quotausage", args=[self.pk])
 
     @property
     def bytes_total(self):

@@ -4,17 +4,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from netbox.models import NetBoxModel
+from netbox.models import NetBoxModel, PrimaryModel
 
 from ..choices import RecommendationKindChoices, RecommendationStatusChoices
 from ..logic import workflow
-from .registry import RegistryModel
 
 
-class Recommendation(RegistryModel):
+class Recommendation(PrimaryModel):
     """An agency's request for a Dinas recommendation, and the Dinas' decision."""
 
     tenant = models.ForeignKey(
@@ -132,9 +130,6 @@ class RecommendationItem(NetBoxModel):
     def __str__(self):
         subject = self.device or self.device_type or self.description or ""
         return f"{self.quantity} × {subject}"
-
-    def get_absolute_url(self):
-        return reverse("plugins:netbox_egov:recommendationitem", args=[self.pk])
 
     def clean(self):
         super().clean()

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from netaddr import IPNetwork, IPRange
 
@@ -30,16 +29,6 @@ from ..choices import (
 from ..logic import public_space
 
 
-class RegistryModel(PrimaryModel):
-    """Base of the registry models: URLs under the plugin's namespace."""
-
-    class Meta:
-        abstract = True
-
-    def get_absolute_url(self):
-        return reverse(f"plugins:netbox_egov:{self._meta.model_name}", args=[self.pk])
-
-
 def data_center_sites():
     """Sites of the Dinas data centers: the primary and DR sites of active DR plans (Pasal 9(2)a, 14)."""
     from dcim.models import Site
@@ -50,7 +39,7 @@ def data_center_sites():
     )
 
 
-class BackboneLink(RegistryModel):
+class BackboneLink(PrimaryModel):
     """A backbone link between two Sites (Pasal 9(2)b)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -121,7 +110,7 @@ class BackboneLink(RegistryModel):
                 })
 
 
-class DRPlan(RegistryModel):
+class DRPlan(PrimaryModel):
     """The primary data center Site paired with its disaster-recovery Site (Pasal 9(2)a)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -195,7 +184,7 @@ class DRPlan(RegistryModel):
             })
 
 
-class InformationSystem(RegistryModel):
+class InformationSystem(PrimaryModel):
     """An application of the regency and where it runs (Pasal 9(2)g, 14)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -261,7 +250,7 @@ class InformationSystem(RegistryModel):
         )
 
 
-class PublicIPAllocation(RegistryModel):
+class PublicIPAllocation(PrimaryModel):
     """Public address space held by an agency, approved by the Dinas (Pasal 9(2)c)."""
 
     tenant = models.ForeignKey(
@@ -363,7 +352,7 @@ class PublicIPAllocation(RegistryModel):
                 })
 
 
-class Uplink(RegistryModel):
+class Uplink(PrimaryModel):
     """An ISP uplink: the provider Circuit and the prefixes announced over it (Pasal 9(2)d)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -411,9 +400,6 @@ class UplinkAssignment(NetBoxModel):
     def __str__(self):
         return f"{self.tenant} → {self.uplink} ({self.get_role_display()})" if self.tenant_id else ""
 
-    def get_absolute_url(self):
-        return reverse("plugins:netbox_egov:uplinkassignment", args=[self.pk])
-
     def get_role_color(self):
         return EgressRoleChoices.colors.get(self.role)
 
@@ -434,7 +420,7 @@ class UplinkAssignment(NetBoxModel):
                 })
 
 
-class SecuritySystem(RegistryModel):
+class SecuritySystem(PrimaryModel):
     """A firewall, IDS/IPS, WAF... and what it protects (Pasal 9(2)e)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
@@ -463,7 +449,7 @@ class SecuritySystem(RegistryModel):
         return self.name
 
 
-class SecurityAssessment(RegistryModel):
+class SecurityAssessment(PrimaryModel):
     """The Dinas' security assessment of an information system (Pasal 21(3))."""
 
     information_system = models.ForeignKey(
@@ -497,7 +483,7 @@ class SecurityAssessment(RegistryModel):
             })
 
 
-class Repository(RegistryModel):
+class Repository(PrimaryModel):
     """A package or data mirror hosted in the data center (Pasal 9(2)h)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from netbox.ui import attrs, panels
 
 from ..recommendations import allowed_transitions
+from ..site_filter.storage import head
 from .attrs import VisibleObjectAttr, VisibleObjectListAttr
 
 
@@ -245,8 +246,6 @@ class DomainListActionsPanel(panels.Panel):
     preview_size = 25
 
     def get_context(self, context):
-        from ..site_filter import head
-
         domain_list = context["object"]
         return {**super().get_context(context), "preview": head(domain_list, self.preview_size)}
 
