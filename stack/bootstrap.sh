@@ -9,9 +9,11 @@ source "$(dirname "$0")/lib.sh"
 # Servers the stack runs, and what pip needs to build psycopg's C module and
 # lxml; gettext for `make messages` (the Indonesian catalogue); the tests load compiled
 # site filters into a real unbound (started by the tests, never as a service); nginx serves the demo's static
-# files in front of gunicorn.
+# files in front of gunicorn. The collectors' tests poll a real snmpd (snmp: net-snmp's tools as the benchmark's
+# reference, prometheus-snmp-exporter the other one) in network namespaces with iperf3 traffic, and read nftables
+# counters over a real sshd.
 APT_PACKAGES=(postgresql redis-server nginx gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev
-              unbound)
+              unbound snmpd snmp iperf3 nftables openssh-server prometheus-snmp-exporter)
 
 missing_apt_packages() {
     local package
