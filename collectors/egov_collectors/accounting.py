@@ -233,6 +233,15 @@ class Applied:
     up: Delta
     items: tuple[dict, ...] = ()
 
+    @property
+    def discards(self) -> dict[str, int]:
+        """Deltas dropped by this read, per reason (``CollectorStore.write_device(discards=...)`` adds them up)."""
+        counted: dict[str, int] = {}
+        for delta in (self.down, self.up):
+            if delta.discarded:
+                counted[delta.reason.value] = counted.get(delta.reason.value, 0) + 1
+        return counted
+
 
 class Ledger:
     """Running day and month totals per (agency, period, period start, source), and the last read of each."""

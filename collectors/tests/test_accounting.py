@@ -255,6 +255,7 @@ class TestLedger:
         ledger.apply(read(NOON + 300, 1000, 10))
         applied = ledger.apply(read(NOON + 600, 10**15, 20))  # 10**15 bytes in 300 s at 1 Gbit/s: a spike
         assert (applied.down.reason, applied.up.reason) == (Reason.OVER_SPEED, Reason.OK)
+        assert applied.discards == {"over-speed": 1}
         assert applied.items[0] == item(DAY, "2026-11-27", 1000, 20, 1, "2026-11-27T12:10:00+07:00")
 
     def test_another_source_starts_a_new_baseline(self):
