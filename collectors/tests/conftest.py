@@ -3,4 +3,5 @@ and NetBox), never mocks of SNMP or NetBox."""
 
 pytest_plugins = [
     "tests.netbox_peers",
+    "tests.ssh_peers",
 ]
