@@ -6,6 +6,7 @@ Objects are made through the ORM in the test's transaction and served by ``live_
 """
 
 import datetime
+import socket
 
 import pytest
 import requests
@@ -322,6 +323,15 @@ def test_netbox_down_is_unavailable_not_refused(netbox_behind_down_proxy, closed
                 call(*arguments)
             assert caught.value.status == status, url
             assert "secret0" not in str(caught.value)
+
+
+def test_a_netbox_that_never_answers_times_out():
+    # The kernel accepts the connection; nobody ever reads the request.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        netbox = NetBox(f"http://127.0.0.1:{silent.getsockname()[1]}/", "nbt_abcdefghijkl.secret", timeout=0.5)
+        for call, arguments in ((netbox.targets, ()), (netbox.upsert, ([usage("disdik", "day", DAY, 1, 12)],))):
+            with pytest.raises(NetBoxUnavailable, match="ReadTimeout"):
+                call(*arguments)
 
 
 # The demo's collector: its permissions are exactly what the wrapper needs.
