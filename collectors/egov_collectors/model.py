@@ -24,6 +24,8 @@ class Target:
     site: str = ""
     role: str = ""
     device_id: int | None = None
+    ssh_credential: str = ""  # name of the SSH login (secrets), when the device is also read over SSH (nft)
+    ssh_port: int = 22
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,17 @@ class Credential:
     auth_key: str | None = field(default=None, repr=False)
     priv_protocol: str | None = None  # "AES" (AES-128), "AES192", "AES256", "DES"
     priv_key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class SSHCredential:
+    """An SSH login (netmiko): a password, a private key file, or both. ``repr`` never shows a secret."""
+
+    name: str
+    username: str
+    password: str | None = field(default=None, repr=False)
+    key_file: str | None = None  # path of a private key (the path is no secret; the file's content is)
+    passphrase: str | None = field(default=None, repr=False)  # of the key file, when it is encrypted
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ipam.models import IPAddress, Prefix, Role
 from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, TenantGroup
 
 from ..logic.labels import DEFAULT_TEMPLATE, render_label
+from .collector import CollectorDemo, collector_data
 from .registry import RegistryDemo, registry_data
 
 GATEWAY_ROLE = {"name": "Gateway Perangkat Daerah", "slug": "gateway", "color": "2196f3"}
@@ -209,6 +210,7 @@ class DemoLoader:
         self.load_gateways(agencies, core, device_types, roles["gateway"], platforms, lan_role)
         self.load_uplinks(firewall, data_center, kominfo, public_role)
         RegistryDemo(self, registry_data(), data_center, dr_site).load(kominfo)
+        CollectorDemo(self, collector_data()).load()
         return dict(self.created), self.refused
 
     def load_gateways(self, agencies, core, device_types, role, platforms, lan_role):

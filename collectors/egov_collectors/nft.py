@@ -1,0 +1,169 @@
+"""Per-agency nftables counters of a Linux gateway, read over SSH (netmiko, device type "linux").
+
+The enforcement playbooks keep, in table ``inet egov`` of each Linux gateway, the named counters
+``agency_<slug>_down`` and ``agency_<slug>_up`` (contract 7, docs/collectors.md). This module logs in, runs
+``nft -j list counters table inet egov`` and returns {counter name: (packets, bytes)}, raw as the kernel counts
+them (deltas are the counter rules' job).
+
+Host keys are checked strictly against a known_hosts file: a gateway whose key changed is refused, never
+trusted anew. Every failure is an ``NftError`` naming the device and the reason (its ``kind`` says which), never
+a password or passphrase.
+
+The JSON is read by a minimal parser here; accounting.py's ``parse_nft_counters`` is meant to replace it.
+"""
+
+import json
+import socket
+from typing import NamedTuple
+
+import paramiko
+from netmiko import ConnectHandler
+from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+
+from .secrets import SecretsError
+
+COMMAND = "nft -j list counters table inet egov"
+TABLE = ("inet", "egov")  # (family, name)
+DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
+# Enough of an unexpected answer to recognise it, not a screenful.
+ANSWER_EXCERPT = 200
+
+
+class NftCounter(NamedTuple):
+    packets: int
+    bytes: int
+
+
+class NftError(Exception):
+    """Reading one gateway's counters failed. ``kind`` is one of: credential, authentication, host-key-changed,
+    host-key-unknown, timeout, unreachable, nft-missing, table-missing, permission, bad-output."""
+
+    def __init__(self, device, kind, reason):
+        super().__init__(f"{device}: {reason}")
+        self.device = device
+        self.kind = kind
+
+
+def read_target(target, store, known_hosts=None, timeout=10.0):
+    """The counters of a ``Target`` whose polling profile names an SSH login (``ssh_credential``)."""
+    if not target.ssh_credential:
+        raise NftError(target.device, "credential", "its polling profile names no SSH credential (egov_polling.ssh)")
+    try:
+        credential = store.ssh(target.ssh_credential)
+    except SecretsError as error:
+        raise NftError(target.device, "credential", str(error)) from None
+    return read_counters(target.host, credential, device=target.device, port=target.ssh_port,
+                         known_hosts=known_hosts, timeout=timeout)
+
+
+def read_counters(host, credential, device=None, port=22, known_hosts=None, timeout=10.0):
+    """{counter name: NftCounter(packets, bytes)} of table inet egov on ``host``, logged in with ``credential``
+    (model.SSHCredential). ``known_hosts``: the file the host key must be in (default ~/.ssh/known_hosts)."""
+    device = device or host
+    where = f"{host}:{port}"
+    try:
+        connection = ConnectHandler(**connect_options(host, port, credential, known_hosts, timeout))
+    except Exception as error:  # netmiko wraps paramiko's and the socket's errors: sorted out by cause
+        raise connection_error(device, where, credential.username, known_hosts, timeout, error) from None
+    try:
+        answer = connection.send_command(COMMAND, read_timeout=timeout)
+    except ReadTimeout:
+        raise NftError(device, "timeout", f"`{COMMAND}` gave no answer within {timeout:g} s") from None
+    finally:
+        connection.disconnect()
+    return parse_answer(device, credential.username, answer)
+
+
+def connect_options(host, port, credential, known_hosts, timeout):
+    options = {
+        "device_type": "linux",
+        "host": host,
+        "port": port,
+        "username": credential.username,
+        "password": credential.password or "",
+        "use_keys": bool(credential.key_file),
+        "key_file": credential.key_file,
+        "passphrase": credential.passphrase,
+        "allow_agent": False,  # the credential says how to log in, not whatever agent the collector runs under
+        "ssh_strict": True,  # an unknown host key is refused, never added
+        "conn_timeout": timeout,
+        "banner_timeout": timeout,
+        "auth_timeout": timeout,
+    }
+    if known_hosts is None:
+        options["system_host_keys"] = True
+    else:
+        options.update(alt_host_keys=True, alt_key_file=str(known_hosts))
+    return options
+
+
+def connection_error(device, where, username, known_hosts, timeout, error):
+    """An ``NftError`` for what went wrong while logging in."""
+    cause = error.__context__
+    known = str(known_hosts or DEFAULT_KNOWN_HOSTS)
+    if isinstance(error, NetmikoAuthenticationException):
+        return NftError(device, "authentication", f"SSH login as {username} refused by {where} "
+                                                  f"(wrong password or key)")
+    if isinstance(cause, paramiko.BadHostKeyException):
+        return NftError(device, "host-key-changed", f"the SSH host key of {where} is not the one in {known}: "
+                                                    f"it changed (reinstalled, or someone in between); check it "
+                                                    f"before replacing it there")
+    if "not found in known_hosts" in str(cause or ""):
+        return NftError(device, "host-key-unknown", f"{where} is not in {known}: check its host key, then add it "
+                                                    f"(ssh-keyscan -p {where.rsplit(':', 1)[1]} "
+                                                    f"{where.rsplit(':', 1)[0]})")
+    if isinstance(cause, socket.timeout | TimeoutError) or "banner" in str(cause or ""):
+        return NftError(device, "timeout", f"no SSH answer from {where} within {timeout:g} s")
+    if refused(cause):
+        return NftError(device, "unreachable", f"{where} refused the connection (no sshd on that port?)")
+    if isinstance(cause, OSError):
+        return NftError(device, "unreachable", f"{where} cannot be reached: {cause.strerror or cause}")
+    if isinstance(error, NetmikoTimeoutException | ReadTimeout):
+        return NftError(device, "timeout", f"no shell prompt from {where} within {timeout:g} s")
+    return NftError(device, "unreachable", f"SSH to {where} failed: {type(error).__name__}")
+
+
+def refused(cause):
+    # paramiko reports a refused connection as NoValidConnectionsError: the error per address tried.
+    if isinstance(cause, paramiko.ssh_exception.NoValidConnectionsError):
+        return all(isinstance(error, ConnectionRefusedError) for error in cause.errors.values())
+    return isinstance(cause, ConnectionRefusedError)
+
+
+def parse_answer(device, username, answer):
+    """The counters from nft's answer, or the ``NftError`` its error message means."""
+    text = answer.strip()
+    if text.startswith("{"):
+        return parse_counters(device, text)
+    if "command not found" in text:  # bash's words for a missing program
+        raise NftError(device, "nft-missing", f"nft is not installed, or not on the PATH of {username}")
+    if "No such file or directory" in text:  # nft's words for a missing table
+        raise NftError(device, "table-missing", "there is no table inet egov (the enforcement playbook has not "
+                                                "run there)")
+    if "Operation not permitted" in text or "Permission denied" in text:
+        raise NftError(device, "permission", f"{username} may not read nftables (log in as root)")
+    raise NftError(device, "bad-output", f"unexpected answer to `{COMMAND}`: {excerpt(text)!r}")
+
+
+def parse_counters(device, text):
+    """{name: NftCounter} of the counters of table inet egov in ``nft -j`` output."""
+    try:
+        items = json.loads(text)["nftables"]
+        counters = {}
+        for item in items:
+            counter = item.get("counter")
+            if counter is None or (counter["family"], counter["table"]) != TABLE:
+                continue
+            packets, octets = counter["packets"], counter["bytes"]
+            if not all(isinstance(value, int) and not isinstance(value, bool) and value >= 0
+                       for value in (packets, octets)):
+                raise ValueError(f"counter {counter['name']} has packets {packets!r}, bytes {octets!r}")
+            counters[counter["name"]] = NftCounter(packets, octets)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise NftError(device, "bad-output", f"`{COMMAND}` answered JSON that is not a counter list "
+                                             f"({type(error).__name__}: {excerpt(str(error))})") from None
+    return counters
+
+
+def excerpt(text):
+    return text if len(text) <= ANSWER_EXCERPT else text[:ANSWER_EXCERPT] + "..."

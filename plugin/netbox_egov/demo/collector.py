@@ -1,0 +1,73 @@
+"""The collectors' part of the Klaten demo (collector.yaml), loaded after the registry.
+
+The demo devices' polling profiles as config contexts (credential names only), and a ``collector`` user whose
+token reads what the collectors need and writes quota usage, nothing else (docs/collectors.md). Same rule as
+the base loader: looked up by natural key, created only when missing, so a second run changes nothing.
+"""
+
+import os
+import re
+from importlib.resources import files
+
+import yaml
+
+from core.models import ObjectType
+from dcim.models import DeviceRole, Platform
+from extras.models import ConfigContext
+from users.constants import TOKEN_PREFIX
+from users.models import ObjectPermission, Token, User
+
+TOKEN_VARIABLE = "EGOV_DEMO_COLLECTOR_TOKEN"
+# A v2 token as a client sends it: nbt_<key of 12 letters or digits>.<secret>.
+TOKEN_FORMAT = re.compile(rf"{TOKEN_PREFIX}(?P<key>[A-Za-z0-9]{{12}})\.(?P<secret>[A-Za-z0-9]{{20,}})")
+
+
+def collector_data():
+    return yaml.safe_load(files("netbox_egov.demo").joinpath("collector.yaml").read_text(encoding="utf-8"))
+
+
+def demo_token(data):
+    """The collector's token from EGOV_DEMO_COLLECTOR_TOKEN or the data set: (key, secret)."""
+    token = os.environ.get(TOKEN_VARIABLE) or data["collector"]["token"]
+    match = TOKEN_FORMAT.fullmatch(token)
+    if not match:
+        raise ValueError(f"{TOKEN_VARIABLE} must look like {TOKEN_PREFIX}<12 letters or digits>.<20 or more "
+                         f"letters or digits>")  # the value itself is a secret: not shown
+    return match["key"], match["secret"]
+
+
+class CollectorDemo:
+    def __init__(self, loader, data):
+        self.loader = loader
+        self.data = data
+
+    def load(self):
+        self.load_polling_contexts()
+        self.load_collector()
+
+    def load_polling_contexts(self):
+        for spec in self.data["polling_contexts"]:
+            context = self.loader.ensure(ConfigContext, name=spec["name"],
+                                         defaults={"data": spec["data"], "description": spec["description"]})
+            context.roles.set(DeviceRole.objects.filter(slug__in=spec.get("roles", [])))
+            context.platforms.set(Platform.objects.filter(slug__in=spec.get("platforms", [])))
+
+    def load_collector(self):
+        spec = self.data["collector"]
+        user = self.loader.ensure(User, username=spec["username"], defaults={"first_name": spec["name"]})
+        if user.has_usable_password():
+            user.set_unusable_password()  # it signs in with its token only
+            user.save()
+        for permission_spec in spec["permissions"]:
+            permission, created = ObjectPermission.objects.update_or_create(
+                name=permission_spec["name"], defaults={"actions": permission_spec["actions"], "enabled": True},
+            )
+            if created:
+                self.loader.created[ObjectPermission._meta.verbose_name_plural] += 1
+            permission.object_types.set([ObjectType.objects.get_by_natural_key(*label.split("."))
+                                         for label in permission_spec["object_types"]])
+            permission.users.set([user])
+        if not user.tokens.exists():
+            key, secret = demo_token(self.data)
+            Token.objects.create(user=user, key=key, token=secret, description="egov-collector (demo)")
+            self.loader.created[Token._meta.verbose_name_plural] += 1
