@@ -1,0 +1,129 @@
+"""``egov-collector``: poll once and show what each device answered, run the scheduler, or run an RQ worker.
+
+Settings come from the environment (``settings.py``, docs/collectors.md); secrets from the secrets file or the
+environment (``secrets.py``), never from the command line, where every user of the machine could read them.
+"""
+
+import json
+import logging
+import sys
+import time
+from dataclasses import asdict
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .cycle import Batch, Collector, DeviceReport
+from .netbox import NetBoxError
+from .secrets import SecretsError
+from .settings import Settings, SettingsError
+
+ONE_SHOT = "poll"  # the cycle id of `egov-collector poll`: its claims never block the scheduler's cycles
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what the collector does (never a secret).")
+def main(verbose):
+    """Poll agency gateways and the backbone, account traffic per agency, write it to NetBox."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--device", "devices", multiple=True, metavar="NAME", help="Only this device (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answers as JSON instead of a table.")
+def poll(devices, as_json):
+    """Poll once, now, and show what each device answered or why it failed."""
+    collector = _collector()
+    plan = _or_exit(lambda: collector.current_plan(list(devices) or None))
+    targets = [t for batch in plan.batches for t in batch.targets]
+    everything = Batch(tuple(targets), tuple(p for batch in plan.batches for p in batch.enforcements))
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, disable=as_json or not console.is_terminal) as progress:
+        task = progress.add_task("polling", total=len(targets))
+        reports = _or_exit(lambda: collector.run_batch(f"{ONE_SHOT}-{_now_id()}", everything,
+                                                       on_device=lambda _report: progress.advance(task)))
+    if as_json:
+        click.echo(json.dumps({"devices": [_report_json(r) for r in reports], "skipped": list(plan.skipped)},
+                              indent=2))
+    else:
+        Console().print(_report_table(reports, plan.skipped))
+    sys.exit(0 if reports and all(r.poll.ok for r in reports) else 1)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Start one cycle and return (for cron or a test).")
+def run(once):
+    """The scheduler: one cycle every interval, cut into jobs on the collectors' RQ queue."""
+    from rq import Queue
+
+    collector = _collector()
+    queue = Queue(collector.settings.queue, connection=collector.redis)
+
+    def enqueue(cycle, batch):
+        queue.enqueue("egov_collectors.jobs.poll_batch", cycle, batch, job_timeout=collector.settings.interval,
+                      result_ttl=collector.settings.interval, failure_ttl=86400,
+                      description=f"poll {len(batch.targets)} devices, cycle {cycle}")
+
+    while True:
+        started = time.monotonic()
+        _cycle, message = _or_exit(lambda: collector.start_cycle(enqueue))
+        click.echo(message)
+        if once:
+            return
+        time.sleep(max(0.0, collector.settings.interval - (time.monotonic() - started)))
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst):
+    """An RQ worker of the collectors' queue (start as many as needed, on as many machines)."""
+    from rq import Worker
+
+    collector = _collector()
+    Worker([collector.settings.queue], connection=collector.redis).work(burst=burst, with_scheduler=False)
+
+
+def _collector() -> Collector:
+    try:
+        return Collector(Settings.from_env())
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _or_exit(call):
+    try:
+        return call()
+    except (NetBoxError, SecretsError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _now_id() -> str:
+    return str(int(time.time()))
+
+
+def _report_json(report: DeviceReport) -> dict:
+    poll = asdict(report.poll)
+    poll["interfaces"] = len(report.poll.interfaces)
+    poll["queues"] = len(report.poll.queues)
+    return {**poll, "measured": report.measured, "unmeasured": report.unmeasured, "nft_error": report.nft_error,
+            "skipped": report.skipped}
+
+
+def _report_table(reports, skipped) -> Table:
+    table = Table(title="egov-collector poll")
+    for column in ("device", "answer", "time (s)", "values", "interfaces", "agencies measured", "why not"):
+        table.add_column(column)
+    for report in sorted(reports, key=lambda r: r.poll.device):
+        poll = report.poll
+        why = "; ".join(filter(None, [poll.error, report.nft_error,
+                                      *(f"{slug}: {reason}" for slug, reason in report.unmeasured.items())]))
+        table.add_row(poll.device, "[green]ok[/]" if poll.ok else "[red]failed[/]", f"{poll.duration:.2f}",
+                      str(poll.values), str(len(poll.interfaces)),
+                      ", ".join(f"{slug} ({kind})" for slug, kind in report.measured.items()), why)
+    for reason in skipped:
+        table.add_row(reason.split(":", 1)[0], "[yellow]not polled[/]", "", "", "", "", reason)
+    return table

@@ -1,0 +1,71 @@
+"""The collector's settings, from the environment (systemd's EnvironmentFile, deploy/egov.env).
+
+Every value is checked when read: a wrong one is an error naming the variable and the value (never the token's).
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "EGOV_COLLECTOR_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    netbox_url: str
+    netbox_token: str = field(repr=False)
+    redis_url: str = "redis://127.0.0.1:6379/2"
+    spool_dir: Path = Path("/var/lib/egov-collector/spool")
+    secrets_path: Path | None = None  # None: secrets' default (/etc/egov/collector-secrets.toml)
+    known_hosts: Path | None = None  # SSH host keys of the Linux gateways (None: ~/.ssh/known_hosts)
+    interval: int = 300  # seconds between cycles
+    batch_size: int = 25  # devices per RQ job
+    concurrency: int = 64  # SNMP polls in flight per job
+    deadline: float = 30.0  # seconds one device may take
+    queue: str = "egov-collector"
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Settings":
+        env = os.environ if environ is None else environ
+        return cls(
+            netbox_url=_required(env, "NETBOX_URL"),
+            netbox_token=_required(env, "NETBOX_TOKEN", secret=True),
+            redis_url=env.get(PREFIX + "REDIS_URL", cls.redis_url),
+            spool_dir=Path(env.get(PREFIX + "SPOOL_DIR", str(cls.spool_dir))),
+            secrets_path=_path(env, "SECRETS"),
+            known_hosts=_path(env, "KNOWN_HOSTS"),
+            interval=_number(env, "INTERVAL", cls.interval, int, low=10),
+            batch_size=_number(env, "BATCH_SIZE", cls.batch_size, int, low=1),
+            concurrency=_number(env, "CONCURRENCY", cls.concurrency, int, low=1),
+            deadline=_number(env, "DEADLINE", cls.deadline, float, low=1),
+            queue=env.get(PREFIX + "QUEUE", cls.queue),
+        )
+
+
+def _required(env, name, secret=False):
+    value = env.get(PREFIX + name, "").strip()
+    if not value:
+        raise SettingsError(f"{PREFIX}{name} is not set" + ("" if secret else f" (e.g. {PREFIX}{name}=...)"))
+    return value
+
+
+def _path(env, name):
+    value = env.get(PREFIX + name)
+    return Path(value) if value else None
+
+
+def _number(env, name, default, kind, low):
+    raw = env.get(PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
+    if value < low:
+        raise SettingsError(f"{PREFIX}{name} must be at least {low}, got {raw!r}")
+    return value
