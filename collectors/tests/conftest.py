@@ -3,6 +3,7 @@ and NetBox), never mocks of SNMP or NetBox."""
 
 pytest_plugins = [
     "tests.netbox_peers",
+    "tests.snmp_peers",
     "tests.ssh_peers",
     "tests.store_peers",
 ]
