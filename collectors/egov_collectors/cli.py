@@ -50,7 +50,8 @@ def poll(devices, as_json):
         click.echo(json.dumps({"devices": [_report_json(r) for r in reports], "skipped": list(plan.skipped)},
                               indent=2))
     else:
-        Console().print(_report_table(reports, plan.skipped))
+        # Piped to a file or a log, a table as wide as its rows rather than wrapped at 80 columns.
+        Console(width=None if sys.stdout.isatty() else 200).print(_report_table(reports, plan.skipped))
     sys.exit(0 if reports and all(r.poll.ok for r in reports) else 1)
 
 

@@ -34,7 +34,7 @@ from .nft import NftError, read_target
 from .periods import REGENCY_TZ
 from .settings import Settings
 from .snmp import poll_many
-from .snmp.backoff import Backoff
+from .snmp.backoff import Backoff, BackoffState
 from .spool import FlushResult, Rejected, Spool
 from .store import CollectorStore
 
@@ -102,13 +102,13 @@ def plan_cycle(netbox: NetBox, batch_size: int, names=None) -> Plan:
 class Collector:
     """What a job needs, opened once per process: Redis, the store, the spool, NetBox and the settings."""
 
-    def __init__(self, settings: Settings, client: redis.Redis | None = None):
+    def __init__(self, settings: Settings, client: redis.Redis | None = None, worker: str = ""):
         self.settings = settings
         self.redis = client or redis.Redis.from_url(settings.redis_url)
         self.store = CollectorStore(self.redis)
         self.spool = Spool(settings.spool_dir)
-        self.netbox = NetBox(settings.netbox_url, settings.netbox_token)
-        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.netbox = NetBox(settings.netbox_url, settings.netbox_token, timeout=settings.netbox_timeout)
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
 
     # The scheduler's side.
 
@@ -167,7 +167,9 @@ class Collector:
         """Poll and account one batch (see the module's docstring); ``on_device(report)`` after each device."""
         claimed, reports = self._claim(cycle, batch.targets)
         secrets_store = secrets.SecretStore.load(self.settings.secrets_path)
-        polls = asyncio.run(_poll_all(claimed, secrets_store, self.settings))
+        backoff = self._backoff(claimed)
+        polls = asyncio.run(_poll_all(claimed, secrets_store, self.settings, backoff))
+        self._save_backoff(backoff, claimed)
         by_device: dict[str, list] = {}
         for point in batch.enforcements:
             by_device.setdefault(point.device, []).append(point)
@@ -193,25 +195,36 @@ class Collector:
             raise Rejected(str(error), error.status) from None
 
     def _claim(self, cycle: str, targets) -> tuple[list[Target], list[DeviceReport]]:
-        """The targets this job polls: not claimed by another job of the cycle, not backed off."""
-        backoff = Backoff()
-        states = self.redis.hgetall(BACKOFF_KEY)
+        """The targets this job polls: those no other job of the cycle has claimed."""
         claimed, skipped = [], []
         for target in targets:
-            if not self.redis.set(f"{KEY}:claim:{cycle}:{target.device}", self.worker, nx=True,
-                                  ex=2 * self.settings.interval):
+            if self.redis.set(f"{KEY}:claim:{cycle}:{target.device}", self.worker, nx=True,
+                              ex=2 * self.settings.interval):
+                claimed.append(target)
+            else:
                 skipped.append(_skipped(target, "polled by another job of this cycle"))
-                continue
-            state = states.get(target.device.encode())
-            if state is not None and not backoff.due(_text(state), cycle):
-                skipped.append(_skipped(target, f"backed off after failures ({_text(state)})"))
-                continue
-            claimed.append(target)
         return claimed, skipped
+
+    def _backoff(self, targets) -> Backoff:
+        """The backoff states of these devices, as the jobs of earlier cycles left them (any worker's)."""
+        names = [t.device for t in targets]
+        raw = self.redis.hmget(BACKOFF_KEY, names) if names else []
+        return Backoff(states={name: BackoffState(*json.loads(value)) for name, value in zip(names, raw, strict=True)
+                               if value is not None})
+
+    def _save_backoff(self, backoff: Backoff, targets) -> None:
+        names = [t.device for t in targets]
+        kept = {n: json.dumps([backoff.states[n].failures, backoff.states[n].skip]) for n in names
+                if n in backoff.states}
+        with self.redis.pipeline() as pipe:
+            if names:
+                pipe.hdel(BACKOFF_KEY, *names)
+            if kept:
+                pipe.hset(BACKOFF_KEY, mapping=kept)
+            pipe.execute()
 
     def _account(self, target: Target, poll: DevicePoll, points, secrets_store) -> DeviceReport:
         report = DeviceReport(poll)
-        self._record_backoff(target, poll)
         counters, nft_at = None, None
         if points and target.ssh_credential:
             try:
@@ -254,17 +267,10 @@ class Collector:
                             device, error)
         return ledger
 
-    def _record_backoff(self, target: Target, poll: DevicePoll) -> None:
-        if poll.ok:
-            self.redis.hdel(BACKOFF_KEY, target.device)
-        else:
-            state = self.redis.hget(BACKOFF_KEY, target.device)
-            self.redis.hset(BACKOFF_KEY, target.device, Backoff().failed(_text(state) if state else None))
 
-
-async def _poll_all(targets, secrets_store, settings: Settings) -> list[DevicePoll]:
+async def _poll_all(targets, secrets_store, settings: Settings, backoff: Backoff) -> list[DevicePoll]:
     return [poll async for poll in poll_many(targets, secrets_store.snmp, concurrency=settings.concurrency,
-                                              deadline=settings.deadline)]
+                                              deadline=settings.deadline, backoff=backoff)]
 
 
 def _skipped(target: Target, reason: str) -> DeviceReport:

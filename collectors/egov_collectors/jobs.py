@@ -1,5 +1,7 @@
 """The RQ job of a poll cycle: ``poll_batch`` runs in ``egov-collector worker`` processes on any machine."""
 
+from rq import get_current_job
+
 from .cycle import Batch, Collector
 from .settings import Settings
 
@@ -9,7 +11,9 @@ _collector: Collector | None = None  # one per worker process: its Redis, spool 
 def collector() -> Collector:
     global _collector
     if _collector is None:
-        _collector = Collector(Settings.from_env())
+        job = get_current_job()
+        # The RQ worker's name, not the pid: RQ runs each job in a fresh fork of its worker.
+        _collector = Collector(Settings.from_env(), worker=job.worker_name if job else "")
     return _collector
 
 

@@ -26,6 +26,7 @@ class Settings:
     batch_size: int = 25  # devices per RQ job
     concurrency: int = 64  # SNMP polls in flight per job
     deadline: float = 30.0  # seconds one device may take
+    netbox_timeout: float = 30.0  # seconds one NetBox request may take
     queue: str = "egov-collector"
 
     @classmethod
@@ -42,6 +43,7 @@ class Settings:
             batch_size=_number(env, "BATCH_SIZE", cls.batch_size, int, low=1),
             concurrency=_number(env, "CONCURRENCY", cls.concurrency, int, low=1),
             deadline=_number(env, "DEADLINE", cls.deadline, float, low=1),
+            netbox_timeout=_number(env, "NETBOX_TIMEOUT", cls.netbox_timeout, float, low=1),
             queue=env.get(PREFIX + "QUEUE", cls.queue),
         )
 

@@ -41,6 +41,7 @@ GARBAGE_PORT = 2161  # answers every datagram with bytes that are not SNMP
 BROKEN_PORT = 2162  # answers with an SNMPv2c Response whose variable binding is cut short
 SNMPSIM_PORTS = (1161, 1162, 1163)  # snmpsim-data's two shards, then this directory's recordings
 RECORDINGS = Path(__file__).parent / "recordings"
+SNMPD_CACHE_SECONDS = 3.5  # net-snmp caches the interface table for 3 s (nsCacheTimeout of ifTable)
 _TOOL_ENV = {**os.environ, "MIBS": "", "MIBDIRS": "/nonexistent"}  # numeric OIDs only: no MIB loading noise
 
 

@@ -10,9 +10,8 @@ import pytest
 from egov_collectors.model import Credential, Target
 from egov_collectors.snmp import SnmpClient, poll_device
 
-from .snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT
+from .snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT, SNMPD_CACHE_SECONDS
 
-SNMPD_CACHE_SECONDS = 3.5  # net-snmp caches the interface table for 3 s (nsCacheTimeout of ifTable)
 PACKETS_SINCE_CACHE = 100  # SNMP requests and answers of the polls after snmpd filled its cache, ARP
 
 
