@@ -125,33 +125,39 @@ def resolve_ssh(name, store=None):
 
 def read_secrets_file(path, required):
     """The credential tables of the file at ``path``; {} when it is absent and not ``required``."""
+    raw = read_private_file(path, required, what="secrets file")
+    return {} if raw is None else parse_secrets(path, raw)
+
+
+def read_private_file(path, required, what="secrets file"):
+    """The bytes of a file only its owner may read (a secrets file, a token file); None when it is absent and
+    not ``required``. Refused, naming the file and its mode, when group or others have any access to it."""
     try:
         descriptor = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         if required:
-            raise SecretsError(f"secrets file {path} does not exist") from None
-        return {}
+            raise SecretsError(f"{what} {path} does not exist") from None
+        return None
     except PermissionError:
-        raise SecretsError(f"secrets file {path} cannot be read by this user (uid {os.geteuid()})") from None
+        raise SecretsError(f"{what} {path} cannot be read by this user (uid {os.geteuid()})") from None
     # The checks look at the file that was opened (fstat), not at a path that may have changed since.
     with os.fdopen(descriptor, "rb") as file:
-        check_file_is_private(path, os.fstat(file.fileno()))
-        raw = file.read()
-    return parse_secrets(path, raw)
+        check_file_is_private(path, os.fstat(file.fileno()), what)
+        return file.read()
 
 
-def check_file_is_private(path, status):
+def check_file_is_private(path, status, what="secrets file"):
     if not stat.S_ISREG(status.st_mode):
-        raise SecretsError(f"secrets file {path} is not a regular file")
+        raise SecretsError(f"{what} {path} is not a regular file")
     mode = stat.S_IMODE(status.st_mode)
     if mode & 0o077:
         raise SecretsError(
-            f"secrets file {path} is open to group or others (mode {mode:04o}): refused; "
+            f"{what} {path} is open to group or others (mode {mode:04o}): refused; "
             f"make it the owner's only with chmod 600 {path}"
         )
     if status.st_uid not in (0, os.geteuid()):
         raise SecretsError(
-            f"secrets file {path} belongs to uid {status.st_uid}, neither root nor this user (uid {os.geteuid()}): "
+            f"{what} {path} belongs to uid {status.st_uid}, neither root nor this user (uid {os.geteuid()}): "
             f"refused"
         )
 

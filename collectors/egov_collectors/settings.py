@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .secrets import SecretsError, read_private_file
+
 PREFIX = "EGOV_COLLECTOR_"
 
 
@@ -34,7 +36,7 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             netbox_url=_required(env, "NETBOX_URL"),
-            netbox_token=_required(env, "NETBOX_TOKEN", secret=True),
+            netbox_token=_token(env),
             redis_url=env.get(PREFIX + "REDIS_URL", cls.redis_url),
             spool_dir=Path(env.get(PREFIX + "SPOOL_DIR", str(cls.spool_dir))),
             secrets_path=_path(env, "SECRETS"),
@@ -53,6 +55,23 @@ def _required(env, name, secret=False):
     if not value:
         raise SettingsError(f"{PREFIX}{name} is not set" + ("" if secret else f" (e.g. {PREFIX}{name}=...)"))
     return value
+
+
+def _token(env):
+    """The NetBox token: from EGOV_COLLECTOR_NETBOX_TOKEN_FILE (a file only its owner reads, as deploy/ sets it
+    up), else from EGOV_COLLECTOR_NETBOX_TOKEN."""
+    path = env.get(PREFIX + "NETBOX_TOKEN_FILE")
+    if not path:
+        return _required(env, "NETBOX_TOKEN", secret=True)
+    try:
+        token = read_private_file(path, required=True, what="token file").decode().strip()
+    except SecretsError as error:
+        raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: {error}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: token file {path} is not text") from None
+    if not token:
+        raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: token file {path} is empty")
+    return token
 
 
 def _path(env, name):
