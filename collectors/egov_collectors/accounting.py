@@ -183,6 +183,8 @@ def parse_nft_counters(
         if not isinstance(counter, dict) or (counter.get("family"), counter.get("table")) != (family, table):
             continue
         name = counter.get("name")
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"nft counter of table {family} {table} without a name: {counter!r}")
         packets, octets = (_nft_u64(name, field_name, counter.get(field_name)) for field_name in ("packets", "bytes"))
         counters[name] = (packets, octets)
     return counters
@@ -272,7 +274,7 @@ class Ledger:
         pairs = set(scope)
         loaded = 0
         for row in rows:
-            key, totals = _usage_row(row)
+            key, totals = usage_row(row)
             pairs.add((key.tenant, key.source))
             if key.start >= horizon and self._keep_newer((key.tenant, key.source), PeriodKey(key.period, key.start),
                                                          totals):
@@ -335,7 +337,7 @@ class Ledger:
             totals = Totals(held.bytes_in + part_in, held.bytes_out + parts_out[period_key], held.samples + sample,
                             t1)
             periods[period_key] = totals
-            items.append(self._item(UsageKey(pair[0], period_key.period, period_key.start, pair[1]), totals))
+            items.append(usage_item(UsageKey(pair[0], period_key.period, period_key.start, pair[1]), totals, self.tz))
         return tuple(items)
 
     def _keep_newer(self, pair, period_key: PeriodKey, totals: Totals) -> bool:
@@ -357,13 +359,6 @@ class Ledger:
         this_month = datetime.fromtimestamp(now, self.tz).date().replace(day=1)
         return _add_months(this_month, -1)
 
-    def _item(self, key: UsageKey, totals: Totals) -> dict:
-        return {
-            "tenant": key.tenant, "period": key.period, "period_start": key.start.isoformat(), "source": key.source,
-            "bytes_in": totals.bytes_in, "bytes_out": totals.bytes_out, "samples": totals.samples,
-            "observed_at": iso_timestamp(totals.observed_at, self.tz),
-        }
-
 
 def _add_months(first_of_month: date, months: int) -> date:
     index = first_of_month.year * 12 + first_of_month.month - 1 + months
@@ -377,8 +372,18 @@ def _share_after(octets: int, t0: float, t1: float, start: float) -> int:
     return octets - octets * (Fraction(start) - Fraction(t0)) // (Fraction(t1) - Fraction(t0))
 
 
-def _usage_row(row: Mapping) -> tuple[UsageKey, Totals]:
-    """A quota-usage row as the API returns it (nested tenant and period choice) or as the upsert takes it."""
+def usage_item(key: UsageKey, totals: Totals, tz: ZoneInfo = REGENCY_TZ) -> dict:
+    """The upsert's item of a total (docs/quota-usage-api.md), JSON-ready; ``usage_row`` reads it back."""
+    return {
+        "tenant": key.tenant, "period": key.period, "period_start": key.start.isoformat(), "source": key.source,
+        "bytes_in": totals.bytes_in, "bytes_out": totals.bytes_out, "samples": totals.samples,
+        "observed_at": iso_timestamp(totals.observed_at, tz),
+    }
+
+
+def usage_row(row: Mapping) -> tuple[UsageKey, Totals]:
+    """The key and totals of a quota-usage row as the API returns it (nested tenant and period choice) or of an
+    upsert item; ValueError naming the field and the value when the row is not one."""
     tenant = row.get("tenant")
     tenant = tenant.get("slug") if isinstance(tenant, Mapping) else tenant
     period = row.get("period")

@@ -17,7 +17,6 @@ gives the same answer), ``NetBoxUnavailable`` for 5xx, timeouts and connection e
 is idempotent, so a replay is safe).
 """
 
-import datetime
 import logging
 from dataclasses import dataclass
 
@@ -101,35 +100,6 @@ class Quota:
     interface_is_agency: bool  # that device belongs to the quota's agency (its counters are the agency's)
 
 
-@dataclass(frozen=True)
-class UsageTotal:
-    """One row of quota usage: the totals of an agency for a period as one source saw them (docs/quota-usage-api)."""
-
-    tenant: str
-    period: str  # "day" or "month"
-    period_start: datetime.date
-    source: str
-    bytes_in: int
-    bytes_out: int
-    samples: int
-    observed_at: datetime.datetime  # timezone-aware
-
-    def to_api(self):
-        """The item of the upsert's body (JSON-ready)."""
-        return {"tenant": self.tenant, "period": self.period, "period_start": self.period_start.isoformat(),
-                "source": self.source, "bytes_in": self.bytes_in, "bytes_out": self.bytes_out,
-                "samples": self.samples, "observed_at": self.observed_at.isoformat()}
-
-    @classmethod
-    def from_api(cls, row):
-        """From a quota-usage row (the tenant nested) or an upsert item (the tenant a slug)."""
-        tenant = row["tenant"]["slug"] if isinstance(row["tenant"], dict) else row["tenant"]
-        period = row["period"]["value"] if isinstance(row["period"], dict) else row["period"]
-        return cls(tenant=tenant, period=period, period_start=datetime.date.fromisoformat(row["period_start"]),
-                   source=row["source"], bytes_in=row["bytes_in"], bytes_out=row["bytes_out"],
-                   samples=row["samples"], observed_at=datetime.datetime.fromisoformat(row["observed_at"]))
-
-
 class TimeoutAdapter(HTTPAdapter):
     """requests has no default timeout: without one a stalled NetBox would hang the collector for ever."""
 
@@ -196,20 +166,23 @@ class NetBox:
         return [quota_record(quota, owners) for quota in quotas]
 
     def stored_totals(self, period_starts, sources=None):
-        """The quota-usage rows of these period starts (dates), of every source or of ``sources`` only."""
+        """The quota-usage rows (plain dicts, as ``GET /api/plugins/egov/quota-usage/`` returns them: what
+        ``accounting.Ledger.seed`` takes) of these period starts (dates), of every source or of ``sources`` only."""
         filters = {"period_start": [start.isoformat() for start in period_starts]}
         if sources is not None:
             filters["source"] = list(sources)
         if not filters["period_start"] or filters.get("source") == []:
             return []
-        return [UsageTotal.from_api(row) for row in self._list(self.api.plugins.egov.quota_usage, **filters)]
+        return self._list(self.api.plugins.egov.quota_usage, **filters)
 
     # Writing.
 
     def upsert(self, items):
-        """Write usage totals (``UsageTotal``) in one request: all are applied or none. Returns the rows NetBox
-        holds afterwards (a write older than the stored row returns the stored row unchanged)."""
-        payload = [item.to_api() for item in items]
+        """Write usage totals in one request: all are applied or none. ``items`` are the upsert's items
+        (mappings shaped as docs/quota-usage-api.md says: what ``accounting.Ledger`` produces and the spool
+        keeps). Returns the rows NetBox holds afterwards, as dicts (a write older than the stored row returns the
+        stored row unchanged)."""
+        payload = [dict(item) for item in items]
         if not payload:
             return []
         url = self.api.base_url.rstrip("/") + "/" + UPSERT_PATH
@@ -223,7 +196,7 @@ class NetBox:
             rows = response.json()
         except ValueError:
             raise NetBoxUnavailable(f"not a JSON answer from POST {url} (a proxy's page?)") from None
-        return [UsageTotal.from_api(row) for row in rows]
+        return rows
 
     # Plumbing.
 

@@ -3,35 +3,26 @@
 The enforcement playbooks keep, in table ``inet egov`` of each Linux gateway, the named counters
 ``agency_<slug>_down`` and ``agency_<slug>_up`` (contract 7, docs/collectors.md). This module logs in, runs
 ``nft -j list counters table inet egov`` and returns {counter name: (packets, bytes)}, raw as the kernel counts
-them (deltas are the counter rules' job).
+them (deltas are the counter rules' job), parsed by ``accounting.parse_nft_counters``.
 
 Host keys are checked strictly against a known_hosts file: a gateway whose key changed is refused, never
 trusted anew. Every failure is an ``NftError`` naming the device and the reason (its ``kind`` says which), never
 a password or passphrase.
-
-The JSON is read by a minimal parser here; accounting.py's ``parse_nft_counters`` is meant to replace it.
 """
 
-import json
 import socket
-from typing import NamedTuple
 
 import paramiko
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
+from .accounting import NFT_FAMILY, NFT_TABLE, parse_nft_counters
 from .secrets import SecretsError
 
-COMMAND = "nft -j list counters table inet egov"
-TABLE = ("inet", "egov")  # (family, name)
+COMMAND = f"nft -j list counters table {NFT_FAMILY} {NFT_TABLE}"
 DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
 # Enough of an unexpected answer to recognise it, not a screenful.
 ANSWER_EXCERPT = 200
-
-
-class NftCounter(NamedTuple):
-    packets: int
-    bytes: int
 
 
 class NftError(Exception):
@@ -57,7 +48,7 @@ def read_target(target, store, known_hosts=None, timeout=10.0):
 
 
 def read_counters(host, credential, device=None, port=22, known_hosts=None, timeout=10.0):
-    """{counter name: NftCounter(packets, bytes)} of table inet egov on ``host``, logged in with ``credential``
+    """{counter name: (packets, bytes)} of table inet egov on ``host``, logged in with ``credential``
     (model.SSHCredential). ``known_hosts``: the file the host key must be in (default ~/.ssh/known_hosts)."""
     device = device or host
     where = f"{host}:{port}"
@@ -134,7 +125,10 @@ def parse_answer(device, username, answer):
     """The counters from nft's answer, or the ``NftError`` its error message means."""
     text = answer.strip()
     if text.startswith("{"):
-        return parse_counters(device, text)
+        try:
+            return parse_nft_counters(text)
+        except ValueError as error:
+            raise NftError(device, "bad-output", f"unusable answer to `{COMMAND}`: {excerpt(str(error))}") from None
     if "command not found" in text:  # bash's words for a missing program
         raise NftError(device, "nft-missing", f"nft is not installed, or not on the PATH of {username}")
     if "No such file or directory" in text:  # nft's words for a missing table
@@ -143,26 +137,6 @@ def parse_answer(device, username, answer):
     if "Operation not permitted" in text or "Permission denied" in text:
         raise NftError(device, "permission", f"{username} may not read nftables (log in as root)")
     raise NftError(device, "bad-output", f"unexpected answer to `{COMMAND}`: {excerpt(text)!r}")
-
-
-def parse_counters(device, text):
-    """{name: NftCounter} of the counters of table inet egov in ``nft -j`` output."""
-    try:
-        items = json.loads(text)["nftables"]
-        counters = {}
-        for item in items:
-            counter = item.get("counter")
-            if counter is None or (counter["family"], counter["table"]) != TABLE:
-                continue
-            packets, octets = counter["packets"], counter["bytes"]
-            if not all(isinstance(value, int) and not isinstance(value, bool) and value >= 0
-                       for value in (packets, octets)):
-                raise ValueError(f"counter {counter['name']} has packets {packets!r}, bytes {octets!r}")
-            counters[counter["name"]] = NftCounter(packets, octets)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise NftError(device, "bad-output", f"`{COMMAND}` answered JSON that is not a counter list "
-                                             f"({type(error).__name__}: {excerpt(str(error))})") from None
-    return counters
 
 
 def excerpt(text):

@@ -18,12 +18,15 @@ from egov_collectors.accounting import (
     AgencyState,
     Enforcement,
     Ledger,
+    Totals,
     Unmeasured,
     UsageKey,
     nft_counter_names,
     parse_nft_counters,
     queue_name,
     select_source,
+    usage_item,
+    usage_row,
 )
 from egov_collectors.counters import Reason
 from egov_collectors.model import DevicePoll, InterfaceCounters, QueueCounters
@@ -162,6 +165,8 @@ def test_parse_real_nft_output(nft_namespace):
         ('{"counters": []}', "nft output has no 'nftables' list"),
         ('{"nftables": [{"counter": {"family": "inet", "table": "egov", "name": "agency_x_up", "packets": 1,'
          ' "bytes": "5"}}]}', "nft counter 'agency_x_up': bytes must be a 64-bit counter, got '5'"),
+        ('{"nftables": [{"counter": {"family": "inet", "table": "egov", "packets": 1, "bytes": 5}}]}',
+         "nft counter of table inet egov without a name"),
     ],
 )
 def test_parse_nft_refuses_what_it_cannot_trust(output, message):
@@ -297,6 +302,15 @@ class TestLedger:
                 "bytes_in": 1, "bytes_out": 1, "samples": 1, "observed_at": "2026-11-27T12:00:00+07:00"}
         with pytest.raises(ValueError, match=message):
             Ledger().seed([good | row], now=NOON)
+
+    def test_an_item_reads_back_as_its_key_and_totals(self):
+        key, totals = UsageKey("disdik", MONTH, date(2026, 11, 1), "gw-disdik"), Totals(2**63, 7, 3, NOON)
+        item = usage_item(key, totals)
+        assert item["period_start"] == "2026-11-01" and item["observed_at"] == "2026-11-27T12:00:00+07:00"
+        assert usage_row(item) == (key, totals)
+        # NetBox's rows nest the agency and the period choice, and give observed_at on UTC's clock.
+        row = item | {"tenant": {"slug": "disdik"}, "period": {"value": MONTH}, "observed_at": "2026-11-27T05:00:00Z"}
+        assert usage_row(row) == (key, totals)
 
 
 def netbox_upsert(rows, items):

@@ -11,6 +11,7 @@ import socket
 import pytest
 import requests
 
+from egov_collectors.accounting import Totals, UsageKey, usage_item, usage_row
 from egov_collectors.model import Target
 from egov_collectors.netbox import (
     NetBox,
@@ -19,7 +20,6 @@ from egov_collectors.netbox import (
     ProfileError,
     Quota,
     Skipped,
-    UsageTotal,
     polling_profile,
 )
 
@@ -262,9 +262,18 @@ def test_quotas_with_their_enforcement_point_and_whose_interface_it_is(regency, 
 
 
 def usage(tenant, period, start, total, observed_hour, source="gw-disdik"):
-    return UsageTotal(tenant=tenant, period=period, period_start=start, source=source, bytes_in=total * 9 // 10,
-                      bytes_out=total // 10, samples=observed_hour * 12,
-                      observed_at=datetime.datetime(2026, 11, 27, observed_hour, tzinfo=JAKARTA))
+    """An upsert item as the ledger writes it."""
+    observed_at = datetime.datetime(2026, 11, 27, observed_hour, tzinfo=JAKARTA).timestamp()
+    return usage_item(UsageKey(tenant, period, start, source),
+                      Totals(bytes_in=total * 9 // 10, bytes_out=total // 10, samples=observed_hour * 12,
+                             observed_at=observed_at))
+
+
+def keyed(rows):
+    """Rows (NetBox's answers or upsert items) by their key: {UsageKey: Totals}, one row a key."""
+    by_key = dict(usage_row(row) for row in rows)
+    assert len(by_key) == len(rows)
+    return by_key
 
 
 def test_upsert_then_stored_totals_resume_from_what_netbox_holds(regency, admin_token, live_netbox):
@@ -272,16 +281,16 @@ def test_upsert_then_stored_totals_resume_from_what_netbox_holds(regency, admin_
     written = [usage("disdik", "day", DAY, 10_000_000, 12), usage("disdik", "month", MONTH, 900_000_000, 12),
                usage("dinkes", "day", DAY, 5_000, 12, source="gw-dinkes")]
 
-    assert live_netbox.call(netbox.upsert, written) == written
-    assert sorted(live_netbox.call(netbox.stored_totals, [DAY, MONTH]), key=repr) == sorted(written, key=repr)
-    assert live_netbox.call(netbox.stored_totals, [DAY], sources=["gw-dinkes"]) == [written[2]]
+    assert keyed(live_netbox.call(netbox.upsert, written)) == keyed(written)
+    assert keyed(live_netbox.call(netbox.stored_totals, [DAY, MONTH])) == keyed(written)
+    assert keyed(live_netbox.call(netbox.stored_totals, [DAY], sources=["gw-dinkes"])) == keyed(written[2:])
     assert live_netbox.call(netbox.stored_totals, [datetime.date(2026, 10, 1)]) == []
 
     # A replay of an older sample changes nothing; a newer one replaces the totals.
     older, newer = usage("disdik", "day", DAY, 1, 11), usage("disdik", "day", DAY, 20_000_000, 13)
-    assert live_netbox.call(netbox.upsert, [older]) == [written[0]]
-    assert live_netbox.call(netbox.upsert, [newer]) == [newer]
-    assert live_netbox.call(netbox.stored_totals, [DAY], sources=["gw-disdik"]) == [newer]
+    assert keyed(live_netbox.call(netbox.upsert, [older])) == keyed(written[:1])
+    assert keyed(live_netbox.call(netbox.upsert, [newer])) == keyed([newer])
+    assert keyed(live_netbox.call(netbox.stored_totals, [DAY], sources=["gw-disdik"])) == keyed([newer])
 
 
 @pytest.mark.parametrize(("item", "message"), [
@@ -392,10 +401,12 @@ class TestDemoCollector:
         assert len(quotas) == BandwidthQuota.objects.count() > 50
         assert quotas["disdik"].enforcement_device == "gw-disdik"
 
-        item = usage("disdik", "day", datetime.date(2026, 12, 1), 123_456, 12, source="egov-collector")
-        assert live_netbox.call(netbox.upsert, [item]) == [item]
-        assert QuotaUsage.objects.get(tenant__slug="disdik", source="egov-collector").bytes_in == item.bytes_in
-        assert item in live_netbox.call(netbox.stored_totals, [item.period_start])
+        start = datetime.date(2026, 12, 1)
+        item = usage("disdik", "day", start, 123_456, 12, source="egov-collector")
+        assert keyed(live_netbox.call(netbox.upsert, [item])) == keyed([item])
+        assert QuotaUsage.objects.get(tenant__slug="disdik", source="egov-collector").bytes_in == item["bytes_in"]
+        key, totals = usage_row(item)
+        assert keyed(live_netbox.call(netbox.stored_totals, [start]))[key] == totals
 
     @pytest.mark.parametrize(("method", "path", "body"), [
         ("post", "api/dcim/devices/", {"name": "rogue", "device_type": 1, "role": 1, "site": 1}),
