@@ -228,8 +228,7 @@ class Collector:
         counters, nft_at = None, None
         if points and target.ssh_credential:
             try:
-                counters = {name: tuple(value) for name, value in read_target(
-                    target, secrets_store, known_hosts=self.settings.known_hosts).items()}
+                counters = read_target(target, secrets_store, known_hosts=self.settings.known_hosts)
                 nft_at = time.time()
             except NftError as error:
                 report.nft_error = str(error)

@@ -31,6 +31,7 @@ REDIS_PORT = 6391  # inside the poller's namespace: nothing else listens there
 COMMUNITY = "lab-cycle"
 COLLECTOR = str(Path(sys.executable).parent / "egov-collector")
 PROCESS_DEADLINE = 180
+SPOOL_BACKOFF_AFTER_TWO_FAILURES = 2.5  # seconds: the spool retries 1 s, then 2 s after a failed flush
 
 
 def in_namespace(namespace, function, *args):
@@ -214,11 +215,13 @@ def test_a_netbox_outage_loses_nothing(lab, snmp_lab, poller_netbox, collector_e
             traffic(snmp_lab)
             during = collector(poller_netbox, collector_env, "poll", serve=False)
             assert during.returncode == 0, during.stdout + during.stderr  # polling goes on from the kept plan
+            assert "usage batches spooled, NetBox did not take them yet" in during.stderr
         assert lab.usage() == {}
     finally:
         poller_netbox.server = in_namespace(collector_env["EGOV_TEST_POLLER_NS"], _server_on, port,
                                             poller_netbox.application)
 
+    time.sleep(SPOOL_BACKOFF_AFTER_TWO_FAILURES)
     after = collector(poller_netbox, collector_env, "poll")
     end = kernel_bytes(snmp_lab)
     assert after.returncode == 0, after.stdout + after.stderr
