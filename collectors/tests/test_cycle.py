@@ -113,7 +113,7 @@ def collector_env(db, poller_netbox, poller_redis, api_token, tmp_path):
 class Lab:
     """Devices in NetBox for the agents, one agency whose quota is enforced on the first agent's veth."""
 
-    def __init__(self, snmp_lab, ports):
+    def __init__(self, snmp_lab, ports, monthly_cap_gb=None):
         from dcim.models import Device, DeviceRole, DeviceType, Interface, Manufacturer, Site
         from ipam.models import IPAddress
         from tenancy.models import Tenant
@@ -139,7 +139,8 @@ class Lab:
         gateway = self.devices[0]
         quota = BandwidthQuota(tenant=self.agency, enforcement_device=gateway,
                                enforcement_interface=gateway.interfaces.get(), guaranteed_down_mbps=10,
-                               guaranteed_up_mbps=10, ceiling_down_mbps=10000, ceiling_up_mbps=10000)
+                               guaranteed_up_mbps=10, ceiling_down_mbps=10000, ceiling_up_mbps=10000,
+                               monthly_cap_gb=monthly_cap_gb)
         quota.full_clean()
         quota.save()
 
@@ -147,6 +148,11 @@ class Lab:
         from netbox_egov.models import QuotaUsage
 
         return {row.period: (row.bytes_in, row.bytes_out) for row in QuotaUsage.objects.filter(tenant=self.agency)}
+
+    def states(self):
+        from netbox_egov.models import QuotaUsage
+
+        return {row.period: row.state for row in QuotaUsage.objects.filter(tenant=self.agency)}
 
 
 def collector(netbox, env, *args, serve=True):
@@ -179,7 +185,8 @@ def assert_close(measured, expected, what):
 @pytest.fixture
 def lab(db, snmp_lab, agents, collector_env, redis_in_poller):
     collector_env["EGOV_TEST_POLLER_NS"] = snmp_lab.poller_ns
-    return Lab(snmp_lab, agents[:1])
+    # 1 GiB a month: a day's share is at most 38.4 MB (28-day month), less than one traffic() (about 42 MB).
+    return Lab(snmp_lab, agents[:1], monthly_cap_gb=1)
 
 
 def test_usage_in_netbox_is_what_the_kernel_counted(lab, snmp_lab, poller_netbox, collector_env):
@@ -201,6 +208,8 @@ def test_usage_in_netbox_is_what_the_kernel_counted(lab, snmp_lab, poller_netbox
     for period in ("day", "month"):
         assert_close(usage[period][0], end[0] - start[0], f"{period} bytes_in")
         assert_close(usage[period][1], end[1] - start[1], f"{period} bytes_out")
+    # The quota's state follows what was collected: the day's share of the cap is crossed, the month's is not.
+    assert lab.states() == {"day": "exceeded", "month": "within"}
 
 
 def test_a_netbox_outage_loses_nothing(lab, snmp_lab, poller_netbox, collector_env):
