@@ -10,7 +10,7 @@ import pytest
 from egov_collectors.model import Credential, Target
 from egov_collectors.snmp import SnmpClient, poll_device
 
-from .snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT
+from .snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT, LOOPING_PORT, TOO_BIG_LIMIT, TOO_BIG_PORT
 
 SNMPD_CACHE_SECONDS = 3.5  # net-snmp caches the interface table for 3 s (nsCacheTimeout of ifTable)
 PACKETS_SINCE_CACHE = 100  # SNMP requests and answers of the polls after snmpd filled its cache, ARP
@@ -147,6 +147,32 @@ def test_cut_short_response_is_a_malformed_answer(snmp_lab, bad_agents):
     assert poll.error == (
         f"junk-2: {AGENT_IP}:{BROKEN_PORT} answered, but not with an SNMPv2c response: "
         "a length of 16 overruns its container (29 bytes)"
+    )
+
+
+@pytest.mark.parametrize("backend", ["lean", "pysnmp"])
+def test_an_agent_that_says_too_big_gets_smaller_requests(snmp_lab, bad_agents, backend):
+    """13 columns x 4 repetitions is more than this agent's limit: the walk halves the repetitions until it fits."""
+    target = _target("old-1", port=TOO_BIG_PORT, timeout=0.5, retries=0)
+    poll = _poll(snmp_lab, target, Credential("c", community="x"), lean_v2c=backend == "lean")
+
+    assert poll.ok, poll.error
+    assert 13 * 1 <= TOO_BIG_LIMIT < 13 * 2
+    assert [(interface.name, interface.counter_bits, interface.in_octets) for interface in poll.interfaces] == [
+        ("if1", 64, 2**40 + 6),
+        ("if2", 64, 2 * 2**40 + 6),
+        ("if3", 64, 3 * 2**40 + 6),
+    ]
+    assert (poll.sys_name, poll.sys_uptime_cs) == ("scripted", 4242)
+
+
+@pytest.mark.parametrize("backend", ["lean", "pysnmp"])
+def test_an_agent_that_loops_is_stopped(snmp_lab, bad_agents, backend):
+    target = _target("loop-1", port=LOOPING_PORT, timeout=0.5, retries=0)
+    poll = _poll(snmp_lab, target, Credential("c", community="x"), lean_v2c=backend == "lean")
+
+    assert poll.error == (
+        "loop-1: the agent returned 1.3.6.1.2.1.31.1.1.1.1 after 1.3.6.1.2.1.31.1.1.1.1 (OIDs must increase)"
     )
 
 

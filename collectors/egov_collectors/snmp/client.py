@@ -20,8 +20,9 @@ from egov_collectors.snmp.v2c import V2cSession
 from egov_collectors.snmp.values import NoValue, as_int, as_text
 from egov_collectors.snmp.walk import Session, get_instances, walk_columns
 
-# Values asked for per GETBULK: net-snmp answers at most 100 per request (maxGetbulkResponses), and 60 values of
-# interface counters stay near 1,500 bytes, one Ethernet frame, so answers are not fragmented on the way back.
+# Values asked for per GETBULK: net-snmp answers at most 100 per request (maxGetbulkResponses); 60 values of the
+# interface columns make answers of about 1 KB (1.2 KB with long aliases), one Ethernet frame, where 100 make 1.7 KB
+# answers that a 1,500-byte path fragments (docs/benchmarks.md).
 DEFAULT_MAX_VALUES = 60
 GET_BATCH = 30  # instances per GET of fallback values
 
