@@ -115,6 +115,24 @@ def test_dead_port_is_a_timeout_within_the_deadline(snmp_lab, snmpd, version):
     assert 0.8 <= poll.duration < 3
 
 
+@pytest.mark.parametrize("version", ["2c", "3"])
+def test_a_name_that_does_not_resolve_is_an_error_not_an_exception(snmp_lab, snmpd, version):
+    credential = snmpd.community if version == "2c" else snmpd.sha
+    target = Target(device="gw-x", host="gw-x.invalid", credential="lab", version=version, timeout=0.3, retries=0)
+    poll = _poll(snmp_lab, target, credential)
+
+    assert not poll.ok
+    assert poll.error.startswith("gw-x: cannot send to gw-x.invalid:161: ")
+
+
+def test_no_route_is_an_error_not_an_exception(snmp_lab, snmpd):
+    """The poller's namespace has no route to 192.0.2.0/24 (TEST-NET-1)."""
+    target = Target(device="gw-y", host="192.0.2.1", credential="lab", timeout=0.3, retries=0)
+    poll = _poll(snmp_lab, target, snmpd.community)
+
+    assert poll.error == "gw-y: cannot send to 192.0.2.1:161: Network is unreachable"
+
+
 def test_wrong_community_is_no_answer(snmp_lab, snmpd):
     """An SNMPv2c agent does not answer an unknown community at all."""
     poll = _poll(snmp_lab, _target("gw-4", timeout=0.3, retries=0), Credential("other", community="not-this-one"))

@@ -8,6 +8,7 @@ and the address, never a key or a community.
 """
 
 import asyncio
+import socket
 
 from pyasn1.type import univ
 from pysnmp import error as pysnmp_error
@@ -138,8 +139,14 @@ class PysnmpSession:
         self._target_name = None  # pysnmp's name of this agent and security, set up once per session
 
     async def __aenter__(self) -> "PysnmpSession":
-        transport_class = hlapi.Udp6TransportTarget if ":" in self.host else hlapi.UdpTransportTarget
-        transport = await transport_class.create((self.host, self.port), timeout=self._timeout, retries=self._retries)
+        try:  # resolved here, so a bad name reads as it does on the v2c path
+            [(family, _, _, _, address), *_] = await asyncio.get_running_loop().getaddrinfo(
+                self.host, self.port, type=socket.SOCK_DGRAM
+            )
+        except OSError as exc:
+            raise SnmpError(f"cannot send to {self.host}:{self.port}: {exc.strerror or exc}") from None
+        transport_class = hlapi.Udp6TransportTarget if family == socket.AF_INET6 else hlapi.UdpTransportTarget
+        transport = await transport_class.create(address[:2], timeout=self._timeout, retries=self._retries)
         try:
             self._target_name, _ = LCD.configure(self._engine, self._security, transport, b"")
         except pysnmp_error.PySnmpError as exc:
