@@ -6,11 +6,10 @@ import dataclasses
 import time
 
 import pytest
+from tests.snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT, LOOPING_PORT, TOO_BIG_LIMIT, TOO_BIG_PORT
 
 from egov_collectors.model import Credential, Target
 from egov_collectors.snmp import SnmpClient, poll_device
-
-from .snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT, LOOPING_PORT, TOO_BIG_LIMIT, TOO_BIG_PORT
 
 SNMPD_CACHE_SECONDS = 3.5  # net-snmp caches the interface table for 3 s (nsCacheTimeout of ifTable)
 PACKETS_SINCE_CACHE = 100  # SNMP requests and answers of the polls after snmpd filled its cache, ARP
