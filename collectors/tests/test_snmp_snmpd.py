@@ -212,6 +212,12 @@ def test_unusable_v3_credential_names_the_field_not_the_secret(snmp_lab, snmpd, 
     assert snmpd.sha.auth_key not in poll.error and snmpd.sha.priv_key not in poll.error
 
 
+def test_unknown_snmp_version_names_the_field(snmp_lab, snmpd):
+    poll = _poll(snmp_lab, _target("gw-7", "1"), snmpd.community)
+
+    assert poll.error == "gw-7: version '1' is not '2c' or '3'"
+
+
 def test_v2c_credential_without_community(snmp_lab, snmpd):
     poll = _poll(snmp_lab, _target("gw-6"), snmpd.sha)
 

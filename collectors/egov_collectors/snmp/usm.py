@@ -78,13 +78,12 @@ def _protocol(table: dict, field: str, name: str | None, credential: Credential)
 
 
 def auth_data(target: Target, credential: Credential) -> "hlapi.CommunityData | hlapi.UsmUserData":
-    """pysnmp's security parameters for the target's SNMP version; ``BadCredential`` names a missing field."""
+    """pysnmp's security parameters for the target's SNMP version ("2c" or "3", checked by the client);
+    ``BadCredential`` names a missing or unknown field."""
     if target.version == "2c":
         if not credential.community:
             raise BadCredential(f"credential {credential.name} has no community for SNMPv2c")
         return hlapi.CommunityData("egov", credential.community, mpModel=1)  # one engine per profile: one index
-    if target.version != "3":
-        raise BadCredential(f"target {target.device}: SNMP version {target.version!r} is not '2c' or '3'")
     if not credential.user:
         raise BadCredential(f"credential {credential.name} has no user for SNMPv3")
     options = {}
