@@ -199,6 +199,7 @@ def test_an_agent_that_loops_is_stopped(snmp_lab, bad_agents, backend):
         ({"auth_protocol": "SHA3"}, "credential lab-sha: auth_protocol 'SHA3' is not one of MD5, SHA, SHA1, SHA224"),
         ({"priv_protocol": "BLOWFISH"}, "credential lab-sha: priv_protocol 'BLOWFISH' is not one of AES, AES128"),
         ({"auth_protocol": None}, "credential lab-sha has a key but no auth_protocol"),
+        ({"priv_key": None}, "credential lab-sha has a priv_protocol but no priv_key"),
         ({"user": None}, "credential lab-sha has no user for SNMPv3"),
         ({"auth_key": "short"}, "credential lab-sha: auth_key is shorter than 8 characters"),
     ],

@@ -86,6 +86,9 @@ def auth_data(target: Target, credential: Credential) -> "hlapi.CommunityData | 
         return hlapi.CommunityData("egov", credential.community, mpModel=1)  # one engine per profile: one index
     if not credential.user:
         raise BadCredential(f"credential {credential.name} has no user for SNMPv3")
+    for protocol, key in (("auth_protocol", "auth_key"), ("priv_protocol", "priv_key")):
+        if getattr(credential, protocol) and not getattr(credential, key):  # e.g. a secret that did not resolve
+            raise BadCredential(f"credential {credential.name} has a {protocol} but no {key}")
     options = {}
     if credential.auth_key:
         if len(credential.auth_key) < _MIN_KEY_LENGTH:
