@@ -8,11 +8,12 @@ the client's side: each target is its own address, its own socket and its own fu
 shared, and the agent's CPU is not what is measured (snmpd bounds the wall time, which is reported apart).
 
 Every client reads the same OIDs of every agent: sysUpTime.0 and sysName.0, and the 13 interface columns of
-``egov_collectors.snmp.oids.INTERFACE_COLUMNS`` (snmpbulkwalk, which walks one subtree per process, walks ifTable
-and ifXTable whole: 2 processes per agent). CPU is what the client spends: the bench process's own CPU for ours
-(``time.process_time``), the children's rusage for snmpbulkwalk, the exporter process's utime+stime from /proc for
-snmp_exporter (which includes serving its HTTP answers: that is its job). Values are the variable bindings each
-returned inside the walked columns. The pysnmp steps show what each design choice of ours bought.
+``egov_collectors.snmp.oids.INTERFACE_COLUMNS`` (snmpbulkwalk walks one subtree per process, so it walks ifTable and
+ifXTable whole, and snmpget reads the two scalars: 3 processes per agent). CPU is what the client spends: the bench
+process's own CPU for ours (``time.process_time``), the children's rusage for net-snmp, the exporter process's
+utime+stime from /proc for snmp_exporter (which includes serving its HTTP answers: that is its job). Values are the
+variable bindings each client got back inside what it asked for. The pysnmp steps show what each design choice of
+ours bought.
 
 Run as root (network namespaces): ``python bench/snmp_poll.py``; BENCH_SNMP_AGENTS=50 for a quicker run.
 """
@@ -80,8 +81,14 @@ class Lab:
         self.agent_ns, self.poller_ns = f"egovba{pid}", f"egovbp{pid}"
         self.folder = folder
         self.community = secrets.token_hex(8)
-        self.v3 = Credential("bench-v3", user="bench", auth_protocol="SHA", auth_key=secrets.token_hex(8),
-                             priv_protocol="AES", priv_key=secrets.token_hex(8))  # fmt: skip
+        self.v3 = Credential(
+            "bench-v3",
+            user="bench",
+            auth_protocol="SHA",
+            auth_key=secrets.token_hex(8),
+            priv_protocol="AES",
+            priv_key=secrets.token_hex(8),
+        )
         self.processes: list[subprocess.Popen] = []
         self.targets = [f"10.77.0.{n}" for n in range(1, AGENTS + 1)]
 
