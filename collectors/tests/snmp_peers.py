@@ -39,6 +39,8 @@ SNMPD_PORT = 161
 DEAD_PORT = 9  # nothing listens there
 GARBAGE_PORT = 2161  # answers every datagram with bytes that are not SNMP
 BROKEN_PORT = 2162  # answers with an SNMPv2c Response whose variable binding is cut short
+TOO_BIG_PORT = 2163  # answers tooBig to a GETBULK of more than TOO_BIG_LIMIT values
+LOOPING_PORT = 2164  # answers a GETBULK with the OID it was asked from
 SNMPSIM_PORTS = (1161, 1162, 1163)  # snmpsim-data's two shards, then this directory's recordings
 RECORDINGS = Path(__file__).parent / "recordings"
 SNMPD_CACHE_SECONDS = 3.5  # net-snmp caches the interface table for 3 s (nsCacheTimeout of ifTable)
@@ -374,25 +376,84 @@ def snmpsim(snmp_lab) -> Snmpsim:
 
 # A Response with request-id 1 whose only variable binding claims 16 octets of OID and holds 2.
 _BROKEN_RESPONSE = bytes.fromhex("301b020101040670 75626c6963a20e020101020100020100300330 1006")
-_BAD_AGENTS = f"""
-import select, socket
-garbage = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-garbage.bind(({AGENT_IP!r}, {GARBAGE_PORT}))
-broken = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-broken.bind(({AGENT_IP!r}, {BROKEN_PORT}))
+
+# Two small SNMPv2c agents built on pysnmp's message codec (not the client's): one says tooBig to any GETBULK that
+# asks for more than TOO_BIG_LIMIT values (as some old agents do, though RFC 3416 says to send fewer), the other
+# answers every GETNEXT or GETBULK with the OID it was asked from (an agent that loops). Both serve sysUpTime,
+# sysName and three interfaces with every column the client walks.
+TOO_BIG_LIMIT = 20
+_AGENTS = f"""
+import bisect, select, socket
+from pyasn1.codec.ber import decoder, encoder
+from pysnmp.proto import rfc1905
+from pysnmp.proto.api import v2c
+
+MIB = {{(1, 3, 6, 1, 2, 1, 1, 3, 0): v2c.TimeTicks(4242), (1, 3, 6, 1, 2, 1, 1, 5, 0): v2c.OctetString(b"scripted")}}
+for index in (1, 2, 3):
+    for column in (7, 8, 13, 14, 19, 20):
+        MIB[(1, 3, 6, 1, 2, 1, 2, 2, 1, column, index)] = v2c.Integer(1) if column < 9 else v2c.Counter32(index)
+    for column in (1, 18):
+        MIB[(1, 3, 6, 1, 2, 1, 31, 1, 1, 1, column, index)] = v2c.OctetString(f"if{{index}}".encode())
+    for column in (6, 7, 10, 11):
+        MIB[(1, 3, 6, 1, 2, 1, 31, 1, 1, 1, column, index)] = v2c.Counter64(2**40 * index + column)
+    MIB[(1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15, index)] = v2c.Gauge32(1000)
+NAMES = sorted(MIB)
+
+
+def following(oid):
+    at = bisect.bisect_right(NAMES, oid)
+    return (NAMES[at], MIB[NAMES[at]]) if at < len(NAMES) else (oid, rfc1905.endOfMibView)
+
+
+def answer(request, loops):
+    pdu = v2c.apiMessage.get_pdu(request)
+    names = [tuple(name) for name, _ in v2c.apiPDU.get_varbinds(pdu)]
+    response = v2c.apiPDU.get_response(pdu)
+    if pdu.tagSet == v2c.GetRequestPDU.tagSet:
+        bindings = [(name, MIB.get(name, rfc1905.noSuchInstance)) for name in names]
+    else:
+        repetitions = v2c.apiBulkPDU.get_max_repetitions(pdu)
+        if not loops and repetitions * len(names) > {TOO_BIG_LIMIT}:
+            v2c.apiPDU.set_error_status(response, 1)  # tooBig
+            bindings = []
+        else:
+            bindings, row = [], names
+            for _ in range(repetitions):
+                row = [(name, MIB.get(name, v2c.Integer(0))) if loops else following(name) for name in row]
+                bindings += row
+                row = [name for name, _ in row]
+    v2c.apiPDU.set_varbinds(response, bindings)
+    message = v2c.apiMessage.get_response(request)
+    v2c.apiMessage.set_pdu(message, response)
+    return encoder.encode(message)
+
+
+behaviours = {{}}
+for port, behaviour in (({GARBAGE_PORT}, "garbage"), ({BROKEN_PORT}, "broken"), ({TOO_BIG_PORT}, "too big"),
+                        ({LOOPING_PORT}, "loops")):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(({AGENT_IP!r}, port))
+    behaviours[sock] = behaviour
 while True:
-    for sock in select.select([garbage, broken], [], [])[0]:
+    for sock in select.select(list(behaviours), [], [])[0]:
         data, peer = sock.recvfrom(65535)
-        sock.sendto(b"HTTP/1.1 400 Bad Request\\r\\n\\r\\n" if sock is garbage else {_BROKEN_RESPONSE!r}, peer)
+        behaviour = behaviours[sock]
+        if behaviour == "garbage":
+            sock.sendto(b"HTTP/1.1 400 Bad Request\\r\\n\\r\\n", peer)
+        elif behaviour == "broken":
+            sock.sendto({_BROKEN_RESPONSE!r}, peer)
+        else:
+            request, _ = decoder.decode(data, asn1Spec=v2c.Message())
+            sock.sendto(answer(request, behaviour == "loops"), peer)
 """
 
 
 @pytest.fixture(scope="session")
 def bad_agents(snmp_lab, tmp_path_factory) -> None:
-    """UDP peers that answer every request wrongly: with text (GARBAGE_PORT) or a cut-short SNMP message."""
-    process = snmp_lab.start(
-        snmp_lab.in_agent(sys.executable, "-c", _BAD_AGENTS), tmp_path_factory.mktemp("bad-agents") / "out.log"
-    )
-    time.sleep(0.3)
+    """UDP peers that answer wrongly: text (GARBAGE_PORT), a cut-short SNMP message (BROKEN_PORT), tooBig to large
+    GETBULKs (TOO_BIG_PORT), the same OID again and again (LOOPING_PORT)."""
+    log = tmp_path_factory.mktemp("bad-agents") / "out.log"
+    process = snmp_lab.start(snmp_lab.in_agent(sys.executable, "-c", _AGENTS), log)
+    _wait_for_agent(snmp_lab, TOO_BIG_PORT, "any", 10)
     if process.poll() is not None:
-        raise RuntimeError("the bad agents did not start")
+        raise RuntimeError(f"the bad agents did not start: {log.read_text()}")

@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from .netbox_peers import LiveNetBox, QuietRequestHandler
-from .snmp_peers import _TOOL_ENV, AGENT_IP, SNMPD_CACHE_SECONDS
+from tests.netbox_peers import LiveNetBox, QuietRequestHandler
+from tests.snmp_peers import _TOOL_ENV, AGENT_IP, SNMPD_CACHE_SECONDS
 
 django_settings = pytest.importorskip("django.conf").settings
 if not django_settings.configured:

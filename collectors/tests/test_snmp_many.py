@@ -2,11 +2,10 @@
 and polled after the live ones, one poll per device, a credential that cannot be resolved failing only its device."""
 
 import pytest
+from tests.snmp_peers import AGENT_IP, DEAD_PORT
 
 from egov_collectors.model import Target
 from egov_collectors.snmp import Backoff, poll_many
-
-from .snmp_peers import AGENT_IP, DEAD_PORT
 
 
 def _live(name: str) -> Target:

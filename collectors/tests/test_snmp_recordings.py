@@ -10,12 +10,11 @@ correctly, it just has nothing to count, and an error would make a healthy devic
 import asyncio
 
 import pytest
+from tests.snmp_peers import AGENT_IP
 
 from egov_collectors.model import Credential, Target
 from egov_collectors.snmp import SnmpClient, oids, poll_device
 from egov_collectors.snmp.values import as_text
-
-from .snmp_peers import AGENT_IP
 
 V2C_BACKENDS = {"lean": True, "pysnmp": False}
 

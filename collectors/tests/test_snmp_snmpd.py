@@ -6,11 +6,19 @@ import dataclasses
 import time
 
 import pytest
+from tests.snmp_peers import (
+    AGENT_IP,
+    BROKEN_PORT,
+    DEAD_PORT,
+    GARBAGE_PORT,
+    LOOPING_PORT,
+    SNMPD_CACHE_SECONDS,
+    TOO_BIG_LIMIT,
+    TOO_BIG_PORT,
+)
 
 from egov_collectors.model import Credential, Target
 from egov_collectors.snmp import SnmpClient, poll_device
-
-from .snmp_peers import AGENT_IP, BROKEN_PORT, DEAD_PORT, GARBAGE_PORT, SNMPD_CACHE_SECONDS
 
 PACKETS_SINCE_CACHE = 100  # SNMP requests and answers of the polls after snmpd filled its cache, ARP
 
@@ -114,6 +122,24 @@ def test_dead_port_is_a_timeout_within_the_deadline(snmp_lab, snmpd, version):
     assert 0.8 <= poll.duration < 3
 
 
+@pytest.mark.parametrize("version", ["2c", "3"])
+def test_a_name_that_does_not_resolve_is_an_error_not_an_exception(snmp_lab, snmpd, version):
+    credential = snmpd.community if version == "2c" else snmpd.sha
+    target = Target(device="gw-x", host="gw-x.invalid", credential="lab", version=version, timeout=0.3, retries=0)
+    poll = _poll(snmp_lab, target, credential)
+
+    assert not poll.ok
+    assert poll.error.startswith("gw-x: cannot send to gw-x.invalid:161: ")
+
+
+def test_no_route_is_an_error_not_an_exception(snmp_lab, snmpd):
+    """The poller's namespace has no route to 192.0.2.0/24 (TEST-NET-1)."""
+    target = Target(device="gw-y", host="192.0.2.1", credential="lab", timeout=0.3, retries=0)
+    poll = _poll(snmp_lab, target, snmpd.community)
+
+    assert poll.error == "gw-y: cannot send to 192.0.2.1:161: Network is unreachable"
+
+
 def test_wrong_community_is_no_answer(snmp_lab, snmpd):
     """An SNMPv2c agent does not answer an unknown community at all."""
     poll = _poll(snmp_lab, _target("gw-4", timeout=0.3, retries=0), Credential("other", community="not-this-one"))
@@ -149,12 +175,39 @@ def test_cut_short_response_is_a_malformed_answer(snmp_lab, bad_agents):
     )
 
 
+@pytest.mark.parametrize("backend", ["lean", "pysnmp"])
+def test_an_agent_that_says_too_big_gets_smaller_requests(snmp_lab, bad_agents, backend):
+    """13 columns x 4 repetitions is more than this agent's limit: the walk halves the repetitions until it fits."""
+    target = _target("old-1", port=TOO_BIG_PORT, timeout=0.5, retries=0)
+    poll = _poll(snmp_lab, target, Credential("c", community="x"), lean_v2c=backend == "lean")
+
+    assert poll.ok, poll.error
+    assert 13 * 1 <= TOO_BIG_LIMIT < 13 * 2
+    assert [(interface.name, interface.counter_bits, interface.in_octets) for interface in poll.interfaces] == [
+        ("if1", 64, 2**40 + 6),
+        ("if2", 64, 2 * 2**40 + 6),
+        ("if3", 64, 3 * 2**40 + 6),
+    ]
+    assert (poll.sys_name, poll.sys_uptime_cs) == ("scripted", 4242)
+
+
+@pytest.mark.parametrize("backend", ["lean", "pysnmp"])
+def test_an_agent_that_loops_is_stopped(snmp_lab, bad_agents, backend):
+    target = _target("loop-1", port=LOOPING_PORT, timeout=0.5, retries=0)
+    poll = _poll(snmp_lab, target, Credential("c", community="x"), lean_v2c=backend == "lean")
+
+    assert poll.error == (
+        "loop-1: the agent returned 1.3.6.1.2.1.31.1.1.1.1 after 1.3.6.1.2.1.31.1.1.1.1 (OIDs must increase)"
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"auth_protocol": "SHA3"}, "credential lab-sha: auth_protocol 'SHA3' is not one of MD5, SHA, SHA1, SHA224"),
         ({"priv_protocol": "BLOWFISH"}, "credential lab-sha: priv_protocol 'BLOWFISH' is not one of AES, AES128"),
         ({"auth_protocol": None}, "credential lab-sha has a key but no auth_protocol"),
+        ({"priv_key": None}, "credential lab-sha has a priv_protocol but no priv_key"),
         ({"user": None}, "credential lab-sha has no user for SNMPv3"),
         ({"auth_key": "short"}, "credential lab-sha: auth_key is shorter than 8 characters"),
     ],
@@ -166,6 +219,12 @@ def test_unusable_v3_credential_names_the_field_not_the_secret(snmp_lab, snmpd, 
     assert not poll.ok
     assert poll.error.startswith(f"gw-5: {message}")
     assert snmpd.sha.auth_key not in poll.error and snmpd.sha.priv_key not in poll.error
+
+
+def test_unknown_snmp_version_names_the_field(snmp_lab, snmpd):
+    poll = _poll(snmp_lab, _target("gw-7", "1"), snmpd.community)
+
+    assert poll.error == "gw-7: version '1' is not '2c' or '3'"
 
 
 def test_v2c_credential_without_community(snmp_lab, snmpd):

@@ -71,26 +71,34 @@ def _integer(n: int) -> bytes:
 
 def encode_oid(oid: Oid) -> bytes:
     """The content octets of an OBJECT IDENTIFIER (without tag and length)."""
-    if len(oid) < 2 or oid[0] > 2 or (oid[0] < 2 and oid[1] >= 40):
+    if len(oid) < 2 or oid[0] > 2 or (oid[0] < 2 and oid[1] >= 40) or min(oid) < 0:
         raise ValueError(f"not an OID: {oid!r}")
+    arcs = (oid[0] * 40 + oid[1], *oid[2:])
+    if max(arcs) < 0x80:  # one octet per arc: the common case, done in C
+        return bytes(arcs)
     out = bytearray()
-    for arc in (oid[0] * 40 + oid[1], *oid[2:]):
-        if arc < 0x80:
-            out.append(arc)
-            continue
-        chunk = []
+    for arc in arcs:
+        chunk = [arc & 0x7F]  # the last octet of an arc has the high bit clear
+        arc >>= 7
         while arc:
             chunk.append(arc & 0x7F | 0x80)
             arc >>= 7
-        chunk[0] &= 0x7F  # the last octet of an arc has the high bit clear
         out.extend(reversed(chunk))
     return bytes(out)
+
+
+def _varbind(oid: Oid) -> bytes:
+    """A request's variable binding: the OID and a NULL value."""
+    name = encode_oid(oid)
+    if len(name) < 0x7C:  # short lengths all the way: no _tlv needed
+        return bytes((_SEQUENCE, len(name) + 4, _OID, len(name))) + name + b"\x05\x00"
+    return _tlv(_SEQUENCE, _tlv(_OID, name) + b"\x05\x00")
 
 
 def encode_request(pdu_type: int, request_id: int, community: bytes, oids: list[Oid], a: int = 0, b: int = 0) -> bytes:
     """An SNMPv2c request message. For GET, ``a`` and ``b`` are error-status and error-index (0); for GETBULK they
     are non-repeaters and max-repetitions."""
-    varbinds = b"".join(_tlv(_SEQUENCE, _tlv(_OID, encode_oid(oid)) + b"\x05\x00") for oid in oids)
+    varbinds = b"".join(map(_varbind, oids))
     pdu = _tlv(pdu_type, _integer(request_id) + _integer(a) + _integer(b) + _tlv(_SEQUENCE, varbinds))
     return _tlv(_SEQUENCE, _integer(_SNMP_V2C) + _tlv(_OCTET_STRING, community) + pdu)
 

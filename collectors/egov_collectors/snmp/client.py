@@ -4,7 +4,8 @@ A poll is three steps: a GET of sysUpTime.0 and sysName.0; one multi-column GETB
 columns (and of the MikroTik simple queue table on RouterOS); GETs of the 32-bit fallbacks for the interfaces that
 lack a 64-bit value (``tables``). SNMPv2c goes through the lean codec on a plain UDP socket (``v2c``); SNMPv3 through
 pysnmp (``usm``). A device problem never raises: the poll comes back with ``ok=False`` and a message that names
-the device and the reason.
+the device and the reason. An agent without IF-MIB (a UPS, a sensor) polls ``ok`` with no interfaces: it answered,
+it just has nothing to count.
 """
 
 import asyncio
@@ -20,8 +21,9 @@ from egov_collectors.snmp.v2c import V2cSession
 from egov_collectors.snmp.values import NoValue, as_int, as_text
 from egov_collectors.snmp.walk import Session, get_instances, walk_columns
 
-# Values asked for per GETBULK: net-snmp answers at most 100 per request (maxGetbulkResponses), and 60 values of
-# interface counters stay near 1,500 bytes, one Ethernet frame, so answers are not fragmented on the way back.
+# Values asked for per GETBULK: net-snmp answers at most 100 per request (maxGetbulkResponses); 60 values of the
+# interface columns make answers of about 1 KB (1.2 KB with long aliases), one Ethernet frame, where 100 make 1.7 KB
+# answers that a 1,500-byte path fragments (docs/benchmarks.md).
 DEFAULT_MAX_VALUES = 60
 GET_BATCH = 30  # instances per GET of fallback values
 
@@ -45,7 +47,7 @@ class SnmpClient:
     def session(self, target: Target, credential: Credential) -> AbstractAsyncContextManager[Session]:
         """A conversation with the target's agent, with the credential's security."""
         if target.version not in ("2c", "3"):
-            raise BadCredential(f"SNMP version {target.version!r} is not '2c' or '3'")
+            raise BadCredential(f"version {target.version!r} is not '2c' or '3'")
         if target.version == "2c" and self.lean_v2c:
             if not credential.community:
                 raise BadCredential(f"credential {credential.name} has no community for SNMPv2c")

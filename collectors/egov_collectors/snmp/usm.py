@@ -1,16 +1,21 @@
 """SNMP through pysnmp 7 (asyncio): SNMPv3 with USM security, and SNMPv2c when the lean codec is not wanted.
 
-pysnmp is used without MIBs (``lookupMib=False``; OIDs in and out are tuples) and through one ``SnmpEngine`` per
+pysnmp is used without MIBs (OIDs in and out are tuples, never names) and through one ``SnmpEngine`` per
 credential profile, kept for the whole run: the engine caches each agent's engine ID and time after the first
 discovery, and a profile of its own means two profiles may share a user name with different keys (pysnmp keys
 its user table by name). pysnmp's error indications become this package's errors; the messages name the user
 and the address, never a key or a community.
 """
 
+import asyncio
+import socket
+
 from pyasn1.type import univ
 from pysnmp import error as pysnmp_error
+from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.hlapi.v3arch import asyncio as hlapi
-from pysnmp.proto import errind, rfc1905
+from pysnmp.hlapi.v3arch.asyncio.cmdgen import LCD
+from pysnmp.proto import errind, rfc1902, rfc1905
 
 from egov_collectors.model import Credential, Target
 from egov_collectors.snmp.errors import (
@@ -57,6 +62,9 @@ _AUTH_FAILURES = {
     errind.UnknownSecurityName: "the agent does not know this user",
     errind.NotInTimeWindow: "the agent's clock window refused the request",
 }
+_GET = cmdgen.GetCommandGenerator()
+_BULK = cmdgen.BulkCommandGenerator()
+_NULL = rfc1902.Null("")
 _GARBAGE = (errind.ParseError, errind.DeserializationError, errind.DataMismatch, errind.EngineIDMismatch)
 
 
@@ -70,15 +78,17 @@ def _protocol(table: dict, field: str, name: str | None, credential: Credential)
 
 
 def auth_data(target: Target, credential: Credential) -> "hlapi.CommunityData | hlapi.UsmUserData":
-    """pysnmp's security parameters for the target's SNMP version; ``BadCredential`` names a missing field."""
+    """pysnmp's security parameters for the target's SNMP version ("2c" or "3", checked by the client);
+    ``BadCredential`` names a missing or unknown field."""
     if target.version == "2c":
         if not credential.community:
             raise BadCredential(f"credential {credential.name} has no community for SNMPv2c")
         return hlapi.CommunityData("egov", credential.community, mpModel=1)  # one engine per profile: one index
-    if target.version != "3":
-        raise BadCredential(f"target {target.device}: SNMP version {target.version!r} is not '2c' or '3'")
     if not credential.user:
         raise BadCredential(f"credential {credential.name} has no user for SNMPv3")
+    for protocol, key in (("auth_protocol", "auth_key"), ("priv_protocol", "priv_key")):
+        if getattr(credential, protocol) and not getattr(credential, key):  # e.g. a secret that did not resolve
+            raise BadCredential(f"credential {credential.name} has a {protocol} but no {key}")
     options = {}
     if credential.auth_key:
         if len(credential.auth_key) < _MIN_KEY_LENGTH:
@@ -114,7 +124,11 @@ def _value(value) -> Value:
 
 
 class PysnmpSession:
-    """A conversation with one agent through a shared pysnmp engine. Use as ``async with``."""
+    """A conversation with one agent through a shared pysnmp engine. Use as ``async with``.
+
+    Requests go straight to pysnmp's RFC 3413 command generators with plain (OID, NULL) bindings: the high-level
+    ``get_cmd``/``bulk_cmd`` would run every OID of every request through the MIB view to "resolve" it, which costs
+    more than decoding the answer."""
 
     def __init__(self, engine: hlapi.SnmpEngine, security, target: Target, user: str | None):
         self.host = target.host
@@ -124,47 +138,40 @@ class PysnmpSession:
         self._timeout = target.timeout
         self._retries = target.retries
         self._user = user
-        self._context = hlapi.ContextData()
-        self._transport = None
+        self._target_name = None  # pysnmp's name of this agent and security, set up once per session
 
     async def __aenter__(self) -> "PysnmpSession":
-        transport_class = hlapi.Udp6TransportTarget if ":" in self.host else hlapi.UdpTransportTarget
-        self._transport = await transport_class.create(
-            (self.host, self.port), timeout=self._timeout, retries=self._retries
-        )
+        try:  # resolved here, so a bad name reads as it does on the v2c path
+            [(family, _, _, _, address), *_] = await asyncio.get_running_loop().getaddrinfo(
+                self.host, self.port, type=socket.SOCK_DGRAM
+            )
+        except OSError as exc:
+            raise SnmpError(f"cannot send to {self.host}:{self.port}: {exc.strerror or exc}") from None
+        transport_class = hlapi.Udp6TransportTarget if family == socket.AF_INET6 else hlapi.UdpTransportTarget
+        transport = await transport_class.create(address[:2], timeout=self._timeout, retries=self._retries)
+        try:
+            self._target_name, _ = LCD.configure(self._engine, self._security, transport, b"")
+        except pysnmp_error.PySnmpError as exc:
+            raise SnmpError(f"pysnmp refused the settings for {self.host}:{self.port}: {exc}") from None
         return self
 
     async def __aexit__(self, *exc_info) -> None:
         """Nothing to close: the engine (and its socket) belongs to the client."""
 
     async def get(self, oids: list[Oid]) -> list[VarBind]:
-        request = [hlapi.ObjectType(hlapi.ObjectIdentity(oid)) for oid in oids]
-        return await self._run(
-            hlapi.get_cmd(self._engine, self._security, self._transport, self._context, *request, lookupMib=False),
-            "GET",
-        )
+        return await self._request(_GET.send_varbinds, (), oids, "GET")
 
     async def get_bulk(self, oids: list[Oid], max_repetitions: int) -> list[VarBind]:
-        request = [hlapi.ObjectType(hlapi.ObjectIdentity(oid)) for oid in oids]
-        return await self._run(
-            hlapi.bulk_cmd(
-                self._engine,
-                self._security,
-                self._transport,
-                self._context,
-                0,
-                max_repetitions,
-                *request,
-                lookupMib=False,
-            ),
-            "GETBULK",
-        )
+        return await self._request(_BULK.send_varbinds, (0, max_repetitions), oids, "GETBULK")
 
-    async def _run(self, command, what: str) -> list[VarBind]:
+    async def _request(self, send, counts: tuple, oids: list[Oid], what: str) -> list[VarBind]:
+        future = asyncio.get_running_loop().create_future()
+        bindings = [(rfc1902.ObjectName(oid), _NULL) for oid in oids]
         try:
-            error_indication, error_status, error_index, varbinds = await command
+            send(self._engine, self._target_name, None, b"", *counts, bindings, _answered, future)
         except pysnmp_error.PySnmpError as exc:
             raise SnmpError(f"{what} to {self.host}:{self.port} failed in pysnmp: {exc}") from None
+        error_indication, error_status, error_index, varbinds = await future
         if error_indication:
             raise self._error(error_indication)
         if error_status:
@@ -183,6 +190,12 @@ class PysnmpSession:
         if isinstance(indication, _GARBAGE):
             return MalformedAnswer(f"{address} answered with a malformed message: {indication}")
         return SnmpError(f"{address}: {indication}")
+
+
+def _answered(engine, handle, error_indication, error_status, error_index, varbinds, future) -> None:
+    """pysnmp's callback for an answer (or a timeout): hand it to the waiting request, unless it gave up."""
+    if not future.done():
+        future.set_result((error_indication, error_status, error_index, varbinds))
 
 
 class EnginePool:

@@ -11,7 +11,7 @@ import asyncio
 import random
 
 from egov_collectors.snmp import ber
-from egov_collectors.snmp.errors import MalformedAnswer, NoAnswer, agent_error
+from egov_collectors.snmp.errors import MalformedAnswer, NoAnswer, SnmpError, agent_error
 from egov_collectors.snmp.oids import Oid, format_oid
 from egov_collectors.snmp.values import VarBind
 
@@ -50,9 +50,12 @@ class V2cSession:
 
     async def __aenter__(self) -> "V2cSession":
         loop = asyncio.get_running_loop()
-        self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: self._protocol, remote_addr=(self.host, self.port)
-        )
+        try:
+            self._transport, _ = await loop.create_datagram_endpoint(
+                lambda: self._protocol, remote_addr=(self.host, self.port)
+            )
+        except OSError as exc:  # no route, a name that does not resolve
+            raise SnmpError(f"cannot send to {self.host}:{self.port}: {exc.strerror or exc}") from None
         return self
 
     async def __aexit__(self, *exc_info) -> None:
