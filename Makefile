@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter bench-serving
+.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter bench-serving bench-snmp
 
 demo:
 	@stack/demo.sh
@@ -45,3 +45,7 @@ bench-filter:
 # The demo's pages and API under nginx+gunicorn next to runserver (needs the demo data: make demo once).
 bench-serving:
 	@stack/services.sh start >/dev/null && stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/serving.py
+
+# The SNMP client next to snmpbulkwalk and snmp_exporter: 200 agents x 48 interfaces in network namespaces (root).
+bench-snmp:
+	@.venv/bin/python bench/snmp_poll.py

@@ -50,9 +50,9 @@ def wait_for(url, process, seconds=180):
         if process.poll() is not None:
             sys.exit(f"the server for {url} exited")
         try:
-            requests.get(url, timeout=5)
+            requests.get(url, timeout=30)  # the first request of a fresh server loads NetBox's URLs and templates
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.5)
     sys.exit(f"{url} did not answer within {seconds} s")
 
@@ -67,9 +67,19 @@ def start_servers():
                               env={**env, "EGOV_HTTP_PORT": str(nginx_port), "EGOV_WSGI_PORT": str(gunicorn_port)})
     servers = {"runserver": (f"http://127.0.0.1:{runserver_port}", runserver),
                "nginx+gunicorn": (f"http://127.0.0.1:{nginx_port}", served)}
-    for base, process in servers.values():
-        wait_for(f"{base}/login/", process)
+    try:
+        for base, process in servers.values():
+            wait_for(f"{base}/login/", process)
+    except BaseException:  # sys.exit included: servers left running would hold the machine
+        stop(servers)
+        raise
     return servers
+
+
+def stop(servers):
+    for _base, process in servers.values():
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def session(base):
@@ -141,9 +151,7 @@ def main():
         rates = {name: throughput(base, client) for name, (base, client) in sessions.items()}
         report(times, rates)
     finally:
-        for _base, process in servers.values():
-            process.terminate()
-            process.wait(timeout=60)
+        stop(servers)
 
 
 if __name__ == "__main__":

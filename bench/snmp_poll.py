@@ -385,6 +385,35 @@ def lean_variants(lab: Lab) -> dict:
     }
 
 
+def collector_job(lab: Lab):
+    """What one RQ job of a cycle costs a worker, for docs/scaling.md: ``Collector.run_batch`` over every agent
+    (claims, backoff states, the poll, the devices' data written to a real Redis), no quota enforced on them (the
+    accounting and NetBox's upsert are per enforcement point, a few per agency, not per device)."""
+    from egov_collectors.cycle import Batch, Collector
+    from egov_collectors.settings import Settings
+
+    port = 6399
+    lab.processes.append(subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                           "--dir", str(lab.folder)], stdout=subprocess.DEVNULL))
+    time.sleep(0.5)
+    os.environ["EGOV_SNMP_BENCH_COMMUNITY"] = lab.community  # the secrets' environment form
+    settings = Settings(netbox_url="http://127.0.0.1:9/", netbox_token="unused", redis_url=f"redis://127.0.0.1:{port}/0",
+                        spool_dir=lab.folder / "spool", concurrency=CONCURRENCY)
+    collector = Collector(settings)
+    targets = tuple(Target(device=a, host=a, credential="bench", timeout=10, retries=0) for a in lab.targets)
+    name = "egov-collector job: claims + poll + store in Redis (one worker process)"
+
+    def run():
+        cycle = f"bench-{time.monotonic_ns()}"
+        cpu, started = time.process_time(), time.perf_counter()
+        reports = collector.run_batch(cycle, Batch(targets))
+        assert all(r.poll.ok for r in reports), [r.poll.error for r in reports if not r.poll.ok][:3]
+        values = sum(r.poll.values for r in reports)
+        return Result(name, len(reports), values, time.process_time() - cpu, time.perf_counter() - started)
+
+    return {name: run}
+
+
 def median(results: list[Result]) -> Result:
     return sorted(results, key=lambda result: result.cpu)[len(results) // 2]
 
@@ -420,6 +449,7 @@ def main() -> None:
                 "snmpbulkwalk + snmpget (net-snmp 5.9, -Cr25)": lambda: run_snmpbulkwalk(lab),
                 "snmp_exporter 0.21 (Debian), max_repetitions 25": lambda: run_snmp_exporter(lab, exporter),
                 **lean_variants(lab),
+                **collector_job(lab),
             }
             rounds = {name: [] for name in clients}
             for _ in range(ROUNDS):  # interleaved, so every client sees the same machine
