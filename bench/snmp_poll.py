@@ -400,6 +400,7 @@ def collector_job(lab: Lab):
     settings = Settings(netbox_url="http://127.0.0.1:9/", netbox_token="unused", redis_url=f"redis://127.0.0.1:{port}/0",
                         spool_dir=lab.folder / "spool", concurrency=CONCURRENCY)
     collector = Collector(settings)
+    baseline_memory = collector.redis.info("memory")["used_memory"]
     targets = tuple(Target(device=a, host=a, credential="bench", timeout=10, retries=0) for a in lab.targets)
     name = "egov-collector job: claims + poll + store in Redis (one worker process)"
 
@@ -409,6 +410,9 @@ def collector_job(lab: Lab):
         reports = collector.run_batch(cycle, Batch(targets))
         assert all(r.poll.ok for r in reports), [r.poll.error for r in reports if not r.poll.ok][:3]
         values = sum(r.poll.values for r in reports)
+        memory = collector.redis.info("memory")["used_memory"] - baseline_memory
+        print(f"(collector job: Redis holds {memory / len(reports) / 1024:.1f} KiB per device of "
+              f"{INTERFACES} interfaces)", flush=True)
         return Result(name, len(reports), values, time.process_time() - cpu, time.perf_counter() - started)
 
     return {name: run}

@@ -4,9 +4,10 @@ The collectors talk to the plugin only over its REST API (pynetbox) and never im
 
 - ``model``: the records the parts hand each other (targets, credentials, what a device answered).
 - ``counters``, ``periods``, ``accounting``: pure rules (no Django, no network), tested directly.
-- ``snmp``: the SNMP client (pysnmp 7, asyncio).
-- ``secrets``: credentials resolved by name at run time.
+- ``snmp``: the SNMP client (asyncio: a lean codec for v2c, pysnmp 7 for v3), ``poll_many``, the backoff rule.
+- ``nft``: an agency's nftables counters on a Linux gateway, over SSH (netmiko).
+- ``secrets``, ``settings``: credentials resolved by name at run time; the settings from the environment.
 - ``netbox``: what to poll and the quotas, read from NetBox; usage written back through the upsert.
 - ``spool``, ``store``: usage writes kept on disk until NetBox takes them; the latest data for the exporter.
-- ``cycle``, ``cli``: a poll cycle cut into RQ jobs; the ``egov-collector`` command.
+- ``cycle``, ``jobs``, ``cli``: a poll cycle cut into RQ jobs; the job; the ``egov-collector`` command.
 """

@@ -24,12 +24,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from tests.namespaces import in_namespace
 
 from egov_collectors.model import Credential
 
@@ -90,22 +90,7 @@ class SnmpLab:
 
     def run(self, coroutine_factory):
         """Run ``coroutine_factory()`` to completion on a fresh event loop inside the poller's namespace."""
-        outcome = {}
-
-        def inside_namespace():
-            try:
-                with open(f"/run/netns/{self.poller_ns}") as namespace:
-                    os.setns(namespace.fileno(), os.CLONE_NEWNET)  # this thread only
-                outcome["result"] = asyncio.run(coroutine_factory())
-            except BaseException as exc:  # handed to the test's thread
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=inside_namespace)
-        thread.start()
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
+        return in_namespace(self.poller_ns, lambda: asyncio.run(coroutine_factory()))
 
     def link_stats(self) -> dict:
         """The kernel's 64-bit counters of the agent's veth end (``ip -s -j link``)."""

@@ -20,12 +20,12 @@ import os
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.namespaces import in_namespace
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 GATEWAY_RULES = """
@@ -90,26 +90,6 @@ def udp_socket(address):
     bound.settimeout(5)
     bound.bind(address)
     return bound
-
-
-def in_namespace(namespace, function, *args, **kwargs):
-    """function(*args, **kwargs) in a thread that entered the network namespace: its sockets are made there."""
-    outcome = {}
-
-    def enter_and_call():
-        try:
-            with open(f"/run/netns/{namespace}") as handle:
-                os.setns(handle.fileno(), os.CLONE_NEWNET)  # this thread only; the test's thread stays put
-            outcome["result"] = function(*args, **kwargs)
-        except BaseException as error:  # handed to the caller's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=enter_and_call)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 @dataclass

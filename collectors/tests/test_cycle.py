@@ -11,11 +11,11 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from tests.namespaces import in_namespace
 from tests.netbox_peers import LiveNetBox, QuietRequestHandler
 from tests.snmp_peers import _TOOL_ENV, AGENT_IP, SNMPD_CACHE_SECONDS
 
@@ -31,26 +31,6 @@ COMMUNITY = "lab-cycle"
 COLLECTOR = str(Path(sys.executable).parent / "egov-collector")
 PROCESS_DEADLINE = 180
 SPOOL_BACKOFF_AFTER_TWO_FAILURES = 2.5  # seconds: the spool retries 1 s, then 2 s after a failed flush
-
-
-def in_namespace(namespace, function, *args):
-    """function(*args) in a thread that entered ``namespace``: sockets it opens live there."""
-    outcome = {}
-
-    def run():
-        try:
-            with open(f"/run/netns/{namespace}") as handle:
-                os.setns(handle.fileno(), os.CLONE_NEWNET)
-            outcome["result"] = function(*args)
-        except BaseException as error:  # handed to the test's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 @pytest.fixture(scope="module")
