@@ -99,7 +99,7 @@ def admin_token(db, api_token):
 
 
 def netbox_of(live, token, **options):
-    return NetBox(live.url, token, timeout=10, **options)
+    return NetBox(live.url, token, timeout=60, **options)  # a loaded CI machine: the first request loads NetBox
 
 
 def ip_of(device):
@@ -425,6 +425,6 @@ class TestDemoCollector:
         url = live_netbox.url + path.format(device=Device.objects.get(name="gw-disdik").pk,
                                             quota=BandwidthQuota.objects.first().pk,
                                             usage=QuotaUsage.objects.first().pk)
-        answer = live_netbox.call(requests.request, method, url, json=body, timeout=10,
+        answer = live_netbox.call(requests.request, method, url, json=body, timeout=60,
                                   headers={"Authorization": f"Bearer {demo}", "Accept": "application/json"})
         assert answer.status_code == 403, answer.text

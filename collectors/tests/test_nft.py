@@ -19,7 +19,7 @@ def root_by_key(world):
     return SSHCredential(name="gw-linux", username="root", key_file=str(world.client_key))
 
 
-def read(world, address, credential=None, known_hosts=None, timeout=10.0):
+def read(world, address, credential=None, known_hosts=None, timeout=30.0):  # generous: a loaded machine
     host, port = address
     return world.call(read_counters, host, credential or root_by_key(world), device="gw-test", port=port,
                       known_hosts=known_hosts or world.known_hosts, timeout=timeout)
