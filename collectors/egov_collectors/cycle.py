@@ -106,9 +106,16 @@ class Collector:
         self.settings = settings
         self.redis = client or redis.Redis.from_url(settings.redis_url)
         self.store = CollectorStore(self.redis)
-        self.spool = Spool(settings.spool_dir)
+        self._spool: Spool | None = None
         self.netbox = NetBox(settings.netbox_url, settings.netbox_token, timeout=settings.netbox_timeout)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+
+    @property
+    def spool(self) -> Spool:
+        """Opened when a job first needs it: the scheduler never writes usage (its unit has no state directory)."""
+        if self._spool is None:
+            self._spool = Spool(self.settings.spool_dir)
+        return self._spool
 
     # The scheduler's side.
 
