@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict
 
 import click
+import redis
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -100,6 +101,8 @@ def _or_exit(call):
         return call()
     except (NetBoxError, SecretsError) as error:
         raise click.ClickException(str(error)) from None
+    except redis.RedisError as error:  # the URL is named, never its password
+        raise click.ClickException(f"Redis (EGOV_COLLECTOR_REDIS_URL) is unavailable: {error}") from None
 
 
 def _now_id() -> str:

@@ -124,8 +124,10 @@ class Collector:
         try:
             plan = plan_cycle(self.netbox, self.settings.batch_size, names)
         except NetBoxUnavailable as error:
+            if names:
+                raise  # named devices: only NetBox can say what they are now
             kept = self.redis.get(PLAN_KEY)
-            if names or kept is None:
+            if kept is None:
                 raise
             log.warning("NetBox unavailable (%s): polling the last plan it gave", error)
             return _plan_from_json(kept)

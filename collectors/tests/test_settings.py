@@ -44,3 +44,30 @@ def test_the_token_comes_from_a_file_only_its_owner_reads(tmp_path):
         Settings.from_env(environ)
     assert f"token file {token_file} is open to group or others (mode 0644)" in str(raised.value)
     assert "from-the-file" not in str(raised.value)
+
+
+def test_the_command_names_what_is_unavailable(tmp_path):
+    """egov-collector without a reachable Redis or NetBox: one line saying which, no traceback, status 1."""
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    command = str(Path(sys.executable).parent / "egov-collector")
+    environ = {"PATH": "/usr/bin:/bin", "EGOV_COLLECTOR_NETBOX_URL": f"http://127.0.0.1:{closed}/",
+               "EGOV_COLLECTOR_NETBOX_TOKEN": "nbt_abc.s3cret-token", "EGOV_COLLECTOR_REDIS_URL":
+               f"redis://127.0.0.1:{closed}/0", "EGOV_COLLECTOR_SPOOL_DIR": str(tmp_path)}
+
+    # Devices named: the plan must come from NetBox (a kept plan in Redis is only for whole cycles).
+    netbox_down = subprocess.run([command, "poll", "--device", "gw-disdik"], env=environ, capture_output=True,
+                                 text=True, timeout=60)
+    assert netbox_down.returncode == 1
+    assert netbox_down.stderr.startswith("Error: NetBox is unavailable: ConnectionError"), netbox_down.stderr
+    redis_down = subprocess.run([command, "run", "--once"], env=environ, capture_output=True, text=True, timeout=60)
+    assert redis_down.returncode == 1
+    assert redis_down.stderr.startswith("Error: Redis (EGOV_COLLECTOR_REDIS_URL) is unavailable"), redis_down.stderr
+    assert "s3cret" not in netbox_down.stderr + redis_down.stderr
+    assert "Traceback" not in netbox_down.stderr + redis_down.stderr
