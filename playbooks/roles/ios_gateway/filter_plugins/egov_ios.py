@@ -209,7 +209,6 @@ def _replaced(line_node, wanted):
 class FilterModule:
     def filters(self):
         return {
-            "egov_ios_name": egov_ios_name,
             "egov_ios_agencies": egov_ios_agencies,
             "egov_ios_acls": egov_ios_acls,
             "egov_ios_acl_text": egov_ios_acl_text,
