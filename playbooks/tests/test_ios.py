@@ -14,8 +14,8 @@ in the format IOS XE 17.3 prints (playbooks/tests/recordings/ios/): no IOS devic
 import json
 
 import pytest
-from ios_peers import RecordedIOS, recording
-from routeros_peers import run_playbook, task_results
+from tests.ios_peers import RecordedIOS, recording
+from tests.routeros_peers import run_playbook, task_results
 
 HOST = "gw-ios-klaten"
 USERNAME, PASSWORD = "egov-push", "s3cret-ios-ssh"

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import pytest
-from routeros_peers import RouterOSStandIn, changed_tasks, run_playbook, task_results
+from tests.routeros_peers import RouterOSStandIn, changed_tasks, run_playbook, task_results
 
 HOST = "gw-mikrotik"
 USERNAME, PASSWORD = "egov-push", "s3cret-routeros-api"
