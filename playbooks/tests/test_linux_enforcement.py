@@ -1,0 +1,139 @@
+"""The linux_gateway role on a real gateway (tests/gateway_peers.py), run through egov_push.runner over SSH with
+the data as host variables: tc, nftables and unbound enforce it, measured with iperf3 and DNS queries from the
+agencies' LAN. The tests run in order on one gateway: each starts from what the previous one installed.
+
+Rates: iperf3 reports TCP payload; HTB limits whole Ethernet frames, of which the payload is mss/(mss + 66)
+(about 95.6 %). A measurement is compared with the ceiling times that share, within 5 %.
+"""
+
+import json
+
+import pytest
+from egov_push import runner
+from tests.gateway_peers import AGENCY_A, AGENCY_B
+
+HOST = "gw-test"
+LINK = {"name": "eth1", "ifb": "egovifb0", "down_mbps": 1000, "up_mbps": 1000}
+FILTER = '# compiled for gateway gw-test\nlocal-zone: "blocked.egov.test." always_nxdomain\n'
+
+
+def agency(slug, prefix, rate, ceil, prio=4, interface="eth1"):
+    return {"slug": slug, "interface": interface, "prefixes": [prefix], "prio": prio,
+            "rate_down_mbps": rate, "ceil_down_mbps": ceil, "rate_up_mbps": rate, "ceil_up_mbps": ceil}
+
+
+def push(gateway, mode, agencies, link=LINK, egov_filter=None):
+    inventory = gateway.inventory(HOST, egov_interfaces=[link], egov_agencies=agencies, egov_filter=egov_filter)
+    return runner.run(mode, inventory)
+
+
+def quotas(ceil_a, ceil_b=20):
+    return [agency("disdik", "10.78.1.0/24", 5, ceil_a), agency("dinkes", "10.78.2.0/24", 5, ceil_b)]
+
+
+def assert_near(measured, ceiling):
+    mbps, payload_share = measured
+    expected = ceiling * payload_share
+    assert abs(mbps - expected) <= 0.05 * expected, f"{mbps:.2f} Mbit/s measured, {expected:.2f} expected"
+
+
+def counters(gateway):
+    answer = json.loads(gateway.in_gateway("nft", "-j", "list", "counters", "table", "inet", "egov"))
+    return {item["counter"]["name"]: item["counter"]["bytes"] for item in answer["nftables"] if "counter" in item}
+
+
+def installed(gateway):
+    """What enforces now: the tables nft lists and eth1's qdiscs."""
+    return gateway.in_gateway("nft", "list", "tables"), gateway.in_gateway("tc", "qdisc", "show", "dev", "eth1")
+
+
+def test_check_mode_shows_the_diff_and_changes_nothing(gateway):
+    before = installed(gateway)
+    result = push(gateway, "preview", quotas(10))
+    host = result.hosts[HOST]
+    assert host.status == "changed", result.log
+    assert 'counter name "agency_disdik_down"' in result.diff
+    assert "+class htb 1:11 parent 1:1 prio 3 rate 5Mbit ceil 10Mbit" in result.diff
+    assert installed(gateway) == before
+    assert "egov" not in before[0]
+
+
+@pytest.mark.parametrize("ceiling", [10, 50])
+def test_apply_enforces_the_ceiling_both_ways(gateway, ceiling):
+    result = push(gateway, "apply", quotas(ceiling))
+    assert result.hosts[HOST].status == "changed", result.log
+    assert_near(gateway.rate(AGENCY_A, download=True), ceiling)
+    assert_near(gateway.rate(AGENCY_A, download=False), ceiling)
+
+
+def test_counters_named_for_the_collectors_count_and_survive_a_push(gateway):
+    counted = counters(gateway)
+    assert set(counted) == {"agency_disdik_down", "agency_disdik_up", "agency_dinkes_down", "agency_dinkes_up"}
+    # The measurements above went through agency A only: megabytes each way, nothing for B.
+    assert counted["agency_disdik_down"] > 10**6 and counted["agency_disdik_up"] > 10**6
+    assert counted["agency_dinkes_down"] == counted["agency_dinkes_up"] == 0
+    result = push(gateway, "apply", quotas(50, ceil_b=25))  # B changes: the table is swapped, A's totals stay
+    assert result.hosts[HOST].status == "changed", result.log
+    assert counters(gateway)["agency_disdik_down"] >= counted["agency_disdik_down"]
+
+
+def test_a_second_run_changes_nothing(gateway):
+    result = push(gateway, "apply", quotas(50, ceil_b=25))
+    host = result.hosts[HOST]
+    assert (host.status, host.changed, result.diff) == ("ok", 0, ""), result.log
+
+
+def test_check_mode_after_apply_shows_only_what_changes(gateway):
+    before = installed(gateway), counters(gateway)
+    result = push(gateway, "preview", quotas(50, ceil_b=30))
+    assert result.hosts[HOST].status == "changed"
+    assert "+class htb 1:10 parent 1:1 prio 3 rate 5Mbit ceil 30Mbit" in result.diff
+    assert "-class htb 1:10 parent 1:1 prio 3 rate 5Mbit ceil 25Mbit" in result.diff
+    assert "table inet egov" not in result.diff  # the counting rules did not change
+    assert (installed(gateway), counters(gateway)) == before
+
+
+def test_two_agencies_each_get_their_guaranteed_rate_when_both_saturate(gateway):
+    link = {**LINK, "down_mbps": 30, "up_mbps": 30}
+    agencies = [agency("disdik", "10.78.1.0/24", 10, 30), agency("dinkes", "10.78.2.0/24", 20, 30)]
+    assert push(gateway, "apply", agencies, link=link).hosts[HOST].status == "changed"
+    for download in (True, False):
+        a, b = gateway.measure(gateway.iperf3(AGENCY_A, download, port=5201),
+                               gateway.iperf3(AGENCY_B, download, port=5202))
+        assert_near(a, 10)
+        assert_near(b, 20)
+
+
+def test_the_filter_blocks_a_domain_and_leaves_others(gateway):
+    assert gateway.resolve("www.blocked.egov.test") == ("NOERROR", ["10.78.9.2"])
+    result = push(gateway, "apply", quotas(10), egov_filter=FILTER)
+    assert result.hosts[HOST].status == "changed", result.log
+    assert "+local-zone: \"blocked.egov.test.\" always_nxdomain" in result.diff
+    assert gateway.resolve("www.blocked.egov.test") == ("NXDOMAIN", [])
+    assert gateway.resolve("allowed.egov.test") == ("NOERROR", ["10.78.9.2"])
+
+
+@pytest.mark.parametrize(("broken", "reason"), [
+    ({"prefixes": ["10.78.2.0/40"]}, "table inet egov does not validate"),
+    ({"interface": "eth7"}, "interface eth7 does not exist on this gateway"),
+])
+def test_a_push_that_fails_validation_leaves_the_old_quota_in_force(gateway, broken, reason):
+    before = installed(gateway), gateway.in_gateway("tc", "class", "show", "dev", "eth1")
+    link = {**LINK, "name": broken.get("interface", "eth1")}
+    agencies = [agency("disdik", "10.78.1.0/24", 5, 50, interface=link["name"]),
+                {**agency("dinkes", "10.78.2.0/24", 5, 20, interface=link["name"]), **broken}]
+    result = push(gateway, "apply", agencies, link=link, egov_filter=FILTER)
+    host = result.hosts[HOST]
+    assert host.status == "failed"
+    assert any(reason in message for message in host.messages), host.messages
+    assert (installed(gateway), gateway.in_gateway("tc", "class", "show", "dev", "eth1")) == before
+    assert_near(gateway.rate(AGENCY_A, download=True), 10)
+
+
+def test_a_filter_unbound_refuses_leaves_the_old_filter_in_force(gateway):
+    result = push(gateway, "apply", quotas(10), egov_filter='local-zone: "casino.egov.test." no_such_type\n')
+    host = result.hosts[HOST]
+    assert host.status == "failed"
+    assert any("unbound-checkconf refused it" in message for message in host.messages), host.messages
+    assert gateway.resolve("www.blocked.egov.test") == ("NXDOMAIN", [])
+    assert push(gateway, "apply", quotas(10), egov_filter=FILTER).hosts[HOST].status == "ok"
