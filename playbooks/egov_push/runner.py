@@ -46,7 +46,8 @@ class PushResult:
 
 def run(mode, inventory, playbook="site.yml", limit=None, project_dir=PLAYBOOKS, envvars=None, secrets=(),
         extravars=None):
-    """Run ``playbook`` on ``inventory`` (a path) in ``mode`` "preview" (--check --diff) or "apply" (--diff).
+    """Run ``playbook`` on ``inventory`` (a path, or a list of paths merged in order) in ``mode`` "preview"
+    (--check --diff) or "apply" (--diff).
 
     ``envvars`` go to ansible-playbook (e.g. NETBOX_API and NETBOX_TOKEN for the inventory and the data);
     ``secrets`` are masked in what comes back, with every value of ``envvars`` whose name says TOKEN, PASSWORD
@@ -60,7 +61,8 @@ def run(mode, inventory, playbook="site.yml", limit=None, project_dir=PLAYBOOKS,
     with tempfile.TemporaryDirectory(prefix="egov-push-") as private:
         # cmdline is given on every call: ansible-runner would otherwise reuse one left in the private folder.
         done = ansible_runner.run(
-            private_data_dir=private, project_dir=str(project_dir), playbook=playbook, inventory=str(inventory),
+            private_data_dir=private, project_dir=str(project_dir), playbook=playbook,
+            inventory=[str(path) for path in inventory] if isinstance(inventory, list | tuple) else str(inventory),
             cmdline=" ".join(cmdline), envvars=environment, extravars=extravars or {}, quiet=True,
         )
         # Read before the private folder goes: ansible-runner reads stats and events from its artifacts.

@@ -20,7 +20,7 @@ description:
     scratch network namespace; what nft lists there is the wanted state, compared with what the gateway lists
     (counter values aside), giving changed and the diff.
   - The swap is one C(nft -f) transaction that flushes the table's rules, deletes the objects no longer wanted
-    and declares the rest: the counters that stay keep their values (the collectors read them as running
+    and declares the rest. The counters that stay keep their values (the collectors read them as running
     totals), and a refused file leaves the table as it was. Nothing outside table inet egov is touched.
 options:
   table:

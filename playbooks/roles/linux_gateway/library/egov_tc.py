@@ -21,8 +21,8 @@ description:
     named like the gateway's; what tc then lists there is the wanted state, compared with what the gateway lists
     (changed, diff). When they differ, the old trees are removed and the batch applied in one C(tc -batch); if
     that fails the previous batch (kept in O(state_file)) is put back.
-  - A batch the kernel refuses in the scratch namespace changes nothing on the gateway: the task fails with
-    tc's message.
+  - A batch the kernel refuses in the scratch namespace, or an enforcement interface the gateway does not have,
+    changes nothing on the gateway; the task fails with the reason (tc's own message).
 options:
   interfaces:
     description: Enforcement interfaces, each with the IFB device that carries its ingress (upload).
