@@ -66,10 +66,12 @@ class Gateway:
     inventory_vars: dict  # how ansible reaches the gateway and where the role keeps its files
 
     def inventory(self, name, **host_vars):
-        """Path of an inventory with the gateway as ``name`` in group platforms_linux, plus ``host_vars``."""
+        """Path of an inventory with the gateway as ``name`` in the groups linux.yml runs on (platforms_linux,
+        egov_gateways), with ``host_vars``."""
         path = self.folder / f"inventory-{name}.yml"
         host = {**self.inventory_vars, **host_vars}
-        path.write_text(yaml.safe_dump({"all": {"children": {"platforms_linux": {"hosts": {name: host}}}}}))
+        groups = {"platforms_linux": {"hosts": {name: host}}, "egov_gateways": {"hosts": {name: None}}}
+        path.write_text(yaml.safe_dump({"all": {"children": groups}}))
         return path
 
     def in_gateway(self, *command):

@@ -137,3 +137,20 @@ def test_a_filter_unbound_refuses_leaves_the_old_filter_in_force(gateway):
     assert any("unbound-checkconf refused it" in message for message in host.messages), host.messages
     assert gateway.resolve("www.blocked.egov.test") == ("NXDOMAIN", [])
     assert push(gateway, "apply", quotas(10), egov_filter=FILTER).hosts[HOST].status == "ok"
+
+
+def test_secrets_handed_to_the_runner_never_appear_in_its_log_or_diff(gateway):
+    secret = "nbt_K3y.s3cr3t-value"
+    inventory = gateway.inventory(HOST, egov_interfaces=[LINK], egov_agencies=quotas(10),
+                                  egov_filter=FILTER + f"# {secret}\n")
+    result = runner.run("preview", inventory, envvars={"NETBOX_TOKEN": secret})
+    assert result.hosts[HOST].status == "changed", result.log
+    assert runner.MASK in result.diff
+    assert secret not in result.log + result.diff
+
+
+def test_a_gateway_that_does_not_answer_is_unreachable(gateway):
+    inventory = gateway.inventory(HOST, egov_interfaces=[LINK], egov_agencies=quotas(10), ansible_port=2200)
+    result = runner.run("preview", inventory)
+    assert result.hosts[HOST].status == "unreachable"
+    assert result.hosts[HOST].messages

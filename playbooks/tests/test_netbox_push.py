@@ -7,6 +7,7 @@ Needs NetBox: ``NETBOX_ROOT=<checkout>/.state/netbox EGOV_TESTING=1`` (and root,
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,19 @@ def test_a_push_from_netbox_enforces_filters_and_throttles_over_the_cap(regency,
 
     again = push(gateway, live_netbox, read_only_token, tmp_path)
     assert (again.hosts["gw-test"].status, again.hosts["gw-test"].changed) == ("ok", 0), again.log
+
+
+def test_plain_ansible_playbook_runs_the_same_push(regency, read_only_token, live_netbox, gateway, tmp_path):
+    """What an engineer types in playbooks/: ansible.cfg is read from there, the data comes from NetBox."""
+    regency.quota("disdik", ceiling_down_mbps=10, ceiling_up_mbps=10)
+    venv_bin = Path(sys.executable).parent
+    environment = {**os.environ, **netbox_environment(live_netbox, read_only_token, tmp_path),
+                   "PATH": f"{venv_bin}{os.pathsep}{os.environ['PATH']}", "ANSIBLE_NOCOLOR": "1"}
+    command = [str(venv_bin / "ansible-playbook"), "-i", "inventory/netbox.yml", "-i",
+               str(gateway.inventory("gw-test")), "site.yml"]
+    for options, changed in ((["--check", "--diff"], True), ([], True), (["--check"], False)):
+        done = live_netbox.call(subprocess.run, command + options, cwd=PLAYBOOKS, env=environment,
+                                capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        recap = done.stdout[done.stdout.index("PLAY RECAP"):]
+        assert ("changed=0" not in recap) is changed, recap
