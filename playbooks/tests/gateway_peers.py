@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,7 @@ class Gateway:
     folder: Path
     namespaces: dict  # role -> namespace name
     inventory_vars: dict  # how ansible reaches the gateway and where the role keeps its files
+    proxy: str  # ssh's ProxyCommand into the namespaces
 
     def inventory(self, name, **host_vars):
         """Path of an inventory with the gateway as ``name`` in the groups linux.yml runs on (platforms_linux,
@@ -76,6 +78,12 @@ class Gateway:
 
     def in_gateway(self, *command):
         return run(*command, namespace=self.namespaces["gateway"])
+
+    def ssh(self, script):
+        """The ssh command that runs ``script`` on the gateway the way ansible reaches it."""
+        return ["ssh", "-i", str(self.folder / "client_key"), "-o", f"ProxyCommand={self.proxy}",
+                "-o", f"UserKnownHostsFile={self.folder / 'known_hosts'}", "-o", "StrictHostKeyChecking=yes",
+                f"root@{GATEWAY_SSH[0]}", script]
 
     def iperf3(self, source, download, port=IPERF_PORTS[0], seconds=4):
         """Start an iperf3 client on the agency host ``source`` (download: the upstream sends, -R)."""
@@ -96,9 +104,9 @@ class Gateway:
             results.append((answer["end"]["sum_received"]["bits_per_second"] / 1e6, mss / (mss + 66)))
         return results
 
-    def rate(self, source, download):
+    def rate(self, source, download, seconds=4):
         """One measurement alone: (payload Mbit/s, payload share of a frame)."""
-        return self.measure(self.iperf3(source, download))[0]
+        return self.measure(self.iperf3(source, download, seconds=seconds))[0]
 
     def resolve(self, name):
         """The rcode and addresses the gateway's unbound answers to an agency host for ``name`` (A)."""
@@ -133,8 +141,9 @@ def build_network(names):
 
 
 def start(namespace, *command, log):
-    return subprocess.Popen(["ip", "netns", "exec", namespace, *command], stdout=subprocess.DEVNULL,
-                            stderr=open(log, "w"))
+    with open(log, "w") as stream:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(["ip", "netns", "exec", namespace, *command], stdout=subprocess.DEVNULL,
+                                stderr=stream)
 
 
 def start_unbound(folder, namespace):
@@ -159,11 +168,9 @@ def wait_until(ready, process, what, seconds=15):
     raise RuntimeError(f"{what} was not ready within {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory):
-    if os.geteuid() != 0:
-        pytest.skip("network namespaces, tc and sshd need root")
-    folder = tmp_path_factory.mktemp("gateway")
+@contextmanager
+def running_gateway(folder):
+    """The topology with everything started, as a Gateway; removed on exit. Needs root."""
     folder.chmod(0o755)
     make_keys(folder)
     names = {role: f"egp{os.getpid()}{role[0]}" for role in ("lan", "gateway", "upstream")}
@@ -193,9 +200,17 @@ def gateway(tmp_path_factory):
             "linux_gateway_unbound_filter_path": str(folder / "unbound.conf.d" / "egov-filter.conf"),
         }
         wait_for_iperf(names["upstream"])
-        yield Gateway(folder=folder, namespaces=names, inventory_vars=inventory_vars)
+        yield Gateway(folder=folder, namespaces=names, inventory_vars=inventory_vars, proxy=proxy)
     finally:
         stop(processes, names)
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory):
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces, tc and sshd need root")
+    with running_gateway(tmp_path_factory.mktemp("gateway")) as world:
+        yield world
 
 
 def wait_for_iperf(namespace, seconds=10):
