@@ -189,6 +189,7 @@ def running_gateway(folder):
         inventory_vars = {
             "ansible_host": GATEWAY_SSH[0],
             "ansible_user": "root",
+            "ansible_become": False,  # logged in as root already
             "ansible_ssh_private_key_file": str(folder / "client_key"),
             "ansible_ssh_common_args": f"-o ProxyCommand='{proxy}' -o UserKnownHostsFile={folder / 'known_hosts'} "
                                        "-o StrictHostKeyChecking=yes",
