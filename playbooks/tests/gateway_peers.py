@@ -19,6 +19,7 @@ ProxyCommand is netns_bridge.py, which opens the TCP connection inside the upstr
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -78,6 +79,16 @@ class Gateway:
 
     def in_gateway(self, *command):
         return run(*command, namespace=self.namespaces["gateway"])
+
+    def reset(self):
+        """Remove whatever a push installed: the trees, the IFBs, table inet egov, the filter, the role's state."""
+        gateway = self.namespaces["gateway"]
+        for command in (["tc", "qdisc", "del", "dev", "eth1", "root"], ["tc", "qdisc", "del", "dev", "eth1", "ingress"],
+                        ["ip", "link", "del", "egovifb0"], ["nft", "delete", "table", "inet", "egov"]):
+            subprocess.run(["ip", "netns", "exec", gateway, *command], capture_output=True)  # absent is fine
+        shutil.rmtree(self.folder / "state", ignore_errors=True)
+        (self.folder / "unbound.conf.d" / "egov-filter.conf").unlink(missing_ok=True)
+        run("unbound-control", "-c", str(self.folder / "unbound.conf"), "reload", namespace=gateway)
 
     def ssh(self, script):
         """The ssh command that runs ``script`` on the gateway the way ansible reaches it."""

@@ -48,6 +48,7 @@ def installed(gateway):
 
 
 def test_check_mode_shows_the_diff_and_changes_nothing(gateway):
+    gateway.reset()
     before = installed(gateway)
     result = push(gateway, "preview", quotas(10))
     host = result.hosts[HOST]
@@ -67,10 +68,13 @@ def test_apply_enforces_the_ceiling_both_ways(gateway, ceiling):
 
 
 def test_counters_named_for_the_collectors_count_and_survive_a_push(gateway):
+    gateway.reset()
+    assert push(gateway, "apply", quotas(50)).hosts[HOST].status == "changed"
+    gateway.rate(AGENCY_A, download=True, seconds=2)
     counted = counters(gateway)
     assert set(counted) == {"agency_disdik_down", "agency_disdik_up", "agency_dinkes_down", "agency_dinkes_up"}
-    # The measurements above went through agency A only: megabytes each way, nothing for B.
-    assert counted["agency_disdik_down"] > 10**6 and counted["agency_disdik_up"] > 10**6
+    # Megabytes went to agency A (and its ACKs came back), nothing through B.
+    assert counted["agency_disdik_down"] > 10**6 and counted["agency_disdik_up"] > 10**4
     assert counted["agency_dinkes_down"] == counted["agency_dinkes_up"] == 0
     result = push(gateway, "apply", quotas(50, ceil_b=25))  # B changes: the table is swapped, A's totals stay
     assert result.hosts[HOST].status == "changed", result.log
@@ -78,12 +82,14 @@ def test_counters_named_for_the_collectors_count_and_survive_a_push(gateway):
 
 
 def test_a_second_run_changes_nothing(gateway):
-    result = push(gateway, "apply", quotas(50, ceil_b=25))
+    push(gateway, "apply", quotas(50, ceil_b=25), egov_filter=FILTER)
+    result = push(gateway, "apply", quotas(50, ceil_b=25), egov_filter=FILTER)
     host = result.hosts[HOST]
     assert (host.status, host.changed, result.diff) == ("ok", 0, ""), result.log
 
 
 def test_check_mode_after_apply_shows_only_what_changes(gateway):
+    push(gateway, "apply", quotas(50, ceil_b=25))
     before = installed(gateway), counters(gateway)
     result = push(gateway, "preview", quotas(50, ceil_b=30))
     assert result.hosts[HOST].status == "changed"
@@ -105,6 +111,7 @@ def test_two_agencies_each_get_their_guaranteed_rate_when_both_saturate(gateway)
 
 
 def test_the_filter_blocks_a_domain_and_leaves_others(gateway):
+    push(gateway, "apply", quotas(10), egov_filter="# no policy in force\n")
     assert gateway.resolve("www.blocked.egov.test") == ("NOERROR", ["10.78.9.2"])
     result = push(gateway, "apply", quotas(10), egov_filter=FILTER)
     assert result.hosts[HOST].status == "changed", result.log
@@ -116,10 +123,12 @@ def test_the_filter_blocks_a_domain_and_leaves_others(gateway):
 @pytest.mark.parametrize(("broken", "reason"), [
     ({"prefixes": ["10.78.2.0/40"]}, "table inet egov does not validate"),
     ({"interface": "eth7"}, "interface eth7 does not exist on this gateway"),
+    ({"ifb": "eth0"}, "eth0 exists on this gateway and is not an IFB device"),  # eth0 is the uplink
 ])
 def test_a_push_that_fails_validation_leaves_the_old_quota_in_force(gateway, broken, reason):
+    push(gateway, "apply", quotas(10), egov_filter=FILTER)
     before = installed(gateway), gateway.in_gateway("tc", "class", "show", "dev", "eth1")
-    link = {**LINK, "name": broken.get("interface", "eth1")}
+    link = {**LINK, "name": broken.get("interface", "eth1"), "ifb": broken.pop("ifb", "egovifb0")}
     agencies = [agency("disdik", "10.78.1.0/24", 5, 50, interface=link["name"]),
                 {**agency("dinkes", "10.78.2.0/24", 5, 20, interface=link["name"]), **broken}]
     result = push(gateway, "apply", agencies, link=link, egov_filter=FILTER)
@@ -131,12 +140,22 @@ def test_a_push_that_fails_validation_leaves_the_old_quota_in_force(gateway, bro
 
 
 def test_a_filter_unbound_refuses_leaves_the_old_filter_in_force(gateway):
+    push(gateway, "apply", quotas(10), egov_filter=FILTER)
     result = push(gateway, "apply", quotas(10), egov_filter='local-zone: "casino.egov.test." no_such_type\n')
     host = result.hosts[HOST]
     assert host.status == "failed"
     assert any("unbound-checkconf refused it" in message for message in host.messages), host.messages
     assert gateway.resolve("www.blocked.egov.test") == ("NXDOMAIN", [])
     assert push(gateway, "apply", quotas(10), egov_filter=FILTER).hosts[HOST].status == "ok"
+
+
+def test_ipv6_prefixes_are_shaped_and_counted_too(gateway):
+    agencies = [{**agency("disdik", "10.78.1.0/24", 5, 10), "prefixes": ["10.78.1.0/24", "2001:db8:78::/48"]}]
+    result = push(gateway, "preview", agencies, egov_filter=FILTER)
+    assert result.hosts[HOST].status == "changed", result.log
+    assert "+\t\tip6 daddr 2001:db8:78::/48 counter name \"agency_disdik_down\"" in result.diff
+    assert "+filter parent 1: protocol ipv6 pref 2 u32" in result.diff
+    assert "match 20010db8/ffffffff at 24" in result.diff  # the destination address, in the download tree
 
 
 def test_secrets_handed_to_the_runner_never_appear_in_its_log_or_diff(gateway):

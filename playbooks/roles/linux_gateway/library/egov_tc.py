@@ -148,6 +148,10 @@ class Trees:
         for interface in self.interfaces:
             if not self.exists(interface):
                 raise CommandFailed(f"interface {interface} does not exist on this gateway")
+        for ifb in self.ifbs:
+            # The upload trees go on the IFB: a name taken by another kind of device would shape that device.
+            if self.exists(ifb) and " ifb " not in run(self.module, ["ip", "-d", "-o", "link", "show", "dev", ifb]):
+                raise CommandFailed(f"{ifb} exists on this gateway and is not an IFB device")
         path = temporary_file(batch)
         try:
             return in_scratch_namespace(self.module, SCRATCH, path, " ".join(self.interfaces), " ".join(self.ifbs),
