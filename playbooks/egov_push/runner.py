@@ -72,13 +72,12 @@ def run(mode, inventory, playbook="site.yml", limit=None, project_dir=PLAYBOOKS,
 
 
 def ansible_environment(project_dir):
-    """ansible-playbook from this venv, with this folder's ansible.cfg and egov_push importable by the lookup."""
+    """ansible-playbook from this venv, with the project folder's ansible.cfg (roles, lookups, inventory plugins)."""
     venv_bin = str(Path(sys.executable).parent)
     return {
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
         "ANSIBLE_CONFIG": str(Path(project_dir) / "ansible.cfg"),
         "ANSIBLE_NOCOLOR": "1",  # the log is recorded and shown as text
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PLAYBOOKS), os.environ.get("PYTHONPATH")])),
     }
 
 
