@@ -8,6 +8,7 @@ credentials, but a token can still appear in an error message of a lookup.
 
 import difflib
 import os
+import shlex
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -59,11 +60,11 @@ def run(mode, inventory, playbook="site.yml", limit=None, project_dir=PLAYBOOKS,
     masked = [*secrets, *(value for name, value in (envvars or {}).items()
                           if value and any(word in name.upper() for word in ("TOKEN", "PASSWORD", "SECRET")))]
     with tempfile.TemporaryDirectory(prefix="egov-push-") as private:
-        # cmdline is given on every call: ansible-runner would otherwise reuse one left in the private folder.
+        # ansible-playbook's options go in cmdline, on every call: that is what ansible-runner passes on as is.
         done = ansible_runner.run(
             private_data_dir=private, project_dir=str(project_dir), playbook=playbook,
             inventory=[str(path) for path in inventory] if isinstance(inventory, list | tuple) else str(inventory),
-            cmdline=" ".join(cmdline), envvars=environment, extravars=extravars or {}, quiet=True,
+            cmdline=shlex.join(cmdline), envvars=environment, extravars=extravars or {}, quiet=True,
         )
         # Read before the private folder goes: ansible-runner reads stats and events from its artifacts.
         hosts = host_results(done.stats or {}, list(done.events))
