@@ -73,7 +73,7 @@ def run(mode, inventory, playbook="site.yml", limit=None, project_dir=PLAYBOOKS,
 
 
 def ansible_environment(project_dir):
-    """ansible-playbook from this venv, with the project folder's ansible.cfg (roles, lookups, inventory plugins)."""
+    """ansible-playbook from this venv, with the project folder's ansible.cfg (roles, lookup plugins)."""
     venv_bin = str(Path(sys.executable).parent)
     return {
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -173,3 +173,9 @@ def test_a_gateway_that_does_not_answer_is_unreachable(gateway):
     result = runner.run("preview", inventory)
     assert result.hosts[HOST].status == "unreachable"
     assert result.hosts[HOST].messages
+
+
+def test_limit_pushes_to_the_gateways_named_only(gateway):
+    inventory = gateway.inventory(HOST, egov_interfaces=[LINK], egov_agencies=quotas(10), egov_filter=None)
+    assert runner.run("preview", inventory, limit="gw-other").hosts == {}
+    assert set(runner.run("preview", inventory, limit=HOST).hosts) == {HOST}
