@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter bench-serving bench-snmp
+.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter bench-serving bench-snmp bench-push
 
 demo:
 	@stack/demo.sh
@@ -49,3 +49,7 @@ bench-serving:
 # The SNMP client next to snmpbulkwalk and snmp_exporter: 200 agents x 48 interfaces in network namespaces (root).
 bench-snmp:
 	@.venv/bin/python bench/snmp_poll.py
+
+# 50 agencies pushed to one Linux gateway in network namespaces (root): apply and no-op next to plain tc/nft, accuracy.
+bench-push:
+	@.venv/bin/python bench/push_linux.py

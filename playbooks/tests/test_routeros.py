@@ -72,7 +72,7 @@ def write_inventory(path, port, agencies, filter_text):
         "egov_agencies": agencies, "egov_enforcement_interface": "bridge-lan",
         "egov_filter_entries": filter_text, "egov_filter_comment": "egov-filter",
     }
-    path.write_text(json.dumps({"platform_routeros": {"hosts": {HOST: host}}}))
+    path.write_text(json.dumps({"platforms_routeros": {"hosts": {HOST: host}}, "egov_gateways": {"hosts": {HOST: {}}}}))
     return path
 
 

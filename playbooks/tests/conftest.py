@@ -1,0 +1,7 @@
+"""Fixtures of the enforcement tests: a real Linux gateway in network namespaces (gateway_peers) and the stack's
+NetBox served on the test database (collectors/tests/netbox_peers.py), never mocks of either."""
+
+pytest_plugins = [
+    "tests.netbox_peers",
+    "tests.gateway_peers",
+]
