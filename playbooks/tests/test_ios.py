@@ -34,7 +34,8 @@ def push(tmp_path, recorded, agencies=(DISDIK, DINKES), interface=INTERFACE, che
                 "ansible_password": PASSWORD, "egov_agencies": list(agencies),
                 "egov_enforcement_interface": interface}
         inventory = tmp_path / "hosts.json"
-        inventory.write_text(json.dumps({"platforms_ios": {"hosts": {HOST: host}}, "egov_gateways": {"hosts": {HOST: {}}}}))
+        groups = {"platforms_ios": {"hosts": {HOST: host}}, "egov_gateways": {"hosts": {HOST: {}}}}
+        inventory.write_text(json.dumps(groups))
         return run_playbook("ios.yml", tmp_path / "run", inventory, check=check)
 
 
