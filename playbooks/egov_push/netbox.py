@@ -26,7 +26,10 @@ from pathlib import Path
 
 import pynetbox
 import requests
-from requests.adapters import HTTPAdapter
+
+# The collectors' adapter (same distribution): requests has no default timeout, and a stalled NetBox must hang
+# neither a poll nor a push.
+from egov_collectors.netbox import TimeoutAdapter
 
 from . import effective
 
@@ -45,18 +48,6 @@ class CompiledFilter:
     text: str
     etag: str
     unchanged: bool  # NetBox answered 304: the cached body was used
-
-
-class TimeoutAdapter(HTTPAdapter):
-    """requests has no default timeout; a stalled NetBox must not hang a push."""
-
-    def __init__(self, timeout):
-        super().__init__()
-        self.timeout = timeout
-
-    def send(self, request, **kwargs):
-        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
-        return super().send(request, **kwargs)
 
 
 class NetBox:
