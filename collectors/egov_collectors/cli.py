@@ -46,7 +46,7 @@ def poll(devices, as_json):
                   console=console, disable=as_json or not console.is_terminal) as progress:
         task = progress.add_task("polling", total=len(targets))
         reports = _or_exit(lambda: collector.run_batch(f"{ONE_SHOT}-{_now_id()}", everything,
-                                                       on_device=lambda _report: progress.advance(task)))
+                                                       on_poll=lambda _poll: progress.advance(task)))
     if as_json:
         click.echo(json.dumps({"devices": [_report_json(r) for r in reports], "skipped": list(plan.skipped)},
                               indent=2))

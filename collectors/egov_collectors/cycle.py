@@ -172,22 +172,19 @@ class Collector:
 
     # A job's side.
 
-    def run_batch(self, cycle: str, batch: Batch, on_device=None) -> list[DeviceReport]:
-        """Poll and account one batch (see the module's docstring); ``on_device(report)`` after each device."""
+    def run_batch(self, cycle: str, batch: Batch, on_poll=None) -> list[DeviceReport]:
+        """Poll and account one batch (see the module's docstring); ``on_poll(poll)`` as each device answers."""
         claimed, reports = self._claim(cycle, batch.targets)
         secrets_store = secrets.SecretStore.load(self.settings.secrets_path)
         backoff = self._backoff(claimed)
-        polls = asyncio.run(_poll_all(claimed, secrets_store, self.settings, backoff))
+        polls = asyncio.run(_poll_all(claimed, secrets_store, self.settings, backoff, on_poll))
         self._save_backoff(backoff, claimed)
         by_device: dict[str, list] = {}
         for point in batch.enforcements:
             by_device.setdefault(point.device, []).append(point)
         targets = {t.device: t for t in claimed}
         for poll in polls:
-            report = self._account(targets[poll.device], poll, by_device.get(poll.device, ()), secrets_store)
-            reports.append(report)
-            if on_device:
-                on_device(report)
+            reports.append(self._account(targets[poll.device], poll, by_device.get(poll.device, ()), secrets_store))
         self.flush()
         return reports
 
@@ -276,9 +273,14 @@ class Collector:
         return ledger
 
 
-async def _poll_all(targets, secrets_store, settings: Settings, backoff: Backoff) -> list[DevicePoll]:
-    return [poll async for poll in poll_many(targets, secrets_store.snmp, concurrency=settings.concurrency,
-                                              deadline=settings.deadline, backoff=backoff)]
+async def _poll_all(targets, secrets_store, settings: Settings, backoff: Backoff, on_poll=None) -> list[DevicePoll]:
+    polls = []
+    async for poll in poll_many(targets, secrets_store.snmp, concurrency=settings.concurrency,
+                                deadline=settings.deadline, backoff=backoff):
+        polls.append(poll)
+        if on_poll:
+            on_poll(poll)
+    return polls
 
 
 def _skipped(target: Target, reason: str) -> DeviceReport:
