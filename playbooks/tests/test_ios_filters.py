@@ -1,22 +1,13 @@
 """The ios_gateway role's filters refuse quota data they cannot enforce whole, before any device is read."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from ansible.errors import AnsibleFilterError
-
-FILTERS = Path(__file__).resolve().parents[1] / "roles/ios_gateway/filter_plugins/egov_ios.py"
-AGENCY = {"slug": "disdik", "rate_down_mbps": 10, "ceil_down_mbps": 50, "rate_up_mbps": 5, "ceil_up_mbps": 20,
-          "prio": 2, "prefixes": ["10.20.0.0/24"]}
+from tests.role_plugins import AGENCY, load_filter_plugin
 
 
 @pytest.fixture(scope="module")
 def filters():
-    spec = importlib.util.spec_from_file_location("egov_ios", FILTERS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_filter_plugin("ios_gateway", "egov_ios")
 
 
 @pytest.mark.parametrize(("change", "message"), [

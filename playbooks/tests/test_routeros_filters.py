@@ -4,23 +4,15 @@ Run directly (pure functions, no router): a wrong input must stop the push befor
 handle_absent_entries=remove would otherwise read an empty or foreign list as "remove everything".
 """
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleFilterError
-
-FILTERS = Path(__file__).resolve().parents[1] / "roles/routeros_gateway/filter_plugins/egov_routeros.py"
-AGENCY = {"slug": "disdik", "rate_down_mbps": 10, "ceil_down_mbps": 50, "rate_up_mbps": 5, "ceil_up_mbps": 20,
-          "prio": 2, "prefixes": ["10.20.0.0/24"]}
+from tests.role_plugins import AGENCY, load_filter_plugin
 
 
 @pytest.fixture(scope="module")
 def filters():
-    spec = importlib.util.spec_from_file_location("egov_routeros", FILTERS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_filter_plugin("routeros_gateway", "egov_routeros")
 
 
 def test_the_unbound_syntax_is_refused_not_read_as_an_empty_filter(filters):
