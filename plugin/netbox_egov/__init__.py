@@ -33,13 +33,21 @@ class EgovConfig(PluginConfig):
         # NetBox 4.7 ships no Indonesian UI; offer it so the plugin's
         # translation can be chosen in the user preferences.
         "offer_indonesian": True,
+        # Pushes to gateways (pushes.py, docs/enforcement.md): NetBox as the playbooks reach it, a file
+        # holding a read-only token (owner-only), inventories with SSH users and keys.
+        "push_netbox_url": None,
+        "push_token_file": None,
+        "push_inventories": [],
+        "push_lock_wait_seconds": 900,
+        # Queue a push when a quota, schedule or filter policy changes and at schedule boundaries.
+        "auto_push": False,
     }
 
     def ready(self):
         super().ready()
         from . import (
             jobs,  # noqa: F401 - registers the scheduled feed refresh as a system job
-            signals,  # noqa: F401 - every write names only objects the writer may view
+            signals,  # noqa: F401 - writes name only objects the writer may view; automatic pushes
         )
         from .i18n import offer_indonesian
 

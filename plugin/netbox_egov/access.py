@@ -12,7 +12,8 @@ They change only their own LAN (devices in their own offices, their interfaces a
 recommendation drafts. Nothing of another agency's own objects is visible. Every permission that allows a
 change also lies inside the view permission, so an officer never changes or deletes what they cannot see.
 
-The group "Dinas Kominfo" manages every plugin object, may approve or reject recommendations, and views
+The group "Dinas Kominfo" manages every plugin object, may approve or reject recommendations and apply
+pushes to gateways (an officer only reads the pushes to their agency's gateways), and views
 the core inventory. Re-running updates the permissions in place and removes ones no longer defined.
 docs/security.md states the same model for people.
 """
@@ -73,6 +74,8 @@ def agency_view(tenant):
         "netbox_egov.recommendationitem": {"recommendation__tenant__slug": slug},
         # Site filtering: the policies covering the agency (named or for every agency) and the public lists.
         "netbox_egov.filterpolicy": [{"tenants__slug": slug}, {"tenants__isnull": True}],
+        # Pushes to the gateways that enforced the agency's quota at the time.
+        "netbox_egov.push": {"tenants__slug": slug},
         **dict.fromkeys(CATALOGUE),
     }
 
@@ -168,6 +171,7 @@ def ensure_dinas_access():
         *(_permission(f"{prefix} edit draft {label}", group, [label], ["change", "delete"], constraint)
           for label, constraint in requests.items()),
         _permission(f"{prefix} approve recommendations", group, ["netbox_egov.recommendation"], ["approve"]),
+        _permission(f"{prefix} apply pushes", group, ["netbox_egov.push"], ["apply"]),
         _permission(f"{prefix} view inventory", group, DINAS_VIEW, ["view"]),
         _permission(f"{prefix} view the Dinas' people", group, ["users.user"], ["view"],
                     {"groups__name": DINAS_GROUP}),

@@ -290,3 +290,51 @@ class EntriesModeChoices(ChoiceSet):
         (REMOVE, _("Remove from the list")),
         (REPLACE, _("Replace the whole list")),
     ]
+
+
+class PushModeChoices(ChoiceSet):
+    PREVIEW = "preview"  # check mode with diff: nothing changes on the gateway
+    APPLY = "apply"
+
+    CHOICES = [
+        (PREVIEW, _("Preview"), "cyan"),
+        (APPLY, _("Apply"), "blue"),
+    ]
+
+
+class PushTriggerChoices(ChoiceSet):
+    MANUAL = "manual"
+    QUOTA = "quota"
+    SCHEDULE = "schedule"
+    POLICY = "policy"
+    BOUNDARY = "boundary"
+
+    CHOICES = [
+        (MANUAL, _("Requested by a person"), "blue"),
+        (QUOTA, _("Quota changed"), "purple"),
+        (SCHEDULE, _("Schedule changed"), "purple"),
+        (POLICY, _("Filter policy changed"), "purple"),
+        (BOUNDARY, _("Schedule boundary"), "gray"),
+    ]
+
+
+class PushStatusChoices(ChoiceSet):
+    QUEUED = "queued"
+    RUNNING = "running"
+    OK = "ok"  # nothing to change
+    CHANGED = "changed"
+    FAILED = "failed"  # a task failed: the gateway keeps its previous policy
+    UNREACHABLE = "unreachable"
+    ERRORED = "errored"  # the push could not run (configuration, lock, NetBox)
+
+    CHOICES = [
+        (QUEUED, _("Queued"), "gray"),
+        (RUNNING, _("Running"), "cyan"),
+        (OK, _("No change"), "green"),
+        (CHANGED, _("Changed"), "blue"),
+        (FAILED, _("Failed"), "red"),
+        (UNREACHABLE, _("Unreachable"), "orange"),
+        (ERRORED, _("Errored"), "red"),
+    ]
+
+    FINISHED = (OK, CHANGED, FAILED, UNREACHABLE, ERRORED)

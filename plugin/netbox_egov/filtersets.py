@@ -10,6 +10,7 @@ from circuits.models import Circuit
 from dcim.models import Device, Site
 from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from tenancy.models import Tenant
+from users.models import User
 from utilities.filters import MultiValueDateTimeFilter, multivalue_field_factory
 from utilities.filtersets import register_filterset
 
@@ -25,6 +26,7 @@ __all__ = (
     "RecommendationItemFilterSet",
     "BandwidthQuotaFilterSet",
     "QuotaUsageFilterSet",
+    "PushFilterSet",
     "ScheduleFilterSet",
     "BackboneLinkFilterSet",
     "DRPlanFilterSet",
@@ -425,3 +427,21 @@ class FilterPolicyFilterSet(EgovPrimaryFilterSet):
             return queryset
         covering = Q(tenants__in=value) | Q(tenants__isnull=True)
         return queryset.filter(covering).exclude(exempt_tenants__in=value).distinct()
+
+
+@register_filterset
+class PushFilterSet(EgovFilterSet):
+    gateway_id, gateway = by_id_and_key("gateway", Device, key="name", label=_("Gateway"))
+    tenant_id, tenant = by_id_and_key("tenants", Tenant, label=_("Agency"))
+    mode = django_filters.MultipleChoiceFilter(choices=choices.PushModeChoices)
+    trigger = django_filters.MultipleChoiceFilter(choices=choices.PushTriggerChoices)
+    status = django_filters.MultipleChoiceFilter(choices=choices.PushStatusChoices)
+    requested_by_id = django_filters.ModelMultipleChoiceFilter(queryset=User.objects.all(),
+                                                               label=_("Requested by (ID)"))
+
+    class Meta:
+        model = models.Push
+        fields = ("id", "gateway_name", "started", "completed")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "gateway_name", "reason")

@@ -11,10 +11,10 @@ from netbox.context_managers import event_tracking
 from netbox.jobs import JobRunner, system_job
 from utilities.request import NetBoxFakeRequest
 
-from . import cable_labels
+from . import cable_labels, pushes
 from .choices import DomainSourceChoices
 from .logic.domains import without_nul
-from .models import DomainList, DomainUpload
+from .models import DomainList, DomainUpload, Push
 from .site_filter import feeds, storage
 
 
@@ -110,6 +110,31 @@ class RefreshDomainFeedsJob(JobRunner):
                                          "error": domain_list.last_error}
             self.logger.info(f"{domain_list}: {status} ({domain_list.domain_count} domains)")
         self.job.data = outcome
+
+
+class PushJob(JobRunner):
+    """Run one recorded push (preview or apply) on its gateway; pushes.run_push holds the gateway's lock."""
+
+    class Meta:
+        name = "Push to gateway"
+
+    def run(self, push_id, *args, **kwargs):
+        push = Push.objects.select_related("gateway").get(pk=push_id)
+        pushes.run_push(push, self.logger)
+        self.job.data = {"push": push.pk, "status": push.status, "hosts": push.hosts}
+
+
+@system_job(interval=1)
+class ScheduleBoundaryJob(JobRunner):
+    """Every minute: when a schedule's state (in or out of its hours) changed since the last check, queue a
+    push to the gateways it times, so the off-hours ceilings and timed filters take hold on time (auto_push)."""
+
+    class Meta:
+        name = "Push at schedule boundaries"
+
+    def run(self, *args, **kwargs):
+        queued = pushes.push_at_schedule_boundaries(timezone.now())
+        self.job.data = {"queued": [push.pk for push in queued]}
 
 
 # Up to this many lines an import runs inside the request; beyond it, on a worker.

@@ -61,6 +61,8 @@ policy_items = (
     model_item("quotausage", _("Quota usage")),
     report_item("oversubscription", _("Uplink oversubscription"), "netbox_egov.view_bandwidthquota"),
     model_item("schedule", _("Schedules")),
+    PluginMenuItem(link="plugins:netbox_egov:push_list", link_text=_("Pushes to gateways"),
+                   permissions=["netbox_egov.view_push"]),
 )
 
 filtering_items = (

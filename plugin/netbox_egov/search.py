@@ -89,9 +89,16 @@ class FilterPolicyIndex(SearchIndex):
     display_attrs = ("enabled", "schedule", "description")
 
 
+class PushIndex(SearchIndex):
+    model = models.Push
+    fields = (("gateway_name", 100), ("reason", 500))
+    display_attrs = ("mode", "status", "trigger", "reason")
+
+
 # Registered by the plugin loader (PluginConfig.search_indexes).
 indexes = (
     BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
     SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex, ScheduleIndex, BandwidthQuotaIndex,
-    RecommendationIndex, LabelSchemeIndex, DomainListIndex, FilterPolicyIndex,
+    RecommendationIndex, LabelSchemeIndex, DomainListIndex, FilterPolicyIndex, PushIndex,
 )
+

@@ -1,4 +1,5 @@
-"""Writes may only name objects the writer may view (the agency scoping of Pasal 10-11, on every write path).
+"""Writes may only name objects the writer may view (the agency scoping of Pasal 10-11, on every write path);
+at the end, the receivers that queue automatic pushes when what a gateway enforces changes (pushes.py).
 
 NetBox checks object permissions on the object written, not on the objects it points at: its REST API
 resolves a related object by id whatever the writer may see (utilities.api.get_related_object_by_attrs),
@@ -16,7 +17,7 @@ may view: a subscription would otherwise report every change of a hidden object.
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from rest_framework.relations import PrimaryKeyRelatedField
@@ -25,9 +26,13 @@ from core.models import ObjectType
 from dcim.models import Cable, CableTermination
 from extras.models import Bookmark, Subscription
 from netbox.context import current_request
+from netbox.plugins import get_plugin_config
 from netbox.signals import post_clean
 from users.models import User
 from utilities.exceptions import AbortRequest
+
+from .choices import PushTriggerChoices
+from .models import BandwidthQuota, FilterPolicy, Schedule
 
 # Types, not objects: anyone may name them.
 UNTYPED = (ContentType, ObjectType)
@@ -176,3 +181,92 @@ def refuse_hidden_targets(sender, instance, **kwargs):
         return
     if instance.object_id not in permitted_pks(instance.user, target_model, [instance.object_id]):
         raise AbortRequest(missing_object(instance.object_id))
+
+
+#
+# Automatic pushes (auto_push): a change of what a gateway enforces queues a push to that gateway only.
+#
+
+def _auto_push(trigger, reason, gateway_ids):
+    from . import pushes
+
+    pushes.queue_automatic(pushes.gateways().filter(pk__in=gateway_ids).values_list("pk", flat=True),
+                           trigger, reason)
+
+
+def _auto_push_on():
+    return get_plugin_config("netbox_egov", "auto_push")  # read first: no query when pushes are off
+
+
+@receiver(pre_save, sender=BandwidthQuota)
+def remember_previous_gateway(sender, instance, **kwargs):
+    """A quota moved to another gateway must leave the old one too."""
+    if _auto_push_on() and instance.pk:
+        instance._egov_previous_gateway = (
+            BandwidthQuota.objects.filter(pk=instance.pk).values_list("enforcement_device", flat=True).first())
+
+
+@receiver(post_save, sender=BandwidthQuota)
+@receiver(post_delete, sender=BandwidthQuota)
+def push_on_quota_change(sender, instance, **kwargs):
+    if _auto_push_on():
+        ids = {instance.enforcement_device_id, getattr(instance, "_egov_previous_gateway", None)} - {None}
+        _auto_push(PushTriggerChoices.QUOTA, _("Quota of {agency} changed").format(agency=instance.tenant), ids)
+
+
+@receiver(m2m_changed, sender=BandwidthQuota.prefixes.through)
+def push_on_quota_prefixes(sender, instance, action, **kwargs):
+    if _auto_push_on() and action.startswith("post_") and isinstance(instance, BandwidthQuota):
+        _auto_push(PushTriggerChoices.QUOTA, _("Prefixes of {agency} changed").format(agency=instance.tenant),
+                   {instance.enforcement_device_id} - {None})
+
+
+@receiver(post_save, sender=Schedule)
+def push_on_schedule_change(sender, instance, created, **kwargs):
+    from . import pushes
+
+    if _auto_push_on() and not created:
+        _auto_push(PushTriggerChoices.SCHEDULE, _("Schedule {name} changed").format(name=instance),
+                   pushes.gateways_of_schedule(instance))
+
+
+@receiver(post_save, sender=FilterPolicy)
+@receiver(pre_delete, sender=FilterPolicy)
+def push_on_policy_change(sender, instance, **kwargs):
+    from . import pushes
+
+    if _auto_push_on():
+        _auto_push(PushTriggerChoices.POLICY, _("Filter policy {name} changed").format(name=instance),
+                   pushes.gateways_of_policy(instance))
+
+
+@receiver(m2m_changed, sender=FilterPolicy.blocked_lists.through)
+@receiver(m2m_changed, sender=FilterPolicy.allowed_lists.through)
+def push_on_policy_lists(sender, instance, action, **kwargs):
+    from . import pushes
+
+    if _auto_push_on() and isinstance(instance, FilterPolicy) and action.startswith("post_"):
+        _auto_push(PushTriggerChoices.POLICY, _("Filter policy {name} changed").format(name=instance),
+                   pushes.gateways_of_policy(instance))
+
+
+@receiver(m2m_changed, sender=FilterPolicy.tenants.through)
+@receiver(m2m_changed, sender=FilterPolicy.exempt_tenants.through)
+def push_on_policy_agencies(sender, instance, action, pk_set, **kwargs):
+    """The gateways of the agencies added or removed; every gateway when the policy's cover changes between
+    "every agency" (no agency named) and some."""
+    from . import pushes
+
+    if not (_auto_push_on() and isinstance(instance, FilterPolicy)):
+        return
+    if action == "pre_clear":
+        ids = pushes.gateways_of_policy(instance)
+    elif action in ("post_add", "post_remove"):
+        ids = pushes.gateways_of_quotas(BandwidthQuota.objects.filter(tenant__in=pk_set or ()))
+        named = instance.tenants.count()
+        was_everyone = action == "post_add" and named == len(pk_set or ())
+        if sender is FilterPolicy.tenants.through and (named == 0 or was_everyone):
+            ids |= pushes.gateways_of_quotas(BandwidthQuota.objects.all())
+    else:
+        return
+    _auto_push(PushTriggerChoices.POLICY, _("Filter policy {name} changed").format(name=instance), ids)

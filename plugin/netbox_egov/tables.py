@@ -419,3 +419,22 @@ class ComplianceTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-hover object-list", "id": "compliance"}
 
+
+
+class PushTable(NetBoxTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    gateway = related(_("Gateway"))
+    mode = columns.ChoiceFieldColumn(verbose_name=_("Mode"))
+    trigger = columns.ChoiceFieldColumn(verbose_name=_("Trigger"))
+    status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
+    requested_by = related(_("Requested by"))
+    tenants = RelatedListColumn(_("Agencies"))
+    tags = tags("push")
+    actions = columns.ActionsColumn(actions=("delete",))  # a record: never edited
+
+    class Meta(NetBoxTable.Meta):
+        model = models.Push
+        fields = ("pk", "id", "gateway", "gateway_name", "mode", "trigger", "reason", "status", "requested_by",
+                  "tenants", "started", "completed", "tags", "created", "last_updated")
+        default_columns = ("id", "gateway", "mode", "trigger", "reason", "status", "requested_by", "created",
+                           "completed")

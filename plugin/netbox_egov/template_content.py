@@ -1,4 +1,4 @@
-"""Registry panels on core pages: the Tenant (agency) page and the Site page.
+"""Registry panels on core pages: the Tenant (agency) page, the Site page and a gateway's Device page.
 
 Every table is NetBox's HTMX object table, served by the plugin's list views,
 so it shows only what the viewing user may see; the map is drawn from
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from netbox.plugins import PluginTemplateExtension
 from netbox.ui.panels import ObjectsTablePanel
 
-from . import backbone, compliance
+from . import backbone, compliance, pushes
 from .agencies import agency_tenants
 from .site_filter.compiling import policies_in_force
 
@@ -50,6 +50,7 @@ class AgencyRegistry(PluginTemplateExtension):
             related_table(self.context, "bandwidthquota", "tenant_id", _("Bandwidth quota")),
             related_table(self.context, "quotausage", "tenant_id", _("Quota usage")),
             related_table(self.context, "filterpolicy", "tenant_id", _("Filter policies covering this agency")),
+            related_table(self.context, "push", "tenant_id", _("Pushes to this agency's gateways")),
         )))
 
 
@@ -69,4 +70,22 @@ class SiteBackbone(PluginTemplateExtension):
         return mark_safe("".join(parts))  # noqa: S308
 
 
-template_extensions = [AgencyRegistry, SiteBackbone]
+class GatewayPushes(PluginTemplateExtension):
+    """On a gateway's page (a device enforcing a quota): Preview and Apply, and the pushes it received."""
+
+    models = ["dcim.device"]
+
+    def right_page(self):
+        context = pushes.push_buttons(self.context["request"].user, self.context["object"])
+        if context["gateway"] is None:
+            return ""
+        return render_to_string("netbox_egov/inc/push_request.html", {**context, "title": _("Push to the gateway")},
+                                request=self.context["request"])  # the form's CSRF token
+
+    def full_width_page(self):
+        if not pushes.gateways().filter(pk=self.context["object"].pk).exists():
+            return ""
+        return related_table(self.context, "push", "gateway_id", _("Pushes"))
+
+
+template_extensions = [AgencyRegistry, SiteBackbone, GatewayPushes]

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from utilities.urls import get_model_urls
 
-from .views import agencies, cable_labels, recommendations, reports
+from .views import agencies, cable_labels, enforcement, recommendations, reports
 
 # URL segment per registry model (the API uses the same names).
 MODEL_PATHS = {
@@ -26,6 +26,7 @@ MODEL_PATHS = {
     "labelscheme": "label-schemes",
     "domainlist": "domain-lists",
     "filterpolicy": "filter-policies",
+    "push": "pushes",
 }
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
          name="recommendation_transition"),
     path("recommendations/uncovered-devices/", reports.UncoveredDevicesView.as_view(), name="uncovered_devices"),
     path("cable-labels/", cable_labels.CableLabelsView.as_view(), name="cable_labels"),
+    path("pushes/request/", enforcement.PushRequestView.as_view(), name="push_request"),
     path("compliance/", reports.ComplianceView.as_view(), name="compliance"),
     path("cable-labels/sheet.pdf", cable_labels.CableLabelSheetPDFView.as_view(), name="cable_label_sheet"),
 ]

@@ -18,6 +18,7 @@ from netbox_egov.models import (
     InformationSystem,
     LabelScheme,
     PublicIPAllocation,
+    Push,
     QuotaUsage,
     Recommendation,
     RecommendationItem,
@@ -117,6 +118,11 @@ class Rows:
         policy.allowed_lists.add(DomainList.objects.create(name=f"FA{n}", category="allowed"))
         policy.tenants.add(self.tenants[0])
         policy.exempt_tenants.add(self.tenants[0].__class__.objects.create(name=f"E{n}", slug=f"e{n}"))
+
+    def make_push(self, n):
+        push = Push.objects.create(gateway=self.device, mode="apply", status="changed", requested_by=self.user,
+                                   hosts={self.device.name: {"status": "changed", "ok": n, "changed": 1}})
+        push.tenants.add(self.tenants[0])
 
     def make_repository(self, n):
         Repository.objects.create(name=f"R{n}", mirror_url=f"http://r{n}.example.org/", content_kind="other",

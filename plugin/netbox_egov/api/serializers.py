@@ -415,3 +415,30 @@ class FilterPolicySerializer(EgovPrimaryModelSerializer):
         except DjangoValidationError as refusal:
             raise serializers.ValidationError(refusal.message_dict) from refusal
         return data
+
+
+class PushSerializer(EgovModelSerializer):
+    """A push: asked for with {"gateway": <device id>, "mode": "preview"|"apply"}; the rest is its record."""
+
+    gateway = DeviceSerializer(nested=True)
+    mode = ChoiceField(choices=choices.PushModeChoices, required=False)
+    trigger = ChoiceField(choices=choices.PushTriggerChoices, read_only=True)
+    status = ChoiceField(choices=choices.PushStatusChoices, read_only=True)
+    requested_by = UserSerializer(nested=True, read_only=True)
+    tenants = TenantSerializer(nested=True, many=True, read_only=True)
+    job = serializers.PrimaryKeyRelatedField(read_only=True)  # the job's id (GET /api/core/jobs/<id>/)
+
+    class Meta:
+        model = models.Push
+        fields = ("id", "url", "display_url", "display", "gateway", "gateway_name", "mode", "trigger", "reason",
+                  "status", "requested_by", "tenants", "job", "started", "completed", "hosts", "diff", "log",
+                  "tags", "custom_fields", "created", "last_updated")
+        read_only_fields = ("gateway_name", "reason", "started", "completed", "hosts", "diff", "log")
+        brief_fields = ("id", "url", "display", "gateway_name", "mode", "status")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and isinstance(data.get("tenants"), list):  # the agencies the reader may view
+            data["tenants"] = [item for item in data["tenants"] if is_visible_pk(request.user, Tenant, item["id"])]
+        return data

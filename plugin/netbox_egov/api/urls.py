@@ -24,6 +24,7 @@ router.register("recommendation-items", views.RecommendationItemViewSet)
 router.register("label-schemes", views.LabelSchemeViewSet)
 router.register("domain-lists", views.DomainListViewSet)
 router.register("filter-policies", views.FilterPolicyViewSet)
+router.register("pushes", views.PushViewSet)
 
 urlpatterns = [
     *router.urls,

@@ -24,8 +24,9 @@ from netbox.api.authentication import IsAuthenticatedOrLoginNotRequired, TokenPe
 from netbox.api.viewsets import NetBoxModelViewSet
 from tenancy.models import Tenant
 
-from .. import cable_labels, compliance, filtersets, models, usage
+from .. import cable_labels, compliance, filtersets, models, pushes, usage
 from ..agencies import agency_tenants
+from ..choices import PushModeChoices
 from ..jobs import import_domains, refresh_feed_now
 from ..logic.domains import COMPILERS
 from ..recommendations import workflow_permission
@@ -311,6 +312,33 @@ class FilterPolicyViewSet(EgovModelViewSet):
     )
     serializer_class = serializers.FilterPolicySerializer
     filterset_class = filtersets.FilterPolicyFilterSet
+
+
+class PushViewSet(EgovModelViewSet):
+    """Pushes to gateways. POST {"gateway": <id>, "mode": "preview"|"apply"} (or a list of them) queues a push
+    on a worker: it needs `add`, and for apply the `apply` action, on the push; the gateway must be one the
+    token may view that enforces a quota. A record is never edited; DELETE removes it."""
+
+    queryset = models.Push.objects.select_related("gateway", "requested_by", "job").prefetch_related("tenants")
+    serializer_class = serializers.PushSerializer
+    filterset_class = filtersets.PushFilterSet
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        many = isinstance(request.data, list)
+        incoming = self.get_serializer(data=request.data, many=many)
+        incoming.is_valid(raise_exception=True)
+        asked = incoming.validated_data if many else [incoming.validated_data]
+        try:
+            with transaction.atomic():  # all or none
+                queued = [pushes.request_push(item["gateway"], item.get("mode", PushModeChoices.PREVIEW),
+                                              request.user) for item in asked]
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        except ValidationError as refusal:
+            raise DRFValidationError(refusal.message_dict) from refusal
+        data = self.get_serializer(queued if many else queued[0], many=many).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class CompiledFilterView(APIView):

@@ -22,6 +22,7 @@ __all__ = (
     "RecommendationItemFilterForm",
     "BandwidthQuotaFilterForm",
     "QuotaUsageFilterForm",
+    "PushFilterForm",
     "ScheduleFilterForm",
     "BackboneLinkFilterForm",
     "DRPlanFilterForm",
@@ -242,4 +243,18 @@ class FilterPolicyFilterForm(PrimaryModelFilterSetForm):
     tenant_id = agencies()
     schedule_id = DynamicModelMultipleChoiceField(queryset=models.Schedule.objects.all(), required=False,
                                                   label=_("Schedule"))
+    tag = TagFilterField(model)
+
+
+class PushFilterForm(NetBoxModelFilterSetForm):
+    model = models.Push
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("gateway_id", "tenant_id", "mode", "trigger", "status", name=_("Push")),
+    )
+    gateway_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Gateway"))
+    tenant_id = agencies()
+    mode = multiple_choice(choices.PushModeChoices, _("Mode"))
+    trigger = multiple_choice(choices.PushTriggerChoices, _("Trigger"))
+    status = multiple_choice(choices.PushStatusChoices, _("Status"))
     tag = TagFilterField(model)

@@ -28,6 +28,7 @@ __all__ = (
     "RecommendationItemFilter",
     "BandwidthQuotaFilter",
     "QuotaUsageFilter",
+    "PushFilter",
     "ScheduleFilter",
     "BackboneLinkFilter",
     "DRPlanFilter",
@@ -226,3 +227,12 @@ class FilterPolicyFilter(EgovPrimaryModelFilter):
     name: StrFilterLookup | None = strawberry_django.filter_field()
     enabled: bool | None = strawberry_django.filter_field()
     schedule_id: ID | None = strawberry_django.filter_field()
+
+
+@register_filter(models.Push, lookups=True)
+class PushFilter(EgovModelFilter):
+    gateway_id: ID | None = strawberry_django.filter_field()
+    gateway_name: StrFilterLookup | None = strawberry_django.filter_field()
+    mode: StrFilterLookup | None = strawberry_django.filter_field()
+    trigger: StrFilterLookup | None = strawberry_django.filter_field()
+    status: StrFilterLookup | None = strawberry_django.filter_field()

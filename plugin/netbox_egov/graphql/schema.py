@@ -12,6 +12,7 @@ from .types import (
     InformationSystemType,
     LabelSchemeType,
     PublicIPAllocationType,
+    PushType,
     QuotaUsageType,
     RecommendationItemType,
     RecommendationType,
@@ -60,6 +61,8 @@ class EgovQuery:
     domain_list_list: list[DomainListType] = strawberry_django.field()
     filter_policy: FilterPolicyType = strawberry_django.field()
     filter_policy_list: list[FilterPolicyType] = strawberry_django.field()
+    push: PushType = strawberry_django.field()
+    push_list: list[PushType] = strawberry_django.field()
 
 
 schema = [EgovQuery]

@@ -26,6 +26,7 @@ from .filters import (
     InformationSystemFilter,
     LabelSchemeFilter,
     PublicIPAllocationFilter,
+    PushFilter,
     QuotaUsageFilter,
     RecommendationFilter,
     RecommendationItemFilter,
@@ -55,6 +56,7 @@ __all__ = (
     "RecommendationType",
     "BandwidthQuotaType",
     "QuotaUsageType",
+    "PushType",
     "ScheduleType",
     "BackboneLinkType",
     "DRPlanType",
@@ -202,3 +204,10 @@ class FilterPolicyType(PrimaryObjectType):
     tenants: list[Tenant]
     exempt_tenants: list[Tenant]
     schedule: ScheduleType | None
+
+
+@register_type(models.Push, exclude=("job",), filters=PushFilter, pagination=True)
+class PushType(NetBoxObjectType):
+    gateway: Device | None
+    requested_by: User | None
+    tenants: list[Tenant]

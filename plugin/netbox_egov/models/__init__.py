@@ -1,5 +1,6 @@
 """The plugin's models, one module per domain of the regulation."""
 
+from .enforcement import Push
 from .filtering import DomainList, DomainListContent, DomainUpload, FilterPolicy
 from .labels import LabelScheme
 from .policy import BandwidthQuota, QuotaUsage, Schedule
@@ -31,6 +32,7 @@ __all__ = (
     "InformationSystem",
     "LabelScheme",
     "PublicIPAllocation",
+    "Push",
     "Repository",
     "SecurityAssessment",
     "SecuritySystem",

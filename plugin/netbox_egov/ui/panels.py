@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.ui import attrs, panels
 
+from ..pushes import push_buttons
 from ..recommendations import allowed_transitions
 from ..site_filter.storage import head
 from .attrs import VisibleObjectAttr, VisibleObjectListAttr
@@ -263,3 +264,52 @@ class FilterPolicyScopePanel(panels.ObjectAttributesPanel):
     allowed_lists = VisibleObjectListAttr("allowed_lists", linkify=True, label=_("Allowed lists (exceptions)"))
     tenants = VisibleObjectListAttr("tenants", linkify=True, label=_("Agencies (empty: every agency)"))
     exempt_tenants = VisibleObjectListAttr("exempt_tenants", linkify=True, label=_("Exempt agencies"))
+
+
+class PushPanel(panels.ObjectAttributesPanel):
+    gateway = VisibleObjectAttr("gateway", linkify=True, label=_("Gateway"))
+    gateway_name = attrs.TextAttr("gateway_name", label=_("Gateway name"))
+    mode = attrs.ChoiceAttr("mode", label=_("Mode"))
+    status = attrs.ChoiceAttr("status", label=_("Status"))
+    trigger = attrs.ChoiceAttr("trigger", label=_("Trigger"))
+    reason = attrs.TextAttr("reason", label=_("Reason"))
+    requested_by = VisibleObjectAttr("requested_by", label=_("Requested by"))
+    tenants = VisibleObjectListAttr("tenants", linkify=True, label=_("Agencies"))
+    job = VisibleObjectAttr("job", linkify=True, label=_("Job"))
+    started = attrs.DateTimeAttr("started", label=_("Started"))
+    completed = attrs.DateTimeAttr("completed", label=_("Completed"))
+
+
+class PushHostsPanel(panels.Panel):
+    """Each host's outcome: status, task counts, the failed tasks' messages."""
+
+    template_name = "netbox_egov/inc/push_hosts.html"
+    title = _("Hosts")
+
+
+class PushTextPanel(panels.Panel):
+    """The diff or the log, as recorded (secrets were masked before they were recorded)."""
+
+    template_name = "netbox_egov/inc/push_text.html"
+
+    def __init__(self, field, title, **kwargs):
+        super().__init__(title=title, **kwargs)
+        self.field = field
+
+    def get_context(self, context):
+        return {**super().get_context(context), "text": getattr(context["object"], self.field)}
+
+
+class PushRequestPanel(panels.Panel):
+    """Preview and Apply buttons for the gateway of the object on the page (a quota's enforcement device)."""
+
+    template_name = "netbox_egov/inc/push_request.html"
+    title = _("Push to the gateway")
+
+    def __init__(self, gateway_of=lambda obj: obj.enforcement_device, **kwargs):
+        super().__init__(**kwargs)
+        self.gateway_of = gateway_of
+
+    def get_context(self, context):
+        gateway = self.gateway_of(context["object"])
+        return {**super().get_context(context), **push_buttons(context["request"].user, gateway)}

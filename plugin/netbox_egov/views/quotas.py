@@ -79,7 +79,8 @@ class BandwidthQuotaListView(EgovListView):
 class BandwidthQuotaView(EgovObjectView):
     queryset = BandwidthQuota.objects.all()
     layout = detail_layout(
-        panels.BandwidthQuotaPanel(), panels.QuotaVolumePanel(), right=[panels.QuotaEnforcementPanel()]
+        panels.BandwidthQuotaPanel(), panels.QuotaVolumePanel(),
+        right=[panels.QuotaEnforcementPanel(), panels.PushRequestPanel()],
     )
 
 

@@ -1,0 +1,250 @@
+"""Pushes seen from NetBox: who may ask for one, which gateways a change concerns, and running one.
+
+The engine is egov_push (the `[playbooks]` extra): it reads what to enforce from NetBox's REST API with a
+read-only token, as the playbooks do anywhere else, so a push from a worker enforces exactly what an engineer's
+`egov-push apply` would. Settings (PLUGINS_CONFIG["netbox_egov"], docs/enforcement.md):
+
+    push_netbox_url         NetBox's URL as the playbooks reach it
+    push_token_file         a file only the worker's user may read, holding a read-only API token
+    push_inventories        inventory files merged after NetBox's (SSH users and keys, ansible-vault)
+    push_lock_wait_seconds  how long a push waits for another push to the same gateway
+    auto_push               queue a push when what a gateway enforces changes, and at schedule boundaries
+"""
+
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dcim.models import Device
+from netbox.plugins import get_plugin_config
+
+from .choices import PushModeChoices, PushStatusChoices, PushTriggerChoices
+from .logic.schedule import in_force
+from .models import BandwidthQuota, Push
+
+# PostgreSQL advisory locks take two int4 keys: this namespace ("egov") and the gateway's id.
+LOCK_NAMESPACE = 0x65676F76
+# The worst outcome of any host is the push's status.
+SEVERITY = (PushStatusChoices.OK, PushStatusChoices.CHANGED, PushStatusChoices.FAILED, PushStatusChoices.UNREACHABLE)
+
+
+class PushNotPossible(Exception):
+    """The push cannot run: the engine or its settings are missing, or the gateway stayed busy."""
+
+
+def setting(name):
+    return get_plugin_config("netbox_egov", name)
+
+
+def gateways():
+    """Devices enforcing at least one bandwidth quota."""
+    return Device.objects.filter(pk__in=BandwidthQuota.objects.filter(
+        enforcement_device__isnull=False).values("enforcement_device"))
+
+
+def agencies_of(gateway):
+    """The agencies whose quotas the gateway enforces."""
+    from tenancy.models import Tenant
+
+    return Tenant.objects.filter(bandwidth_quota__enforcement_device=gateway)
+
+
+# Asking for a push.
+
+
+def request_push(gateway, mode, user=None, trigger=PushTriggerChoices.MANUAL, reason=""):
+    """Record a push of `gateway` in `mode` and queue it on a worker (after the transaction commits).
+
+    A person's request is refused with PermissionDenied unless they may add the push, and for an apply also
+    `apply` it (the custom action, like `approve` on recommendations): the checks run on the saved record, so
+    constraints on its gateway or agencies hold; a refusal leaves nothing behind."""
+    from .jobs import PushJob
+
+    if mode not in PushModeChoices.values():
+        raise ValidationError({"mode": _("{mode!r} is not a push mode (preview or apply).").format(mode=mode)})
+    with transaction.atomic():
+        push = Push(gateway=gateway, mode=mode, trigger=trigger, reason=reason[:200],
+                    requested_by=user if user and user.is_authenticated else None)
+        push.full_clean()
+        push.save()
+        push.tenants.set(agencies_of(gateway))
+        if user is not None:
+            check_may_request(user, push)
+        push.job = PushJob.enqueue(instance=push, user=push.requested_by, push_id=push.pk)
+        push.save(update_fields=["job"])
+    return push
+
+
+def check_may_request(user, push):
+    actions = ["add", "apply"] if push.mode == PushModeChoices.APPLY else ["add"]
+    for action in actions:
+        if not Push.objects.restrict(user, action).filter(pk=push.pk).exists():
+            raise PermissionDenied(_("You may not {action} a push to {gateway}.").format(
+                action=action, gateway=push.gateway_name))
+
+
+def queue_automatic(gateway_ids, trigger, reason):
+    """Queue an automatic push for each gateway, unless one is queued already (it will read the latest data
+    when it runs: ten quota edits in a minute make one push, not ten). Returns the pushes queued."""
+    if not setting("auto_push"):
+        return []
+    waiting = set(Push.objects.filter(gateway__in=gateway_ids, status=PushStatusChoices.QUEUED,
+                                      mode=PushModeChoices.APPLY).values_list("gateway_id", flat=True))
+    return [request_push(gateway, PushModeChoices.APPLY, trigger=trigger, reason=reason)
+            for gateway in Device.objects.filter(pk__in=set(gateway_ids) - waiting).order_by("name")]
+
+
+def gateways_of_quotas(quotas):
+    return set(quotas.exclude(enforcement_device__isnull=True).values_list("enforcement_device", flat=True))
+
+
+def gateways_of_policy(policy):
+    """The gateways of the agencies a filter policy covers (every agency when it names none)."""
+    quotas = BandwidthQuota.objects.all()
+    if policy.pk and policy.tenants.exists():
+        quotas = quotas.filter(tenant__in=policy.tenants.all())
+    return gateways_of_quotas(quotas)
+
+
+def gateways_of_schedule(schedule):
+    """The gateways whose limits or filter the schedule times: quotas and filter policies using it."""
+    from .models import FilterPolicy
+
+    ids = gateways_of_quotas(BandwidthQuota.objects.filter(schedule=schedule))
+    for policy in FilterPolicy.objects.filter(schedule=schedule):
+        ids |= gateways_of_policy(policy)
+    return ids
+
+
+# Running one (on a worker, from PushJob).
+
+
+def run_push(push, logger):
+    """Run the recorded push with egov_push, holding the gateway's lock, and record the outcome."""
+    push.status, push.started = PushStatusChoices.RUNNING, timezone.now()
+    push.save(update_fields=["status", "started"])
+    try:
+        runner, inventories, environment = push_engine()
+        if push.gateway is None:
+            raise PushNotPossible(_("The gateway {name} no longer exists.").format(name=push.gateway_name))
+        with gateway_lock(push.gateway, setting("push_lock_wait_seconds"), logger):
+            result = runner.run(push.mode, inventory=inventories, limit=push.gateway.name, envvars=environment)
+        record_result(push, result)
+    except PushNotPossible as error:
+        push.status, push.log = PushStatusChoices.ERRORED, str(error)
+    push.completed = timezone.now()
+    push.save(update_fields=["status", "completed", "hosts", "diff", "log"])
+    logger.info(f"{push}: {push.status}")
+    return push
+
+
+def push_engine():
+    """egov_push's runner, the inventories and the environment the playbooks read NetBox with."""
+    try:
+        from egov_collectors.secrets import SecretsError, read_private_file
+        from egov_push import runner
+    except ImportError as error:
+        raise PushNotPossible(_(
+            "The push engine is not installed ({error}): install netbox-egov[playbooks] into NetBox's venv."
+        ).format(error=error)) from None
+    url, token_file = setting("push_netbox_url"), setting("push_token_file")
+    if not url or not token_file:
+        raise PushNotPossible(_(
+            "Set push_netbox_url and push_token_file in PLUGINS_CONFIG['netbox_egov'] (docs/enforcement.md)."))
+    try:
+        token = read_private_file(token_file, required=True, what="push_token_file").decode().strip()
+    except SecretsError as error:
+        raise PushNotPossible(str(error)) from None
+    inventories = [runner.PLAYBOOKS / "inventory" / "netbox.yml",
+                   *(Path(path) for path in setting("push_inventories") or ())]
+    missing = [str(path) for path in inventories if not path.is_file()]
+    if missing:
+        raise PushNotPossible(_("push_inventories: {paths} not found.").format(paths=", ".join(missing)))
+    return runner, inventories, {"NETBOX_API": url, "NETBOX_TOKEN": token}
+
+
+@contextmanager
+def gateway_lock(gateway, wait_seconds, logger, poll_seconds=1.0):
+    """Hold the gateway's lock (a PostgreSQL advisory lock, shared by every worker): two pushes to one gateway
+    never interleave. Waits up to `wait_seconds` for a push running elsewhere, then gives up (PushNotPossible)."""
+    deadline = time.monotonic() + wait_seconds
+    waited = False
+    while not try_advisory_lock(gateway.pk):
+        if time.monotonic() >= deadline:
+            raise PushNotPossible(_(
+                "Another push to {gateway} was still running after {seconds} s; this one did not start."
+            ).format(gateway=gateway, seconds=wait_seconds))
+        if not waited:
+            logger.info(f"waiting for another push to {gateway}")
+            waited = True
+        time.sleep(poll_seconds)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, gateway.pk])
+
+
+def try_advisory_lock(gateway_id):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, gateway_id])
+        return cursor.fetchone()[0]
+
+
+def record_result(push, result):
+    """The runner's outcome on the record: per host, the worst host's status, the diff and the log."""
+    push.hosts = {host: {"status": outcome.status, "ok": outcome.ok, "changed": outcome.changed,
+                         "messages": outcome.messages} for host, outcome in sorted(result.hosts.items())}
+    push.diff, push.log = result.diff, result.log
+    if not result.hosts:
+        push.status = PushStatusChoices.ERRORED
+        push.log = _("Ansible found no host {gateway} to push to: it needs a primary IP in NetBox and a platform "
+                     "the playbooks know (linux, routeros, ios).").format(gateway=push.gateway_name) + "\n" + push.log
+        return
+    push.status = max((outcome.status for outcome in result.hosts.values()), key=SEVERITY.index)
+
+
+
+# Automatic pushes at schedule boundaries (ScheduleBoundaryJob, every minute).
+
+BOUNDARY_CHECKED = "netbox_egov:push:boundary-checked"
+
+
+def push_at_schedule_boundaries(now):
+    """Queue pushes to the gateways of every schedule whose state changed since the last check (the first
+    check looks one minute back). A worker down for an hour still catches up: states are compared, not
+    boundaries counted."""
+    from django.core.cache import cache
+
+    from .models import Schedule
+
+    since = cache.get(BOUNDARY_CHECKED) or now - timedelta(minutes=1)
+    cache.set(BOUNDARY_CHECKED, now, timeout=None)
+    crossed = [schedule for schedule in Schedule.objects.all() if schedule_crossed(schedule, since, now)]
+    ids = set().union(*(gateways_of_schedule(schedule) for schedule in crossed))
+    reason = _("Boundary of {schedules}").format(schedules=", ".join(str(schedule) for schedule in crossed))
+    return queue_automatic(ids, PushTriggerChoices.BOUNDARY, reason) if ids else []
+
+
+def schedule_crossed(schedule, since, now):
+    def state(at):
+        return in_force(schedule.weekdays, schedule.start_time, schedule.end_time, schedule.time_zone, at)
+
+    return state(since) != state(now)
+
+
+def push_buttons(user, gateway):
+    """What the Preview and Apply buttons of a gateway need: the gateway (None when the user may not view it
+    or it enforces nothing) and which of the two the user may ask for (constraints are checked on request)."""
+    visible = gateway is not None and gateways().restrict(user, "view").filter(pk=gateway.pk).exists()
+    return {
+        "gateway": gateway if visible else None,
+        "may_preview": visible and user.has_perm("netbox_egov.add_push"),
+        "may_apply": visible and user.has_perm("netbox_egov.add_push") and user.has_perm("netbox_egov.apply_push"),
+    }
