@@ -17,7 +17,7 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from core.models import Job
-from dcim.models import Device, Interface
+from dcim.models import Device
 from tenancy.models import Tenant
 from users.constants import TOKEN_PREFIX
 from users.models import Group, Token, User
@@ -80,7 +80,8 @@ class PushRequestTest(DemoClients, TestCase):
         response = self.api("post", PUSHES_API, self.dinas, {"gateway": self.own_gateway.pk, "mode": "preview"})
         self.assertEqual(response.status_code, 201, response.content)
         body = response.json()
-        self.assertEqual([body[name]["value"] for name in ("status", "mode", "trigger")], ["queued", "preview", "manual"])
+        values = [body[name]["value"] for name in ("status", "mode", "trigger")]
+        self.assertEqual(values, ["queued", "preview", "manual"])
         self.assertEqual(body["requested_by"]["username"], "approver.kominfo")
         self.assertEqual([tenant["slug"] for tenant in body["tenants"]], ["disdik"])
         push = Push.objects.get(pk=body["id"])
