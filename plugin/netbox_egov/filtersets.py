@@ -92,6 +92,11 @@ def by_id_and_key(field, model, key="slug", label=""):
     )
 
 
+def choice_filter(choice_set):
+    """A filter on a choice field; as in core, `null` is a value like any other (no lookup given None)."""
+    return django_filters.MultipleChoiceFilter(choices=choice_set, null_value=None)
+
+
 def validate_domain(value):
     try:
         domains.normalise(value)
@@ -119,8 +124,8 @@ class BackboneLinkFilterSet(EgovPrimaryFilterSet):
         queryset=Tenant.objects.all(), method="filter_agency", label=_("Agency at either end (ID)")
     )
     circuit_id, circuit = by_id_and_key("circuit", Circuit, key="cid", label=_("Circuit"))
-    medium = django_filters.MultipleChoiceFilter(choices=choices.LinkMediumChoices)
-    status = django_filters.MultipleChoiceFilter(choices=choices.LinkStatusChoices)
+    medium = choice_filter(choices.LinkMediumChoices)
+    status = choice_filter(choices.LinkStatusChoices)
 
     class Meta:
         model = models.BackboneLink
@@ -148,8 +153,8 @@ class DRPlanFilterSet(EgovPrimaryFilterSet):
     site_id = django_filters.ModelMultipleChoiceFilter(
         queryset=Site.objects.all(), method="filter_either_site", label=_("Primary or DR site (ID)")
     )
-    status = django_filters.MultipleChoiceFilter(choices=choices.DRPlanStatusChoices)
-    last_drill_result = django_filters.MultipleChoiceFilter(choices=choices.DrillResultChoices)
+    status = choice_filter(choices.DRPlanStatusChoices)
+    last_drill_result = choice_filter(choices.DrillResultChoices)
     information_system_id = django_filters.ModelMultipleChoiceFilter(
         field_name="information_systems", queryset=models.InformationSystem.objects.all(),
         label=_("Information system (ID)"),
@@ -178,7 +183,7 @@ class InformationSystemFilterSet(EgovPrimaryFilterSet):
     dr_plan_id = django_filters.ModelMultipleChoiceFilter(
         field_name="dr_plans", queryset=models.DRPlan.objects.all(), label=_("DR plan (ID)")
     )
-    criticality = django_filters.MultipleChoiceFilter(choices=choices.CriticalityChoices)
+    criticality = choice_filter(choices.CriticalityChoices)
     domain_name = django_filters.CharFilter(method="filter_domain_name", label=_("Domain name"))
     in_data_center = django_filters.BooleanFilter(method="filter_in_data_center",
                                                   label=_("Hosted in the data center"))
@@ -213,7 +218,7 @@ class InformationSystemFilterSet(EgovPrimaryFilterSet):
 @register_filterset
 class PublicIPAllocationFilterSet(EgovPrimaryFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
-    status = django_filters.MultipleChoiceFilter(choices=choices.AllocationStatusChoices)
+    status = choice_filter(choices.AllocationStatusChoices)
     information_system_id = django_filters.ModelMultipleChoiceFilter(
         queryset=models.InformationSystem.objects.all(), label=_("Information system (ID)")
     )
@@ -245,7 +250,7 @@ class UplinkFilterSet(EgovPrimaryFilterSet):
 class UplinkAssignmentFilterSet(EgovFilterSet):
     uplink_id, uplink = by_id_and_key("uplink", models.Uplink, key="name", label=_("Uplink"))
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
-    role = django_filters.MultipleChoiceFilter(choices=choices.EgressRoleChoices)
+    role = choice_filter(choices.EgressRoleChoices)
 
     class Meta:
         model = models.UplinkAssignment
@@ -257,7 +262,7 @@ class UplinkAssignmentFilterSet(EgovFilterSet):
 
 @register_filterset
 class SecuritySystemFilterSet(EgovPrimaryFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=choices.SecuritySystemKindChoices)
+    kind = choice_filter(choices.SecuritySystemKindChoices)
     device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
     protected_site_id = django_filters.ModelMultipleChoiceFilter(
         field_name="protected_sites", queryset=Site.objects.all(), label=_("Protected site (ID)")
@@ -276,7 +281,7 @@ class SecurityAssessmentFilterSet(EgovPrimaryFilterSet):
     information_system_id, information_system = by_id_and_key(
         "information_system", models.InformationSystem, key="name", label=_("Information system")
     )
-    result = django_filters.MultipleChoiceFilter(choices=choices.AssessmentResultChoices)
+    result = choice_filter(choices.AssessmentResultChoices)
 
     class Meta:
         model = models.SecurityAssessment
@@ -288,7 +293,7 @@ class SecurityAssessmentFilterSet(EgovPrimaryFilterSet):
 
 @register_filterset
 class RepositoryFilterSet(EgovPrimaryFilterSet):
-    content_kind = django_filters.MultipleChoiceFilter(choices=choices.RepositoryContentChoices)
+    content_kind = choice_filter(choices.RepositoryContentChoices)
     device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
 
     class Meta:
@@ -315,7 +320,7 @@ class BandwidthQuotaFilterSet(EgovPrimaryFilterSet):
     uplink_id, uplink = by_id_and_key("uplink", models.Uplink, key="name", label=_("Uplink"))
     enforcement_device_id, enforcement_device = by_id_and_key("enforcement_device", Device, key="name",
                                                               label=_("Enforcement device"))
-    cap_action = django_filters.MultipleChoiceFilter(choices=choices.CapActionChoices)
+    cap_action = choice_filter(choices.CapActionChoices)
 
     class Meta:
         model = models.BandwidthQuota
@@ -329,7 +334,7 @@ class BandwidthQuotaFilterSet(EgovPrimaryFilterSet):
 @register_filterset
 class QuotaUsageFilterSet(EgovFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
-    period = django_filters.MultipleChoiceFilter(choices=choices.UsagePeriodChoices)
+    period = choice_filter(choices.UsagePeriodChoices)
 
     class Meta:
         model = models.QuotaUsage
@@ -342,8 +347,8 @@ class QuotaUsageFilterSet(EgovFilterSet):
 @register_filterset
 class RecommendationFilterSet(EgovPrimaryFilterSet):
     tenant_id, tenant = by_id_and_key("tenant", Tenant, label=_("Agency"))
-    kind = django_filters.MultipleChoiceFilter(choices=choices.RecommendationKindChoices)
-    status = django_filters.MultipleChoiceFilter(choices=choices.RecommendationStatusChoices)
+    kind = choice_filter(choices.RecommendationKindChoices)
+    status = choice_filter(choices.RecommendationStatusChoices)
 
     class Meta:
         model = models.Recommendation
@@ -381,9 +386,9 @@ class LabelSchemeFilterSet(EgovPrimaryFilterSet):
 
 @register_filterset
 class DomainListFilterSet(EgovPrimaryFilterSet):
-    category = django_filters.MultipleChoiceFilter(choices=choices.DomainCategoryChoices)
-    source = django_filters.MultipleChoiceFilter(choices=choices.DomainSourceChoices)
-    feed_status = django_filters.MultipleChoiceFilter(choices=choices.FeedStatusChoices)
+    category = choice_filter(choices.DomainCategoryChoices)
+    source = choice_filter(choices.DomainSourceChoices)
+    feed_status = choice_filter(choices.FeedStatusChoices)
     blocks = django_filters.CharFilter(method="filter_blocks", label=_("Holds this domain or a parent zone"),
                                        validators=[validate_domain])
 
@@ -433,9 +438,9 @@ class FilterPolicyFilterSet(EgovPrimaryFilterSet):
 class PushFilterSet(EgovFilterSet):
     gateway_id, gateway = by_id_and_key("gateway", Device, key="name", label=_("Gateway"))
     tenant_id, tenant = by_id_and_key("tenants", Tenant, label=_("Agency"))
-    mode = django_filters.MultipleChoiceFilter(choices=choices.PushModeChoices)
-    trigger = django_filters.MultipleChoiceFilter(choices=choices.PushTriggerChoices)
-    status = django_filters.MultipleChoiceFilter(choices=choices.PushStatusChoices)
+    mode = choice_filter(choices.PushModeChoices)
+    trigger = choice_filter(choices.PushTriggerChoices)
+    status = choice_filter(choices.PushStatusChoices)
     requested_by_id = django_filters.ModelMultipleChoiceFilter(queryset=User.objects.all(),
                                                                label=_("Requested by (ID)"))
 

@@ -128,6 +128,14 @@ class PushRequestTest(DemoClients, TestCase):
         self.assertEqual(response.status_code, 201, response.content)
         self.assertEqual(sorted(item["gateway_name"] for item in response.json()), ["gw-dinkes", "gw-disdik"])
 
+    def test_null_in_a_choice_filter_is_refused_by_name_not_a_server_error(self):
+        for path, parameter in ((PUSHES_API, "trigger__niew"), (PUSHES_API, "status__n"), (PUSHES_API, "mode__ie"),
+                                ("/api/plugins/egov/backbone-links/", "medium__niew")):
+            with self.subTest(parameter=parameter):
+                response = self.api("get", f"{path}?{parameter}=null", self.dinas)
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertIn("null", response.json()[parameter][0])
+
     def test_a_record_is_never_edited(self):
         push = pushes.request_push(self.own_gateway, "preview", self.dinas)
         response = self.api("patch", f"{PUSHES_API}{push.pk}/", self.dinas, {"mode": "apply"})
