@@ -14,6 +14,9 @@ import pytest
 from tests.checkout import checkout_environment
 from tests.netbox_regency import netbox_environment, skip_without_netbox
 
+import egov_collectors
+import egov_push
+
 skip_without_netbox()
 
 EGOV_PUSH = Path(sys.executable).parent / "egov-push"
@@ -21,23 +24,24 @@ READ_FROM_NETBOX = "Read what this gateway enforces from NetBox"  # linux.yml's 
 
 
 @pytest.fixture(scope="module")
-def egov_push_command():
+def console_script():
     if not EGOV_PUSH.exists():
         pytest.fail(f"no {EGOV_PUSH}: install the checkout into this venv (pip install -e .) for its console script")
     return str(EGOV_PUSH)
 
 
 @pytest.fixture
-def egov_push(egov_push_command, live_netbox, read_only_token, tmp_path):
+def cli(console_script, live_netbox, read_only_token, tmp_path):
     """run(*arguments, token=True): egov-push with NETBOX_API (and NETBOX_TOKEN unless ``token`` is False), the
     stack's NetBox served while it runs; the CompletedProcess. Every run's output is checked for the token."""
     outputs = []
 
     def run(*arguments, token=True):
-        environment = checkout_environment(**netbox_environment(live_netbox, read_only_token, tmp_path / "cache"))
+        environment = checkout_environment(egov_push, egov_collectors,
+                                           **netbox_environment(live_netbox, read_only_token, tmp_path / "cache"))
         if not token:
             del environment["NETBOX_TOKEN"]
-        done = live_netbox.call(subprocess.run, [egov_push_command, *arguments], env=environment,
+        done = live_netbox.call(subprocess.run, [console_script, *arguments], env=environment,
                                 capture_output=True, text=True, timeout=600)
         outputs.append(done.stdout + done.stderr)
         return done
@@ -74,13 +78,13 @@ def token_file(folder, token, mode):
     return str(path)
 
 
-def test_preview_changes_nothing_apply_changes_and_again_changes_nothing(regency, read_only_token, egov_push,
+def test_preview_changes_nothing_apply_changes_and_again_changes_nothing(regency, read_only_token, cli,
                                                                          gateway, tmp_path):
     regency.quota("disdik", ceiling_down_mbps=10, ceiling_up_mbps=10)
     regency.quota("dinkes", device="gw-ros")  # another gateway: never reached, --agency disdik leaves it out
     connection = str(gateway.inventory("gw-test"))
 
-    preview = egov_push("preview", "--agency", "disdik", "--inventory", connection)
+    preview = cli("preview", "--agency", "disdik", "--inventory", connection)
     assert preview.returncode == 0, shown(preview)
     assert list(summary(preview.stdout)) == ["gw-test"], shown(preview)
     assert summary(preview.stdout)["gw-test"][0] == "changed"
@@ -88,29 +92,29 @@ def test_preview_changes_nothing_apply_changes_and_again_changes_nothing(regency
     assert "gw-test: changed" in preview.stderr  # the progress line as the gateway finished
     assert "htb" not in gateway.in_gateway("tc", "qdisc", "show", "dev", "eth1")
 
-    apply = egov_push("apply", "--gateway", "gw-test", "--inventory", connection,
+    apply = cli("apply", "--gateway", "gw-test", "--inventory", connection,
                       "--token-file", token_file(tmp_path, read_only_token, 0o600), token=False)
     assert apply.returncode == 0, shown(apply)
     status, _ok, changed, failed = summary(apply.stdout)["gw-test"]
     assert (status, failed) == ("changed", "") and int(changed) > 0, shown(apply)
     assert "rate 5Mbit ceil 10Mbit" in gateway.in_gateway("tc", "class", "show", "dev", "eth1")
 
-    again = egov_push("apply", "--gateway", "gw-test", "--inventory", connection)
+    again = cli("apply", "--gateway", "gw-test", "--inventory", connection)
     assert again.returncode == 0, shown(again)
     assert summary(again.stdout)["gw-test"][0::2] == ["ok", "0"], shown(again)
 
 
-def test_a_failed_gateway_exits_2_and_the_summary_names_the_failed_task(regency, egov_push):
+def test_a_failed_gateway_exits_2_and_the_summary_names_the_failed_task(regency, cli):
     quota = regency.quota("disdik")
     type(quota).objects.filter(pk=quota.pk).update(enforcement_interface=None)  # NetBox data the push refuses
-    done = egov_push("preview", "--gateway", "gw-test")
+    done = cli("preview", "--gateway", "gw-test")
     assert done.returncode == 2, shown(done)
     status, _ok, _changed, failed = summary(done.stdout)["gw-test"]
     assert status == "failed", shown(done)
     assert READ_FROM_NETBOX in failed and "agency disdik" in failed and "enforcement interface" in failed, failed
 
 
-def test_what_cannot_be_pushed_is_named_and_exits_1(regency, read_only_token, egov_push, tmp_path):
+def test_what_cannot_be_pushed_is_named_and_exits_1(regency, read_only_token, cli, tmp_path):
     regency.quota("disdik")  # dinkes has no quota
     for arguments, message in [
         (["apply", "--gateway", "gw-nope"], "gateway 'gw-nope': no bandwidth quota in NetBox names it"),
@@ -121,6 +125,6 @@ def test_what_cannot_be_pushed_is_named_and_exits_1(regency, read_only_token, eg
         (["apply", "--bogus"], "No such option '--bogus'"),
         (["push"], "'push' is not one of 'preview', 'apply'"),
     ]:
-        done = egov_push(*arguments)
+        done = cli(*arguments)
         assert (done.returncode, done.stdout) == (1, ""), shown(done)
         assert message in done.stderr, shown(done)

@@ -8,6 +8,7 @@ import sys
 import pytest
 from tests.checkout import checkout_environment
 
+import egov_collectors
 import egov_push
 
 MODULES = sorted(module.name for module in pkgutil.walk_packages(egov_push.__path__, "egov_push."))
@@ -23,7 +24,7 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
 
 def imported_by(module):
     result = subprocess.run([sys.executable, "-c", IMPORT_ALONE, module], capture_output=True, text=True,
-                            timeout=60, check=False, env=checkout_environment())
+                            timeout=60, check=False, env=checkout_environment(egov_push, egov_collectors))
     assert result.returncode == 0, result.stderr
     return set(result.stdout.split())
 
