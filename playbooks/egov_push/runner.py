@@ -1,8 +1,9 @@
 """Run the enforcement playbooks through ansible-runner: a preview (check mode + diff) or an apply.
 
 Returns what a push records: per host ok/changed/failed/unreachable with the failed tasks' messages, the diff of
-every task that reported one, and the whole log. Secrets handed in (the NetBox token, any other) are replaced by
-``********`` in all three: Ansible prints only what modules return, and the role's tasks never return
+every task that reported one, and the whole log; on the way, ansible-runner's events go to a callback (e.g.
+HostProgress: each host as it finishes). Secrets handed in (the NetBox token, any other) are replaced by
+``********`` in all of it: Ansible prints only what modules return, and the role's tasks never return
 credentials, but a token can still appear in an error message of a lookup.
 """
 

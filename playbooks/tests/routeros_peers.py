@@ -321,11 +321,12 @@ def _length(length):
     raise ValueError("word too long")
 
 
-def run_keeping_events(playbook, inventory, check, envvars=None):
-    """egov_push.runner.run of ``playbook`` (a preview when ``check``), its events kept: (PushResult, events)."""
+def run_keeping_events(playbook, inventory, check, **options):
+    """egov_push.runner.run of ``playbook`` (a preview when ``check``; ``options`` are run's), its events kept:
+    (PushResult, events)."""
     events = []
-    result = runner.run("preview" if check else "apply", inventory, playbook=playbook, envvars=envvars,
-                        on_event=events.append)
+    result = runner.run("preview" if check else "apply", inventory, playbook=playbook, on_event=events.append,
+                        **options)
     return result, events
 
 

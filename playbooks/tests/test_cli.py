@@ -112,6 +112,7 @@ def test_a_failed_gateway_exits_2_and_the_summary_names_the_failed_task(regency,
     status, _ok, _changed, failed = summary(done.stdout)["gw-test"]
     assert status == "failed", shown(done)
     assert READ_FROM_NETBOX in failed and "agency disdik" in failed and "enforcement interface" in failed, failed
+    assert "gw-test: failed" in done.stderr  # the progress line
 
 
 def test_what_cannot_be_pushed_is_named_and_exits_1(regency, read_only_token, cli, tmp_path):

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from tests.routeros_peers import RouterOSStandIn, changed_tasks, run_keeping_events, task_results
 
+from egov_push.runner import MASK
+
 HOST = "gw-mikrotik"
 USERNAME, PASSWORD = "egov-push", "s3cret-routeros-api"
 QUEUES, DNS = "/queue/simple", "/ip/dns/static"
@@ -170,3 +172,13 @@ def test_the_api_password_is_never_shown(scenario):
         # Not masked by the runner (only the secrets it is given are): the module keeps it out.
         assert PASSWORD not in run["result"].log
         assert PASSWORD not in json.dumps(run["events"])
+
+
+def test_what_the_runner_is_told_is_secret_is_masked_in_the_events_and_the_log(tmp_path):
+    """The runner's masking reaches the events its callback gets: a queue name stands in for a secret here."""
+    with RouterOSStandIn(USERNAME, PASSWORD) as router:
+        inventory = write_inventory(tmp_path / "hosts.json", router.port, [DISDIK], compiled_filter(["judi.example"]))
+        result, events = run_keeping_events("routeros.yml", inventory, check=True, secrets=("egov-disdik",))
+    assert result.rc == 0, result.log
+    assert "egov-disdik" not in result.log + json.dumps(events)
+    assert MASK in json.dumps(events) and MASK in result.log
