@@ -10,4 +10,5 @@ The collectors talk to the plugin only over its REST API (pynetbox) and never im
 - ``netbox``: what to poll and the quotas, read from NetBox; usage written back through the upsert.
 - ``spool``, ``store``: usage writes kept on disk until NetBox takes them; the latest data for the exporter.
 - ``cycle``, ``jobs``, ``cli``: a poll cycle cut into RQ jobs; the job; the ``egov-collector`` command.
+- ``terminal``: the progress bar and table console of the command-line tools (egov-push's too).
 """

@@ -12,14 +12,13 @@ from dataclasses import asdict
 
 import click
 import redis
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .cycle import Batch, Collector, DeviceReport
 from .netbox import NetBoxError
 from .secrets import SecretsError
 from .settings import Settings, SettingsError
+from .terminal import progress_bar, table_console
 
 ONE_SHOT = "poll"  # the cycle id of `egov-collector poll`: its claims never block the scheduler's cycles
 
@@ -41,9 +40,7 @@ def poll(devices, as_json):
     plan = _or_exit(lambda: collector.current_plan(list(devices) or None))
     targets = [t for batch in plan.batches for t in batch.targets]
     everything = Batch(tuple(targets), tuple(p for batch in plan.batches for p in batch.enforcements))
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, disable=as_json or not console.is_terminal) as progress:
+    with progress_bar(quiet=as_json) as progress:
         task = progress.add_task("polling", total=len(targets))
         reports = _or_exit(lambda: collector.run_batch(f"{ONE_SHOT}-{_now_id()}", everything,
                                                        on_poll=lambda _poll: progress.advance(task)))
@@ -51,8 +48,7 @@ def poll(devices, as_json):
         click.echo(json.dumps({"devices": [_report_json(r) for r in reports], "skipped": list(plan.skipped)},
                               indent=2))
     else:
-        # Piped to a file or a log, a table as wide as its rows rather than wrapped at 80 columns.
-        Console(width=None if sys.stdout.isatty() else 200).print(_report_table(reports, plan.skipped))
+        table_console().print(_report_table(reports, plan.skipped))
     sys.exit(0 if reports and all(r.poll.ok for r in reports) else 1)
 
 

@@ -146,6 +146,18 @@ def read_private_file(path, required, what="secrets file"):
         return file.read()
 
 
+def read_token_file(path):
+    """The token held in the file at ``path`` (whitespace around it dropped): a file only its owner may read
+    (read_private_file), holding text. SecretsError naming the file otherwise, never quoting it."""
+    try:
+        token = read_private_file(path, required=True, what="token file").decode().strip()
+    except UnicodeDecodeError:
+        raise SecretsError(f"token file {path} is not text") from None
+    if not token:
+        raise SecretsError(f"token file {path} is empty")
+    return token
+
+
 def check_file_is_private(path, status, what="secrets file"):
     if not stat.S_ISREG(status.st_mode):
         raise SecretsError(f"{what} {path} is not a regular file")

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .secrets import SecretsError, read_private_file
+from .secrets import SecretsError, read_token_file
 
 PREFIX = "EGOV_COLLECTOR_"
 
@@ -64,14 +64,9 @@ def _token(env):
     if not path:
         return _required(env, "NETBOX_TOKEN", secret=True)
     try:
-        token = read_private_file(path, required=True, what="token file").decode().strip()
+        return read_token_file(path)
     except SecretsError as error:
         raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: {error}") from None
-    except UnicodeDecodeError:
-        raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: token file {path} is not text") from None
-    if not token:
-        raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: token file {path} is empty")
-    return token
 
 
 def _path(env, name):

@@ -8,16 +8,18 @@ cycle is reported, not stacked.
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from tests.checkout import checkout_environment
 from tests.namespaces import in_namespace
 from tests.netbox_peers import LiveNetBox, QuietRequestHandler
 from tests.snmp_peers import _TOOL_ENV, AGENT_IP, SNMPD_CACHE_SECONDS
+
+import egov_collectors
 
 django_settings = pytest.importorskip("django.conf").settings
 if not django_settings.configured:
@@ -83,10 +85,11 @@ def collector_env(db, poller_netbox, poller_redis, api_token, tmp_path):
     secrets_file.write_text(f'[snmp.lab]\ncommunity = "{COMMUNITY}"\n')
     secrets_file.chmod(0o600)
     token = api_token(User.objects.create(username="collector-e2e", is_superuser=True))
-    return {**os.environ, "EGOV_COLLECTOR_NETBOX_URL": poller_netbox.url, "EGOV_COLLECTOR_NETBOX_TOKEN": token,
-            "EGOV_COLLECTOR_REDIS_URL": poller_redis, "EGOV_COLLECTOR_SPOOL_DIR": str(tmp_path / "spool"),
-            "EGOV_COLLECTOR_SECRETS": str(secrets_file), "EGOV_COLLECTOR_INTERVAL": "60",
-            "EGOV_COLLECTOR_NETBOX_TIMEOUT": "60", "EGOV_COLLECTOR_DEADLINE": "10", "EGOV_COLLECTOR_BATCH_SIZE": "1"}
+    return checkout_environment(
+        egov_collectors, EGOV_COLLECTOR_NETBOX_URL=poller_netbox.url, EGOV_COLLECTOR_NETBOX_TOKEN=token,
+        EGOV_COLLECTOR_REDIS_URL=poller_redis, EGOV_COLLECTOR_SPOOL_DIR=str(tmp_path / "spool"),
+        EGOV_COLLECTOR_SECRETS=str(secrets_file), EGOV_COLLECTOR_INTERVAL="60", EGOV_COLLECTOR_NETBOX_TIMEOUT="60",
+        EGOV_COLLECTOR_DEADLINE="10", EGOV_COLLECTOR_BATCH_SIZE="1")
 
 
 class Lab:

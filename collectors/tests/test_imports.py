@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from tests.checkout import checkout_environment
 
 import egov_collectors
 
@@ -27,7 +28,7 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
 
 def imported_by(module):
     result = subprocess.run([sys.executable, "-c", IMPORT_ALONE, module], capture_output=True, text=True,
-                            timeout=60, check=False)
+                            timeout=60, check=False, env=checkout_environment(egov_collectors))
     assert result.returncode == 0, result.stderr
     return set(result.stdout.split())
 

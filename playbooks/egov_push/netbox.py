@@ -54,6 +54,7 @@ class NetBox:
     """The enforcement's view of NetBox: quotas, usage states, interfaces, compiled filters (read only)."""
 
     def __init__(self, url, token, cache_dir=None, timeout=30.0):
+        self.url = url
         self.api = pynetbox.api(url, token=token)
         adapter = TimeoutAdapter(timeout)
         self.api.http_session.mount("http://", adapter)
@@ -61,20 +62,48 @@ class NetBox:
         self.cache_dir = Path(cache_dir or default_cache_dir())
 
     @classmethod
-    def from_environment(cls):
-        """The NetBox at $NETBOX_API with the token $NETBOX_TOKEN (the variables nb_inventory reads too)."""
-        missing = [name for name in ("NETBOX_API", "NETBOX_TOKEN") if not os.environ.get(name)]
+    def from_environment(cls, token=None):
+        """The NetBox at $NETBOX_API with ``token``, else the token $NETBOX_TOKEN (the variables nb_inventory reads
+        too)."""
+        missing = [name for name in ("NETBOX_API", *(() if token else ("NETBOX_TOKEN",))) if not os.environ.get(name)]
         if missing:
             raise NetBoxError(f"set {' and '.join(missing)}: what to enforce comes from NetBox's API")
-        return cls(os.environ["NETBOX_API"], os.environ["NETBOX_TOKEN"])
+        return cls(os.environ["NETBOX_API"], token or os.environ["NETBOX_TOKEN"])
 
     def __repr__(self):
         return f"NetBox({self.api.base_url!r})"  # never the token
 
+    def environment(self):
+        """The variables by which ansible-playbook reaches this NetBox (nb_inventory, the lookups): runner.run's
+        ``envvars``. The token is masked in what the run returns."""
+        return {"NETBOX_API": self.url, "NETBOX_TOKEN": self.api.token}
+
     def gateway_ids(self):
         """Ids of the devices that are the enforcement device of at least one quota."""
-        quotas = self._list(self.api.plugins.egov.bandwidth_quotas, fields="id,enforcement_device")
-        return sorted({quota["enforcement_device"]["id"] for quota in quotas if quota.get("enforcement_device")})
+        return sorted({quota["enforcement_device"]["id"] for quota in self._enforced_quotas()})
+
+    def gateway_names(self, agencies=()):
+        """Names of the devices that enforce a quota, sorted; with ``agencies`` (tenant slugs), of those that
+        enforce one of theirs. A slug no tenant has, or an agency without a quota on a device, is a NetBoxError
+        naming it."""
+        agencies = sorted(set(agencies))
+        if agencies:
+            known = {row["slug"] for row in self._list(self.api.tenancy.tenants, slug=agencies, fields="id,slug")}
+            unknown = [slug for slug in agencies if slug not in known]
+            if unknown:
+                raise NetBoxError(f"no agency (tenant) with the slug {', '.join(map(repr, unknown))} in NetBox")
+        quotas = self._enforced_quotas(agencies)
+        without = sorted(set(agencies) - {quota["tenant"]["slug"] for quota in quotas})
+        if without:
+            raise NetBoxError(f"agency {', '.join(map(repr, without))}: no bandwidth quota names an enforcement "
+                              "device")
+        return sorted({quota["enforcement_device"]["name"] for quota in quotas})
+
+    def _enforced_quotas(self, agencies=()):
+        """The quotas (of ``agencies``, tenant slugs, or all) that name an enforcement device: id, tenant, device."""
+        quotas = self._list(self.api.plugins.egov.bandwidth_quotas, fields="id,tenant,enforcement_device",
+                            **({"tenant": list(agencies)} if agencies else {}))
+        return [quota for quota in quotas if quota.get("enforcement_device")]
 
     def quotas(self, device_id):
         """The quotas enforced on the device (API rows)."""

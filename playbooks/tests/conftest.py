@@ -1,7 +1,9 @@
-"""Fixtures of the enforcement tests: a real Linux gateway in network namespaces (gateway_peers) and the stack's
-NetBox served on the test database (collectors/tests/netbox_peers.py), never mocks of either."""
+"""Fixtures of the enforcement tests: a real Linux gateway in network namespaces (gateway_peers), the stack's
+NetBox served on the test database (collectors/tests/netbox_peers.py) and a regency in it (netbox_regency),
+never mocks of either."""
 
 pytest_plugins = [
     "tests.netbox_peers",
     "tests.gateway_peers",
+    "tests.netbox_regency",
 ]

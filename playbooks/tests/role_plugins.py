@@ -1,9 +1,10 @@
 """The roles' filter plugins loaded as plain modules, so their input checks are tested without running a play."""
 
 import importlib.util
-from pathlib import Path
 
-ROLES = Path(__file__).resolve().parents[1] / "roles"
+from egov_push.runner import PLAYBOOKS
+
+ROLES = PLAYBOOKS / "roles"
 # An agency as the roles take it (egov_agencies in docs/enforcement.md).
 AGENCY = {"slug": "disdik", "rate_down_mbps": 10, "ceil_down_mbps": 50, "rate_up_mbps": 5, "ceil_up_mbps": 20,
           "prio": 2, "prefixes": ["10.20.0.0/24"]}

@@ -1,4 +1,4 @@
-"""A stand-in for a MikroTik RouterOS router's API, and the playbook runner the vendor tests share.
+"""A stand-in for a MikroTik RouterOS router's API, and what the vendor tests read from a run's events.
 
 No RouterOS can run here (no CHR image, no KVM), so the RouterOS tests talk to this: a small server speaking
 the RouterOS API's wire protocol (words with length prefixes, sentences ending in an empty word, `/login`,
@@ -14,14 +14,11 @@ answered), field sets and messages beyond those listed here, queue ordering and 
 """
 
 import ipaddress
-import os
 import socket
-import sys
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import ansible_runner
+from egov_push import runner
 
 VERSION = "7.16.2 (stable)"
 RATE_UNITS = {"": 1, "k": 1000, "M": 1000 ** 2, "G": 1000 ** 3}
@@ -324,44 +321,25 @@ def _length(length):
     raise ValueError("word too long")
 
 
-PLAYBOOKS = Path(__file__).resolve().parents[1]
+def run_keeping_events(playbook, inventory, check, **options):
+    """egov_push.runner.run of ``playbook`` (a preview when ``check``; ``options`` are run's), its events kept:
+    (PushResult, events)."""
+    events = []
+    result = runner.run("preview" if check else "apply", inventory, playbook=playbook, on_event=events.append,
+                        **options)
+    return result, events
 
 
-def run_playbook(playbook, private_data_dir, inventory, check=False, extravars=None):
-    """ansible-playbook through ansible-runner with --diff (and --check): the runner object.
-
-    `cmdline` is passed on every call (the runner otherwise reuses a previous env/cmdline from the private
-    data dir) and this venv's bin comes first on PATH, so ansible-connection is the venv's."""
-    Path(private_data_dir).mkdir(parents=True, exist_ok=True)
-    bin_dir = os.path.dirname(sys.executable)
-    cmdline = "--diff" + (" --check" if check else "")
-    return ansible_runner.run(
-        private_data_dir=str(private_data_dir),
-        playbook=str(PLAYBOOKS / playbook),
-        project_dir=str(PLAYBOOKS),
-        inventory=str(inventory),
-        cmdline=cmdline,
-        extravars=extravars or {},
-        quiet=True,
-        envvars={
-            "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-            "ANSIBLE_HOST_KEY_CHECKING": "False",
-            "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(Path(private_data_dir) / "pc"),
-            "ANSIBLE_LOCAL_TEMP": str(Path(private_data_dir) / "tmp"),
-            "ANSIBLE_NOCOLOR": "1",
-        },
-    )
-
-
-def task_results(runner, host):
-    """{task name: result} of the host's finished tasks (ok, changed, failed or skipped)."""
+def task_results(events, host):
+    """{task name: result} of the host's finished tasks (ok, changed, failed or skipped), from a run's events (what
+    egov_push.runner.run hands its ``on_event``)."""
     results = {}
-    for event in runner.events:
+    for event in events:
         data = event.get("event_data", {})
         if event["event"] in ("runner_on_ok", "runner_on_failed", "runner_on_skipped") and data.get("host") == host:
             results[data["task"]] = {**data.get("res", {}), "_event": event["event"]}
     return results
 
 
-def changed_tasks(runner, host):
-    return sorted(name for name, result in task_results(runner, host).items() if result.get("changed"))
+def changed_tasks(events, host):
+    return sorted(name for name, result in task_results(events, host).items() if result.get("changed"))

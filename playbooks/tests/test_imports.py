@@ -1,17 +1,16 @@
 """egov_push talks to the plugin over REST only: no module imports netbox_egov or Django (NetBox would have to be
 installed and configured where pushes run). The rule of the limits in force imports nothing of the network."""
 
-import os
 import pkgutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from tests.checkout import checkout_environment
 
+import egov_collectors
 import egov_push
 
-PLAYBOOKS = Path(egov_push.__file__).resolve().parent.parent
 MODULES = sorted(module.name for module in pkgutil.walk_packages(egov_push.__path__, "egov_push."))
 NETWORK = {"socket", "requests", "pynetbox", "ansible_runner", "ansible"}
 
@@ -24,16 +23,14 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
 
 
 def imported_by(module):
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PLAYBOOKS),
-                                                                            os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([sys.executable, "-c", IMPORT_ALONE, module], capture_output=True, text=True,
-                            timeout=60, check=False, env=environment)
+                            timeout=60, check=False, env=checkout_environment(egov_push, egov_collectors))
     assert result.returncode == 0, result.stderr
     return set(result.stdout.split())
 
 
 def test_every_module_is_checked():
-    assert {"egov_push.netbox", "egov_push.runner", "egov_push.effective"} <= set(MODULES)
+    assert {"egov_push.netbox", "egov_push.runner", "egov_push.effective", "egov_push.cli"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("module", MODULES)

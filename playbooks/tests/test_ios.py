@@ -15,7 +15,7 @@ import json
 
 import pytest
 from tests.ios_peers import RecordedIOS, recording
-from tests.routeros_peers import run_playbook, task_results
+from tests.routeros_peers import run_keeping_events, task_results
 
 HOST = "gw-ios-klaten"
 USERNAME, PASSWORD = "egov-push", "s3cret-ios-ssh"
@@ -28,7 +28,7 @@ PREVIEW = "Preview the owned configuration, before and after"
 
 
 def push(tmp_path, recorded, agencies=(DISDIK, DINKES), interface=INTERFACE, check=True):
-    """The playbook against FakeNOS serving one recorded running configuration: the runner."""
+    """The playbook against FakeNOS serving one recorded running configuration: (PushResult, events)."""
     with RecordedIOS(HOST, USERNAME, PASSWORD, recording(recorded)) as device:
         host = {"ansible_host": "127.0.0.1", "ansible_port": device.port, "ansible_user": USERNAME,
                 "ansible_password": PASSWORD, "egov_agencies": list(agencies),
@@ -36,21 +36,23 @@ def push(tmp_path, recorded, agencies=(DISDIK, DINKES), interface=INTERFACE, che
         inventory = tmp_path / "hosts.json"
         groups = {"platforms_ios": {"hosts": {HOST: host}}, "egov_gateways": {"hosts": {HOST: {}}}}
         inventory.write_text(json.dumps(groups))
-        return run_playbook("ios.yml", tmp_path / "run", inventory, check=check)
+        # FakeNOS's host key is new on every start; ansible-connection's sockets stay in the test's folder.
+        envvars = {"ANSIBLE_HOST_KEY_CHECKING": "False", "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(tmp_path / "pc")}
+        return run_keeping_events("ios.yml", inventory, check, envvars=envvars)
 
 
-def sent(runner):
+def sent(events):
     """{task: the commands it sent, or would send in check mode} for the tasks with any."""
     commands = {}
-    for name, result in task_results(runner, HOST).items():
+    for name, result in task_results(events, HOST).items():
         lines = [line for item in result.get("results", [result]) for line in item.get("commands", [])]
         if lines:
             commands[name] = lines
     return commands
 
 
-def assert_successful(runner):
-    assert runner.status == "successful", runner.stdout.read()
+def assert_successful(result):
+    assert result.rc == 0, result.log
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +62,9 @@ def first_preview(tmp_path_factory):
 
 
 def test_check_mode_says_what_it_would_send(first_preview):
-    runner = first_preview
-    assert_successful(runner)
-    assert sent(runner) == {
+    result, events = first_preview
+    assert_successful(result)
+    assert sent(events) == {
         "Remove what is owned but no longer intended": [
             "interface GigabitEthernet3", "no service-policy output EGOV-SHAPE",  # the policy moved to Gi2
             "policy-map EGOV-SHAPE", "no class EGOV-OLD",  # an agency no longer here
@@ -84,7 +86,7 @@ def test_check_mode_says_what_it_would_send(first_preview):
             "interface GigabitEthernet2", "service-policy output EGOV-SHAPE",
         ],
     }
-    diff = task_results(runner, HOST)[PREVIEW]["diff"]["prepared"].splitlines()
+    diff = task_results(events, HOST)[PREVIEW]["diff"]["prepared"].splitlines()
     for line in ("-ip access-list extended EGOV-OLD", "+ip access-list extended EGOV-DINKES",
                  "-  shape average 30000000", "+  shape average 50000000", "-  police cir 40000000",
                  "-interface GigabitEthernet3", "+interface GigabitEthernet2"):
@@ -94,23 +96,23 @@ def test_check_mode_says_what_it_would_send(first_preview):
 
 
 def test_a_device_holding_the_target_gets_nothing_in_check_mode(tmp_path):
-    runner = push(tmp_path, "running_config_applied.txt")
-    assert_successful(runner)
-    assert runner.stats["changed"] == {}
-    assert sent(runner) == {}
+    result, events = push(tmp_path, "running_config_applied.txt")
+    assert_successful(result)
+    assert (result.hosts[HOST].status, result.hosts[HOST].changed) == ("ok", 0)
+    assert sent(events) == {}
 
 
 def test_a_real_run_on_a_device_holding_the_target_changes_nothing(tmp_path):
     # FakeNOS has no configuration mode: any command the run tried to apply would fail the run.
-    runner = push(tmp_path, "running_config_applied.txt", check=False)
-    assert_successful(runner)
-    assert runner.stats["changed"] == {}
+    result, _events = push(tmp_path, "running_config_applied.txt", check=False)
+    assert_successful(result)
+    assert (result.hosts[HOST].status, result.hosts[HOST].changed) == ("ok", 0)
 
 
 def test_no_agency_left_removes_every_owned_object_and_nothing_else(tmp_path):
-    runner = push(tmp_path, "running_config_applied.txt", agencies=())
-    assert_successful(runner)
-    assert sent(runner) == {
+    result, events = push(tmp_path, "running_config_applied.txt", agencies=())
+    assert_successful(result)
+    assert sent(events) == {
         "Remove what is owned but no longer intended": [
             "interface GigabitEthernet2", "no service-policy output EGOV-SHAPE",
             "no policy-map EGOV-SHAPE",
@@ -124,15 +126,16 @@ def test_no_agency_left_removes_every_owned_object_and_nothing_else(tmp_path):
 
 
 def test_a_foreign_output_policy_on_the_interface_stops_the_push(tmp_path):
-    runner = push(tmp_path, "running_config_applied.txt", interface="GigabitEthernet1")
-    assert runner.status == "failed"
-    results = task_results(runner, HOST)
+    result, events = push(tmp_path, "running_config_applied.txt", interface="GigabitEthernet1")
+    assert result.hosts[HOST].status == "failed"
+    results = task_results(events, HOST)
     failed = [name for name, result in results.items() if result["_event"] == "runner_on_failed"]
     assert failed == ["Work out what to remove"]
     assert "already has 'service-policy output WAN-OUT'" in results[failed[0]]["msg"]
-    assert sent(runner) == {}
+    assert sent(events) == {}
 
 
 def test_the_ssh_password_is_never_shown(first_preview):
-    assert PASSWORD not in first_preview.stdout.read()
-    assert PASSWORD not in json.dumps(list(first_preview.events))
+    result, events = first_preview  # not masked by the runner (only the secrets it is given are)
+    assert PASSWORD not in result.log
+    assert PASSWORD not in json.dumps(events)

@@ -5,7 +5,6 @@ and the egov_gateway lookup, pushed to the real gateway of tests/gateway_peers.p
 Needs NetBox: ``NETBOX_ROOT=<checkout>/.state/netbox EGOV_TESTING=1`` (and root, for the namespaces).
 """
 
-import datetime
 import json
 import os
 import subprocess
@@ -14,100 +13,13 @@ from pathlib import Path
 
 import pytest
 from tests.gateway_peers import AGENCY_A, AGENCY_B, GATEWAY_SSH
+from tests.netbox_regency import netbox_environment, skip_without_netbox
 
-from egov_push import effective, runner
+from egov_push import runner
 from egov_push.netbox import NetBox, NetBoxError, gateway_vars
+from egov_push.runner import NETBOX_INVENTORY, PLAYBOOKS
 
-django_settings = pytest.importorskip("django.conf").settings
-if not django_settings.configured:
-    pytest.skip("needs NetBox: the stack's venv with pytest-django, NETBOX_ROOT and EGOV_TESTING=1",
-                allow_module_level=True)
-
-PLAYBOOKS = Path(runner.__file__).resolve().parent.parent
-NETBOX_INVENTORY = PLAYBOOKS / "inventory" / "netbox.yml"
-GIB = 1024**3
-
-
-class Regency:
-    """Two agencies behind the Linux gateway gw-test (eth1, 1 Gbit/s), a RouterOS gateway and a Linux device
-    that enforces nothing (printer, without a primary IP); office hours every day, all day, so the office
-    ceilings hold whenever the test runs."""
-
-    def __init__(self):
-        from dcim.models import Device, DeviceRole, DeviceType, Interface, Manufacturer, Platform, Site
-        from ipam.models import IPAddress, Prefix
-        from tenancy.models import Tenant, TenantGroup
-
-        from netbox_egov.models import Schedule
-
-        maker = Manufacturer.objects.create(name="Generic", slug="generic")
-        device_type = DeviceType.objects.create(manufacturer=maker, model="Box", slug="box")
-        role = DeviceRole.objects.create(name="Gateway", slug="gateway")
-        self.platforms = {slug: Platform.objects.create(name=slug, slug=slug) for slug in ("linux", "routeros")}
-        group = TenantGroup.objects.create(name="Perangkat Daerah", slug="perangkat-daerah")
-        self.tenants = {slug: Tenant.objects.create(name=slug, slug=slug, group=group) for slug in ("disdik", "dinkes")}
-        site = Site.objects.create(name="Kantor", slug="kantor")
-        self.devices = {}
-        for name, platform in (("gw-test", "linux"), ("gw-ros", "routeros"), ("printer", "linux")):
-            device = Device.objects.create(name=name, device_type=device_type, role=role, site=site,
-                                           platform=self.platforms[platform])
-            for interface in ("eth0", "eth1"):
-                Interface.objects.create(device=device, name=interface, type="1000base-t", speed=1_000_000)
-            self.devices[name] = device
-        # gw-ros is only listed, never reached: its address is NetBox data, no host has it.
-        for name, address in (("gw-test", GATEWAY_SSH[0]), ("gw-ros", "10.78.50.1")):
-            device = self.devices[name]
-            device.primary_ip4 = IPAddress.objects.create(address=f"{address}/24",
-                                                          assigned_object=device.interfaces.get(name="eth0"))
-            device.save()
-        self.prefixes = {slug: Prefix.objects.create(prefix=prefix, tenant=self.tenants[slug])
-                         for slug, prefix in (("disdik", "10.78.1.0/24"), ("dinkes", "10.78.2.0/24"))}
-        self.always = Schedule.objects.create(name="Every day", weekdays=list(range(7)),
-                                              start_time=datetime.time(0), end_time=datetime.time(23, 59, 59))
-
-    def quota(self, slug, device="gw-test", **fields):
-        from netbox_egov.models import BandwidthQuota
-
-        gateway = self.devices[device]
-        values = {"guaranteed_down_mbps": 5, "guaranteed_up_mbps": 5, "ceiling_down_mbps": 20, "ceiling_up_mbps": 20,
-                  "priority": 4, "schedule": self.always, **fields}
-        quota = BandwidthQuota.objects.create(tenant=self.tenants[slug], enforcement_device=gateway,
-                                              enforcement_interface=gateway.interfaces.get(name="eth1"), **values)
-        quota.prefixes.set([self.prefixes[slug]])
-        return quota
-
-    def month_usage(self, slug, gigabytes):
-        from netbox_egov.models import QuotaUsage
-
-        at = effective.now()
-        QuotaUsage.objects.create(tenant=self.tenants[slug], period="month", period_start=effective.month_start(at),
-                                  source="gw-test", bytes_in=gigabytes * GIB, bytes_out=0, samples=1, observed_at=at)
-
-    @staticmethod
-    def block(*domains):
-        from netbox_egov.models import DomainList, FilterPolicy
-        from netbox_egov.site_filter.storage import apply_entries
-
-        blocked = DomainList.objects.create(name=f"Blocked: {domains[0]}", category="gambling")
-        apply_entries(blocked, "replace", "".join(f"{domain}\n" for domain in domains))
-        FilterPolicy.objects.create(name=f"Block {domains[0]}").blocked_lists.set([blocked])
-
-
-@pytest.fixture
-def regency(db):
-    return Regency()
-
-
-@pytest.fixture
-def read_only_token(db, api_token):
-    from users.models import User
-
-    return api_token(User.objects.create(username="egov-push", is_superuser=True), write_enabled=False)
-
-
-def netbox_environment(live, token, cache):
-    return {"NETBOX_API": live.url, "NETBOX_TOKEN": token, "EGOV_PUSH_CACHE": str(cache)}
-
+skip_without_netbox()
 
 # The data layer.
 
@@ -220,7 +132,8 @@ def test_a_push_from_netbox_enforces_filters_and_throttles_over_the_cap(regency,
 
 
 def test_plain_ansible_playbook_runs_the_same_push(regency, read_only_token, live_netbox, gateway, tmp_path):
-    """What an engineer types in playbooks/: ansible.cfg is read from there, the data comes from NetBox."""
+    """What an engineer types in the project folder (egov_push/project): ansible.cfg is read from there, the data
+    comes from NetBox."""
     regency.quota("disdik", ceiling_down_mbps=10, ceiling_up_mbps=10)
     venv_bin = Path(sys.executable).parent
     environment = {**os.environ, **netbox_environment(live_netbox, read_only_token, tmp_path),

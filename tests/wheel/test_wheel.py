@@ -1,4 +1,5 @@
-"""The plugin as operators install it (issue 9): the wheel built from a clean clone, installed (not editable)
+"""The plugin as operators install it (issue 9): the wheel built from a clean clone (holding every file the plugin and
+egov_push's Ansible project read), installed (not editable)
 into a fresh venv with NetBox 4.7.3 and a database of its own, migrated, loaded with the demo, and every plugin
 page rendered in English and Indonesian from the wheel's own templates, catalogue and data files.
 
@@ -30,6 +31,7 @@ SHIPPED = [
     "netbox_egov/demo/klaten.yaml",
     "netbox_egov/demo/site-filter/trustpositif-sample.txt",
     "netbox_egov/migrations/0001_initial.py",
+    "egov_push/project/site.yml",
 ]
 
 
@@ -97,13 +99,28 @@ def netbox(work, venv, database):
     return env
 
 
-def test_the_wheel_holds_every_file_the_plugin_reads(wheel):
+def test_the_wheel_holds_the_files_named(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [name for name in SHIPPED if name not in names]
     assert not missing, f"not in {wheel.name}: {missing}"
-    templates = {str(path.relative_to(ROOT / "plugin")) for path in (ROOT / "plugin/netbox_egov/templates").rglob("*")
-                 if path.is_file()}
-    assert templates <= names, f"templates not in the wheel: {sorted(templates - names)}"
+
+
+def committed(folder, source):
+    """The files under ``folder`` in the commit the wheel is built from, named as in the wheel (relative to
+    ``source``, the folder the package is found in)."""
+    listed = run("git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", "HEAD", "--", folder)
+    return {str(Path(name).relative_to(source)) for name in listed.splitlines()}
+
+
+@pytest.mark.parametrize(("folder", "source"), [
+    ("plugin/netbox_egov/templates", "plugin"),  # the plugin's templates
+    ("playbooks/egov_push/project", "playbooks"),  # egov_push's Ansible project: plays, roles, inventory, plugins
+])
+def test_the_wheel_holds_every_file_it_reads(wheel, folder, source):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    files = committed(folder, source)
+    assert files, f"nothing committed under {folder}"
+    assert files <= names, f"files of {folder} not in the wheel: {sorted(files - names)}"
 
 
 def test_the_installed_plugin_is_the_wheel_not_the_checkout(venv):

@@ -6,8 +6,9 @@ from pathlib import Path
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
-# From a checkout, egov_push sits beside this folder (installed, it is importable anyway).
-sys.path.append(str(Path(__file__).resolve().parent.parent))
+# This folder is egov_push/project/lookup_plugins: the folder holding egov_push, for a checkout (installed, it
+# is importable anyway).
+sys.path.append(str(Path(__file__).resolve().parents[3]))
 
 from egov_push.netbox import NetBox, NetBoxError  # noqa: E402 (after the path above)
 
