@@ -55,7 +55,7 @@ def test_a_preview_records_the_diff_and_changes_nothing(regency, push_settings, 
     push = run(regency, live_netbox, "preview")
     assert push.status == "changed", push.log
     assert push.hosts[HOST]["status"] == "changed"
-    assert "+class htb 1:11 parent 1:1 prio 3 rate 5Mbit ceil 10Mbit" in push.diff
+    assert "+class htb 1:10 parent 1:1 prio 3 rate 5Mbit ceil 10Mbit" in push.diff
     assert shaping(gateway) == before
     assert push_settings not in push.log + push.diff  # the token never reaches the record
     assert list(push.tenants.values_list("slug", flat=True)) == ["disdik"]

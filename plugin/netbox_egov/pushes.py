@@ -137,8 +137,11 @@ def run_push(push, logger, call=None):
         if push.gateway is None:
             raise PushNotPossible(_("The gateway {name} no longer exists.").format(name=push.gateway_name))
         with gateway_lock(push.gateway, setting("push_lock_wait_seconds"), logger):
+            # The job's log says where the run is (a task starts) while it runs; the record gets the whole log.
+            progress = runner.HostProgress(lambda host, status: logger.info(f"{host}: {status}"),
+                                           on_task=lambda task: logger.info(f"task: {task}"))
             result = (call or plain_call)(runner.run, push.mode, inventory=inventories, limit=push.gateway.name,
-                                          envvars=environment)
+                                          envvars=environment, on_event=progress)
         record_result(push, result)
     except PushNotPossible as error:
         push.status, push.log = PushStatusChoices.ERRORED, str(error)
@@ -155,7 +158,7 @@ def plain_call(function, *args, **kwargs):
 def push_engine():
     """egov_push's runner, the inventories and the environment the playbooks read NetBox with."""
     try:
-        from egov_collectors.secrets import SecretsError, read_private_file
+        from egov_collectors.secrets import SecretsError, read_token_file
         from egov_push import runner
     except ImportError as error:
         raise PushNotPossible(_(
@@ -166,11 +169,10 @@ def push_engine():
         raise PushNotPossible(_(
             "Set push_netbox_url and push_token_file in PLUGINS_CONFIG['netbox_egov'] (docs/enforcement.md)."))
     try:
-        token = read_private_file(token_file, required=True, what="push_token_file").decode().strip()
+        token = read_token_file(token_file)
     except SecretsError as error:
-        raise PushNotPossible(str(error)) from None
-    inventories = [runner.PLAYBOOKS / "inventory" / "netbox.yml",
-                   *(Path(path) for path in setting("push_inventories") or ())]
+        raise PushNotPossible(f"push_token_file: {error}") from None
+    inventories = [runner.NETBOX_INVENTORY, *(Path(path) for path in setting("push_inventories") or ())]
     missing = [str(path) for path in inventories if not path.is_file()]
     if missing:
         raise PushNotPossible(_("push_inventories: {paths} not found.").format(paths=", ".join(missing)))
