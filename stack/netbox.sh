@@ -19,7 +19,9 @@ write_stack_settings() {
   "pg_port": $EGOV_PG_PORT,
   "redis_port": $EGOV_REDIS_PORT,
   "secrets_dir": "$EGOV_SECRETS_DIR",
-  "plugin_settings": {"allow_documentation_space": true}
+  "plugin_settings": {"allow_documentation_space": true,
+                      "push_netbox_url": "http://127.0.0.1:$EGOV_HTTP_PORT/",
+                      "push_token_file": "$EGOV_SECRETS_DIR/push-token"}
 }
 JSON
 }
@@ -44,7 +46,11 @@ admin() {
 
 demo_data() {
     log "loading the Klaten demo data"
-    netbox_cmd egov_load_demo --demo
+    # The demo's egov-push user gets a token made here, kept in the file push_token_file names (mode 600):
+    # pushes from the demo's NetBox read NetBox with it, as an operator's would (docs/enforcement.md).
+    local push_token=${EGOV_DEMO_PUSH_TOKEN:-nbt_klatenpush01.$(secret push_token_secret 40)}
+    (umask 077 && printf '%s\n' "$push_token" >"$EGOV_SECRETS_DIR/push-token")
+    EGOV_DEMO_PUSH_TOKEN=$push_token netbox_cmd egov_load_demo --demo
 }
 
 # Static files where nginx serves them (NETBOX_ROOT/static); quick when nothing changed.

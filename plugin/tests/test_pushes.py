@@ -222,6 +222,7 @@ class PushRunTest(EngineSettings, TestCase):
         push.refresh_from_db()
         return push, logger
 
+    @override_settings(PLUGINS_CONFIG=plugin_settings(push_netbox_url=None, push_token_file=None))
     def test_without_the_engine_settings_the_push_errors_naming_them(self):
         push, _logger = self.run_one()
         self.assertEqual(push.status, "errored")

@@ -1,8 +1,9 @@
-"""The collectors' part of the Klaten demo (collector.yaml), loaded after the registry.
+"""The integrations' part of the Klaten demo (collector.yaml), loaded after the registry.
 
-The demo devices' polling profiles as config contexts (credential names only), and a ``collector`` user whose
-token reads what the collectors need and writes quota usage, nothing else (docs/collectors.md). Same rule as
-the base loader: looked up by natural key, created only when missing, so a second run changes nothing.
+The demo devices' polling profiles as config contexts (credential names only); a ``collector`` user whose
+token reads what the collectors need and writes quota usage, nothing else (docs/collectors.md); an
+``egov-push`` user whose read-only token reads what a push to a gateway needs (docs/enforcement.md). Same rule
+as the base loader: looked up by natural key, created only when missing, so a second run changes nothing.
 """
 
 import os
@@ -17,7 +18,8 @@ from extras.models import ConfigContext
 from users.constants import TOKEN_PREFIX
 from users.models import ObjectPermission, Token, User
 
-TOKEN_VARIABLE = "EGOV_DEMO_COLLECTOR_TOKEN"
+# The variable that may choose each service user's demo token instead of the data set's.
+TOKEN_VARIABLES = {"collector": "EGOV_DEMO_COLLECTOR_TOKEN", "push": "EGOV_DEMO_PUSH_TOKEN"}
 # A v2 token as a client sends it: nbt_<key of 12 letters or digits>.<secret>.
 TOKEN_FORMAT = re.compile(rf"{TOKEN_PREFIX}(?P<key>[A-Za-z0-9]{{12}})\.(?P<secret>[A-Za-z0-9]{{20,}})")
 
@@ -26,12 +28,14 @@ def collector_data():
     return yaml.safe_load(files("netbox_egov.demo").joinpath("collector.yaml").read_text(encoding="utf-8"))
 
 
-def demo_token(data):
-    """The collector's token from EGOV_DEMO_COLLECTOR_TOKEN or the data set: (key, secret)."""
-    token = os.environ.get(TOKEN_VARIABLE) or data["collector"]["token"]
+def demo_token(data, service="collector"):
+    """A service user's token from its variable (EGOV_DEMO_COLLECTOR_TOKEN, EGOV_DEMO_PUSH_TOKEN) or the data
+    set: (key, secret)."""
+    variable = TOKEN_VARIABLES[service]
+    token = os.environ.get(variable) or data[service]["token"]
     match = TOKEN_FORMAT.fullmatch(token)
     if not match:
-        raise ValueError(f"{TOKEN_VARIABLE} must look like {TOKEN_PREFIX}<12 letters or digits>.<20 or more "
+        raise ValueError(f"{variable} must look like {TOKEN_PREFIX}<12 letters or digits>.<20 or more "
                          f"letters or digits>")  # the value itself is a secret: not shown
     return match["key"], match["secret"]
 
@@ -43,7 +47,8 @@ class CollectorDemo:
 
     def load(self):
         self.load_polling_contexts()
-        self.load_collector()
+        for service in TOKEN_VARIABLES:
+            self.load_service_user(service)
 
     def load_polling_contexts(self):
         for spec in self.data["polling_contexts"]:
@@ -52,8 +57,9 @@ class CollectorDemo:
             context.roles.set(DeviceRole.objects.filter(slug__in=spec.get("roles", [])))
             context.platforms.set(Platform.objects.filter(slug__in=spec.get("platforms", [])))
 
-    def load_collector(self):
-        spec = self.data["collector"]
+    def load_service_user(self, service):
+        """The user an integration signs in as, with its permissions and its token only."""
+        spec = self.data[service]
         user = self.loader.ensure(User, username=spec["username"], defaults={"first_name": spec["name"]})
         if user.has_usable_password():
             user.set_unusable_password()  # it signs in with its token only
@@ -68,6 +74,7 @@ class CollectorDemo:
                                          for label in permission_spec["object_types"]])
             permission.users.set([user])
         if not user.tokens.exists():
-            key, secret = demo_token(self.data)
-            Token.objects.create(user=user, key=key, token=secret, description="egov-collector (demo)")
+            key, secret = demo_token(self.data, service)
+            Token.objects.create(user=user, key=key, token=secret, description=f"{spec['name']} (demo)",
+                                 write_enabled=spec.get("write_enabled", True))
             self.loader.created[Token._meta.verbose_name_plural] += 1
