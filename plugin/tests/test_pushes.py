@@ -3,7 +3,6 @@ of them, the gateway's lock, and the automatic pushes. The playbooks' real runs 
 playbooks/tests/test_push_jobs.py; here nothing reaches a device."""
 
 import datetime
-import json
 import os
 import tempfile
 from zoneinfo import ZoneInfo
@@ -13,17 +12,16 @@ import registry_fixtures as fx
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, TestCase, override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
+from helpers import DemoClients
 
 from core.models import Job
 from dcim.models import Device
 from tenancy.models import Tenant
-from users.constants import TOKEN_PREFIX
-from users.models import Group, Token, User
+from users.models import Group, User
 
 from netbox_egov import pushes
-from netbox_egov.demo.loader import load_demo
 from netbox_egov.models import BandwidthQuota, FilterPolicy, Push, Schedule
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -41,33 +39,6 @@ class Logger:
 
     def info(self, message):
         self.lines.append(message)
-
-
-class DemoClients:
-    @classmethod
-    def setUpTestData(cls):
-        load_demo()
-        cls.officer = User.objects.get(username="tik.disdik")
-        cls.dinas = User.objects.get(username="approver.kominfo")
-        cls.own_gateway, cls.other_gateway = Device.objects.get(name="gw-disdik"), Device.objects.get(name="gw-dinkes")
-        cls.tokens = {user.pk: Token.objects.create(user=user) for user in (cls.officer, cls.dinas)}
-
-    def headers(self, user):
-        token = self.tokens.get(user.pk) or Token.objects.create(user=user)
-        self.tokens[user.pk] = token
-        return {"HTTP_AUTHORIZATION": f"Bearer {TOKEN_PREFIX}{token.key}.{token.token}",
-                "HTTP_ACCEPT": "application/json"}
-
-    def api(self, method, path, user, body=None):
-        call = getattr(Client(), method)
-        if body is None:
-            return call(path, **self.headers(user))
-        return call(path, json.dumps(body), content_type="application/json", **self.headers(user))
-
-    def ui(self, user):
-        client = Client()
-        client.force_login(user)
-        return client
 
 
 PUSHES_API = "/api/plugins/egov/pushes/"

@@ -10,15 +10,14 @@ from urllib.parse import urlparse
 from django.test import Client, TestCase, override_settings
 from django.urls import resolve, reverse
 from django.utils import timezone
+from helpers import DemoClients
 
 from dcim.models import Cable, Device, Interface, Site
 from extras.models import Bookmark, Subscription
 from tenancy.models import Tenant
-from users.constants import TOKEN_PREFIX
-from users.models import ObjectPermission, Token, User
+from users.models import ObjectPermission, User
 
 from netbox_egov.compliance import scorecard
-from netbox_egov.demo.loader import load_demo
 from netbox_egov.models import FilterPolicy, Recommendation, RecommendationItem
 from netbox_egov.navigation import menu
 
@@ -31,38 +30,23 @@ OWN_BOOKMARKS_AND_SUBSCRIPTIONS = {
 }
 
 
-class DemoScoping:
+class DemoScoping(DemoClients):
     """Shared fixtures and clients; the checks come in groups below, all run by one test case (one demo load)."""
 
     @classmethod
     def setUpTestData(cls):
-        load_demo()
-        cls.officer = User.objects.get(username="tik.disdik")
-        cls.dinas = User.objects.get(username="approver.kominfo")
+        super().setUpTestData()
         cls.disdik, cls.dinkes = Tenant.objects.get(slug="disdik"), Tenant.objects.get(slug="dinkes")
-        cls.own_gateway, cls.other_gateway = Device.objects.get(name="gw-disdik"), Device.objects.get(name="gw-dinkes")
         cls.own_site, cls.other_site = Site.objects.get(slug="kantor-disdik"), Site.objects.get(slug="kantor-dinkes")
         cls.draft = Recommendation.objects.create(tenant=cls.disdik, title="Wifi aula", kind="lan",
                                                   justification="Rapat")
         cls.other_request = Recommendation.objects.get(tenant__slug="dinkes")
-        cls.tokens = {user.pk: Token.objects.create(user=user) for user in (cls.officer, cls.dinas)}
-
-    def headers(self, user):
-        token = self.tokens[user.pk]
-        return {"HTTP_AUTHORIZATION": f"Bearer {TOKEN_PREFIX}{token.key}.{token.token}",
-                "HTTP_ACCEPT": "application/json"}
 
     def get(self, path, user=None, **params):
-        return Client().get(path, params, **self.headers(user or self.officer))
+        return self.api("get", path, user or self.officer, **params)
 
     def post(self, path, body, user=None):
-        return Client().post(path, json.dumps(body), content_type="application/json",
-                             **self.headers(user or self.officer))
-
-    def ui(self, user=None):
-        client = Client()
-        client.force_login(user or self.officer)
-        return client
+        return self.api("post", path, user or self.officer, body)
 
     def free_interface(self, device):
         return Interface.objects.filter(device=device, cable__isnull=True).order_by("name").first()
