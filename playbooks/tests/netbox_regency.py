@@ -60,16 +60,31 @@ class Regency:
         self.always = Schedule.objects.create(name="Every day", weekdays=list(range(7)),
                                               start_time=datetime.time(0), end_time=datetime.time(23, 59, 59))
 
-    def quota(self, slug, device="gw-test", **fields):
+    def quota(self, slug, device="gw-test", interface="eth1", **fields):
         from netbox_egov.models import BandwidthQuota
 
         gateway = self.devices[device]
         values = {"guaranteed_down_mbps": 5, "guaranteed_up_mbps": 5, "ceiling_down_mbps": 20, "ceiling_up_mbps": 20,
                   "priority": 4, "schedule": self.always, **fields}
         quota = BandwidthQuota.objects.create(tenant=self.tenants[slug], enforcement_device=gateway,
-                                              enforcement_interface=gateway.interfaces.get(name="eth1"), **values)
+                                              enforcement_interface=gateway.interfaces.get(name=interface), **values)
         quota.prefixes.set([self.prefixes[slug]])
         return quota
+
+    def gateway(self, name, platform, interface, address):
+        """One more gateway: a device of ``platform`` (made if new) with ``interface`` and primary IP ``address``."""
+        from dcim.models import Device, Interface, Platform
+        from ipam.models import IPAddress
+
+        template = self.devices["gw-test"]
+        platform, _created = Platform.objects.get_or_create(slug=platform, defaults={"name": platform})
+        device = Device.objects.create(name=name, device_type=template.device_type, role=template.role,
+                                       site=template.site, platform=platform)
+        port = Interface.objects.create(device=device, name=interface, type="1000base-t", speed=1_000_000)
+        device.primary_ip4 = IPAddress.objects.create(address=f"{address}/24", assigned_object=port)
+        device.save()
+        self.devices[name] = device
+        return device
 
     def month_usage(self, slug, gigabytes):
         from netbox_egov.models import QuotaUsage

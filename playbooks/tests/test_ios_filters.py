@@ -25,3 +25,10 @@ def test_quota_data_that_cannot_be_enforced_whole_is_refused(filters, change, me
 
 def test_names_are_the_collectors_class_map_names(filters):
     assert filters.egov_ios_name("dinas-kominfo_2") == "EGOV-DINAS-KOMINFO_2"
+
+
+def test_the_limits_in_force_win_over_the_quota_as_set(filters):
+    """NetBox's data carries both; off hours or throttled over the cap, the class shapes to the limits in force."""
+    throttled = {**AGENCY, "effective_rate_down_mbps": 2, "effective_ceil_down_mbps": 4}
+    agency = filters.egov_ios_agencies([throttled])[0]
+    assert (agency["rate_down_mbps"], agency["ceil_down_mbps"]) == (2, 4)

@@ -42,3 +42,11 @@ def test_a_filter_with_no_policy_in_force_is_an_empty_list(filters):
 def test_quota_data_that_cannot_be_a_queue_is_refused(filters, change, message):
     with pytest.raises(AnsibleFilterError, match=message):
         filters.egov_routeros_queues([{**AGENCY, **change}])
+
+
+def test_the_limits_in_force_win_over_the_quota_as_set(filters):
+    """NetBox's data carries both; off hours or throttled over the cap, the queue takes the limits in force."""
+    throttled = {**AGENCY, "effective_rate_down_mbps": 2, "effective_ceil_down_mbps": 4,
+                 "effective_rate_up_mbps": 1, "effective_ceil_up_mbps": 4}
+    queue = filters.egov_routeros_queues([throttled])[0]
+    assert (queue["limit-at"], queue["max-limit"]) == ("1000000/2000000", "4000000/4000000")

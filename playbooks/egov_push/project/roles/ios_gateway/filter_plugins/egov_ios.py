@@ -30,6 +30,10 @@ def egov_ios_agencies(agencies):
 
 
 def _checked(agency):
+    # The limits in force now (office hours, off hours, throttled over the cap) when NetBox's data gives them;
+    # the quota as set otherwise (an inventory written by hand).
+    agency = {**agency, **{key: agency[f"effective_{key}"] for key in ("rate_down_mbps", "ceil_down_mbps")
+                           if f"effective_{key}" in agency}}
     slug = agency.get("slug", "")
     if not SLUG.match(slug):
         raise AnsibleFilterError(f"agency slug {slug!r} is not a NetBox slug (a-z, 0-9, - and _)")

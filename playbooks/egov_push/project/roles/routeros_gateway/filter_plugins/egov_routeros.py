@@ -18,7 +18,8 @@ BOOLEAN_FIELDS = ("match-subdomain", "disabled")
 
 def egov_routeros_queues(agencies):
     """One simple queue `egov-<slug>` per agency: target its prefixes, limit-at its guaranteed rates,
-    max-limit its ceilings (RouterOS orders both as upload/download), the same priority both ways."""
+    max-limit its ceilings, those in force now (RouterOS orders both as upload/download), the same priority
+    both ways."""
     return [_queue(agency) for agency in agencies]
 
 
@@ -43,7 +44,9 @@ def _queue(agency):
 
 
 def _mbps(agency, key):
-    value = agency.get(key)
+    # The limit in force now (office hours, off hours, throttled over the cap) when NetBox's data gives it;
+    # the quota as set otherwise (an inventory written by hand).
+    value = agency.get(f"effective_{key}", agency.get(key))
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise AnsibleFilterError(f"agency {agency['slug']}: {key} {value!r} is not a whole number of Mbit/s")
     return value
