@@ -213,6 +213,13 @@ class RegistryDemo:
                 "mirror_url": spec["url"], "content_kind": spec["content"], "virtual_machine": vms[spec["vm"]],
             })
 
+    def lan_port(self, gateway):
+        """Where a gateway shapes its agency's traffic: its LAN port (download shaped on the way out to the LAN,
+        upload through the port's ingress)."""
+        if gateway is None or gateway.platform is None:
+            return None
+        return gateway.interfaces.filter(name=self.loader.data["gateway_ports"][gateway.platform.slug]["lan"]).first()
+
     def load_quotas(self):
         spec = self.data["schedule"]
         schedule = self.ensure(Schedule, name=spec["name"], defaults={
@@ -226,13 +233,14 @@ class RegistryDemo:
                 continue
             plan = {**plans["kecamatan" if tenant.group.slug == "kecamatan" else "offices"],
                     **plans["overrides"].get(tenant.slug, {})}
+            gateway = Device.objects.filter(tenant=tenant, role__slug="gateway").select_related("platform").first()
             quota = BandwidthQuota(
                 tenant=tenant, schedule=schedule, uplink=Uplink.objects.get(name=plan["uplink"]),
                 guaranteed_down_mbps=plan["guaranteed_down"], guaranteed_up_mbps=plan["guaranteed_up"],
                 ceiling_down_mbps=plan["ceiling_down"], ceiling_up_mbps=plan["ceiling_up"],
                 off_hours_ceiling_down_mbps=plan["off_hours_ceiling_down"], monthly_cap_gb=plan["cap_gb"],
                 cap_action=plan["action"], throttled_ceiling_mbps=plan.get("throttled"),
-                enforcement_device=Device.objects.filter(tenant=tenant, role__slug="gateway").first(),
+                enforcement_device=gateway, enforcement_interface=self.lan_port(gateway),
             )
             try:
                 quota.full_clean()
