@@ -30,6 +30,8 @@ from .models import BandwidthQuota, Push
 
 # PostgreSQL advisory locks take two int4 keys: this namespace ("egov") and the gateway's id.
 LOCK_NAMESPACE = 0x65676F76
+# A push queued longer than this is taken for lost (its RQ job gone with a flushed Redis): a change queues a new one.
+QUEUED_IS_STALE = timedelta(hours=1)
 # The worst outcome of any host is the push's status.
 SEVERITY = (PushStatusChoices.OK, PushStatusChoices.CHANGED, PushStatusChoices.FAILED, PushStatusChoices.UNREACHABLE)
 
@@ -94,8 +96,10 @@ def queue_automatic(gateway_ids, trigger, reason):
     when it runs: ten quota edits in a minute make one push, not ten). Returns the pushes queued."""
     if not setting("auto_push"):
         return []
-    waiting = set(Push.objects.filter(gateway__in=gateway_ids, status=PushStatusChoices.QUEUED,
-                                      mode=PushModeChoices.APPLY).values_list("gateway_id", flat=True))
+    waiting = set(Push.objects.filter(
+        gateway__in=gateway_ids, status=PushStatusChoices.QUEUED, mode=PushModeChoices.APPLY,
+        created__gte=timezone.now() - QUEUED_IS_STALE,
+    ).values_list("gateway_id", flat=True))
     return [request_push(gateway, PushModeChoices.APPLY, trigger=trigger, reason=reason)
             for gateway in Device.objects.filter(pk__in=set(gateway_ids) - waiting).order_by("name")]
 
@@ -144,11 +148,24 @@ def run_push(push, logger, call=None):
                                           envvars=environment, on_event=progress)
         record_result(push, result)
     except PushNotPossible as error:
-        push.status, push.log = PushStatusChoices.ERRORED, str(error)
-    push.completed = timezone.now()
-    push.save(update_fields=["status", "completed", "hosts", "diff", "log"])
+        finish(push, PushStatusChoices.ERRORED, str(error))
+    except Exception as error:
+        # The record must not stay "running": it says the push broke off, and the job fails with the traceback.
+        # Only the exception's type: its text could quote a setting or a response.
+        finish(push, PushStatusChoices.ERRORED, _("The push broke off ({error}); see the job's log.").format(
+            error=type(error).__name__))
+        raise
+    else:
+        finish(push)
     logger.info(f"{push}: {push.status}")
     return push
+
+
+def finish(push, status=None, log=None):
+    if status is not None:
+        push.status, push.log = status, log
+    push.completed = timezone.now()
+    push.save(update_fields=["status", "completed", "hosts", "diff", "log"])
 
 
 def plain_call(function, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from helpers import DemoClients
 
 from core.models import Job
@@ -226,6 +227,20 @@ class PushRunTest(EngineSettings, TestCase):
         finally:
             holder.close()
 
+    def test_a_push_that_breaks_off_is_recorded_as_errored_not_left_running(self):
+        def broken_runner(*args, **kwargs):
+            raise RuntimeError("connection reset by nbt_secret.push-token")
+
+        push = pushes.request_push(self.gateways[0], "apply")
+        engine = plugin_settings(push_netbox_url="http://127.0.0.1:9", push_token_file=self.token_file())
+        with override_settings(PLUGINS_CONFIG=engine), self.assertRaises(RuntimeError):
+            pushes.run_push(push, Logger(), call=broken_runner)
+        push.refresh_from_db()
+        self.assertEqual(push.status, "errored")
+        self.assertIn("RuntimeError", push.log)
+        self.assertNotIn("push-token", push.log)
+        self.assertIsNotNone(push.completed)
+
     def test_once_the_lock_is_free_the_push_runs_and_says_why_no_host_was_found(self):
         path = self.token_file()
         with override_settings(PLUGINS_CONFIG=plugin_settings(push_netbox_url="http://127.0.0.1:9",
@@ -270,6 +285,15 @@ class AutomaticPushTest(TestCase):
             quota.save()
         self.assertEqual(self.queued(), [("dev-2", "quota", "apply")])
         self.assertIn("Agency 2", Push.objects.get().reason)
+
+    def test_a_push_queued_for_an_hour_is_taken_for_lost_and_a_change_queues_another(self):
+        quota = self.quotas[1]
+        quota.ceiling_down_mbps = 3
+        quota.save()
+        Push.objects.update(created=timezone.now() - datetime.timedelta(hours=2))
+        quota.ceiling_down_mbps = 4
+        quota.save()
+        self.assertEqual(self.queued(), [("dev-2", "quota", "apply")] * 2)
 
     def test_a_quota_moved_to_another_gateway_leaves_the_old_one_too(self):
         quota = self.quotas[1]
