@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from netbox.context_managers import event_tracking
 from netbox.jobs import JobRunner, system_job
+from netbox.plugins import get_plugin_config
 from utilities.request import NetBoxFakeRequest
 
 from . import cable_labels, pushes
@@ -124,10 +125,10 @@ class PushJob(JobRunner):
         self.job.data = {"push": push.pk, "status": push.status, "hosts": push.hosts}
 
 
-@system_job(interval=1)
 class ScheduleBoundaryJob(JobRunner):
     """Every minute: when a schedule's state (in or out of its hours) changed since the last check, queue a
-    push to the gateways it times, so the off-hours ceilings and timed filters take hold on time (auto_push)."""
+    push to the gateways it times, so the off-hours ceilings and timed filters take hold on time. A system
+    job only with auto_push on (registered below): otherwise it would record a job a minute for nothing."""
 
     class Meta:
         name = "Push at schedule boundaries"
@@ -135,6 +136,10 @@ class ScheduleBoundaryJob(JobRunner):
     def run(self, *args, **kwargs):
         queued = pushes.push_at_schedule_boundaries(timezone.now())
         self.job.data = {"queued": [push.pk for push in queued]}
+
+
+if get_plugin_config("netbox_egov", "auto_push"):
+    system_job(interval=1)(ScheduleBoundaryJob)
 
 
 # Up to this many lines an import runs inside the request; beyond it, on a worker.

@@ -11,6 +11,7 @@ read-only token, as the playbooks do anywhere else, so a push from a worker enfo
     auto_push               queue a push when what a gateway enforces changes, and at schedule boundaries
 """
 
+import re
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -30,6 +31,11 @@ from .models import BandwidthQuota, Push
 
 # PostgreSQL advisory locks take two int4 keys: this namespace ("egov") and the gateway's id.
 LOCK_NAMESPACE = 0x65676F76
+# The longest a push's Ansible run may take (on top of the wait for the gateway's lock).
+PUSH_RUN_SECONDS = 1800
+# Gateway names a push can target: an Ansible --limit of exactly that host, never a pattern or a group.
+SAFE_HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+GROUP_NAMES = re.compile(r"^(all|ungrouped|egov_gateways|platforms_.*)$")
 # A push queued longer than this is taken for lost (its RQ job gone with a flushed Redis): a change queues a new one.
 QUEUED_IS_STALE = timedelta(hours=1)
 # The worst outcome of any host is the push's status.
@@ -38,6 +44,28 @@ SEVERITY = (PushStatusChoices.OK, PushStatusChoices.CHANGED, PushStatusChoices.F
 
 class PushNotPossible(Exception):
     """The push cannot run: the engine or its settings are missing, or the gateway stayed busy."""
+
+
+class PushBrokeOff(Exception):
+    """The push stopped on an unexpected error (its message has the token masked)."""
+
+
+def masked(text, secret):
+    return text.replace(secret, "********") if secret else text
+
+
+def check_target(gateway, name):
+    """The gateway can be pushed to alone: it exists, and its name is one Ansible host, no pattern or group
+    (an --limit of `gw-*` or `all` would push every gateway)."""
+    if gateway is None:
+        raise PushNotPossible(_("The gateway {name} no longer exists.").format(name=name))
+    if not SAFE_HOST_NAME.match(gateway.name or "") or GROUP_NAMES.match(gateway.name):
+        raise PushNotPossible(_(
+            "The gateway's name {name!r} is not a plain host name (letters, digits, '.', '_', '-'; not a group "
+            "name): rename the device to push to it.").format(name=gateway.name))
+    if Device.objects.filter(name=gateway.name).exclude(pk=gateway.pk).exists():
+        raise PushNotPossible(_("Another device is named {name} too: Ansible knows hosts by name; rename one."
+                                ).format(name=gateway.name))
 
 
 def setting(name):
@@ -73,12 +101,18 @@ def request_push(gateway, mode, user=None, trigger=PushTriggerChoices.MANUAL, re
     with transaction.atomic():
         push = Push(gateway=gateway, mode=mode, trigger=trigger, reason=reason[:200],
                     requested_by=user if user and user.is_authenticated else None)
-        push.full_clean()
+        if user is not None:
+            # A person's request: the gateway must enforce something and be one they may view (post_clean).
+            # An automatic push is the system's, whoever's edit caused it: its gateways enforce a quota already.
+            push.full_clean()
         push.save()
         push.tenants.set(agencies_of(gateway))
         if user is not None:
             check_may_request(user, push)
-        push.job = PushJob.enqueue(instance=push, user=push.requested_by, push_id=push.pk)
+        # RQ's own timeout must outlast the wait for the gateway's lock and the run, or RQ would kill the job
+        # (and release the lock) while ansible-playbook still works on the gateway.
+        push.job = PushJob.enqueue(instance=push, user=push.requested_by, push_id=push.pk,
+                                   job_timeout=setting("push_lock_wait_seconds") + PUSH_RUN_SECONDS)
         push.save(update_fields=["job"])
     return push
 
@@ -136,10 +170,10 @@ def run_push(push, logger, call=None):
     calling thread meanwhile, on the test's transaction."""
     push.status, push.started = PushStatusChoices.RUNNING, timezone.now()
     push.save(update_fields=["status", "started"])
+    environment = {}
     try:
         runner, inventories, environment = push_engine()
-        if push.gateway is None:
-            raise PushNotPossible(_("The gateway {name} no longer exists.").format(name=push.gateway_name))
+        check_target(push.gateway, push.gateway_name)
         with gateway_lock(push.gateway, setting("push_lock_wait_seconds"), logger):
             # The job's log says where the run is (a task starts) while it runs; the record gets the whole log.
             progress = runner.HostProgress(lambda host, status: logger.info(f"{host}: {status}"),
@@ -150,11 +184,11 @@ def run_push(push, logger, call=None):
     except PushNotPossible as error:
         finish(push, PushStatusChoices.ERRORED, str(error))
     except Exception as error:
-        # The record must not stay "running": it says the push broke off, and the job fails with the traceback.
-        # Only the exception's type: its text could quote a setting or a response.
-        finish(push, PushStatusChoices.ERRORED, _("The push broke off ({error}); see the job's log.").format(
-            error=type(error).__name__))
-        raise
+        # The record must not stay "running". The error goes to the record and the job with the token masked
+        # (its text may quote a request); the original, which could hold it, is not chained.
+        message = masked(f"{type(error).__name__}: {error}", environment.get("NETBOX_TOKEN"))
+        finish(push, PushStatusChoices.ERRORED, _("The push broke off: {error}").format(error=message))
+        raise PushBrokeOff(message) from None
     else:
         finish(push)
     logger.info(f"{push}: {push.status}")
@@ -229,12 +263,16 @@ def record_result(push, result):
     push.hosts = {host: {"status": outcome.status, "ok": outcome.ok, "changed": outcome.changed,
                          "messages": outcome.messages} for host, outcome in sorted(result.hosts.items())}
     push.diff, push.log = result.diff, result.log
-    if not result.hosts:
+    if set(result.hosts) != {push.gateway.name}:
         push.status = PushStatusChoices.ERRORED
-        push.log = _("Ansible found no host {gateway} to push to: it needs a primary IP in NetBox and a platform "
-                     "the playbooks know (linux, routeros, ios).").format(gateway=push.gateway_name) + "\n" + push.log
+        push.log = _("Ansible ran on {hosts} instead of {gateway} (exit code {rc}); {gateway} needs a primary IP in "
+                     "NetBox and a platform the playbooks know (linux, routeros, ios).").format(
+            hosts=", ".join(sorted(result.hosts)) or _("no host"), gateway=push.gateway.name, rc=result.rc,
+        ) + "\n" + push.log
         return
     push.status = max((outcome.status for outcome in result.hosts.values()), key=SEVERITY.index)
+    if result.rc != 0 and push.status in (PushStatusChoices.OK, PushStatusChoices.CHANGED):
+        push.status = PushStatusChoices.FAILED  # ansible-playbook failed outside any host's tasks
 
 
 
@@ -252,11 +290,12 @@ def push_at_schedule_boundaries(now):
     from .models import Schedule
 
     since = cache.get(BOUNDARY_CHECKED) or now - timedelta(minutes=1)
-    cache.set(BOUNDARY_CHECKED, now, timeout=None)
     crossed = [schedule for schedule in Schedule.objects.all() if schedule_crossed(schedule, since, now)]
     ids = set().union(*(gateways_of_schedule(schedule) for schedule in crossed))
     reason = _("Boundary of {schedules}").format(schedules=", ".join(str(schedule) for schedule in crossed))
-    return queue_automatic(ids, PushTriggerChoices.BOUNDARY, reason) if ids else []
+    queued = queue_automatic(ids, PushTriggerChoices.BOUNDARY, reason) if ids else []
+    cache.set(BOUNDARY_CHECKED, now, timeout=None)  # only once queued: a failure retries the boundary next time
+    return queued
 
 
 def schedule_crossed(schedule, since, now):
@@ -275,3 +314,13 @@ def push_buttons(user, gateway):
         "may_preview": visible and user.has_perm("netbox_egov.add_push"),
         "may_apply": visible and user.has_perm("netbox_egov.add_push") and user.has_perm("netbox_egov.apply_push"),
     }
+
+
+def may_read_details(user, push):
+    """Whether `user` may read the push's reason, hosts, diff and log: they carry the settings of every agency
+    behind the gateway, so only someone who may view each of those agencies reads them."""
+    from tenancy.models import Tenant
+
+    from .visibility import is_visible_pk
+
+    return all(is_visible_pk(user, Tenant, tenant.pk) for tenant in push.tenants.all())

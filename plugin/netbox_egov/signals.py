@@ -17,6 +17,7 @@ may view: a subscription would otherwise report every change of a hidden object.
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -188,28 +189,32 @@ def refuse_hidden_targets(sender, instance, **kwargs):
 #
 
 def _auto_push(trigger, reason, gateway_ids):
+    """Queue the pushes once the change is committed: a push already queued for a gateway may start any
+    moment and read NetBox, so whether it covers this change is decided after the change is visible."""
     from . import pushes
 
-    pushes.queue_automatic(pushes.gateways().filter(pk__in=gateway_ids).values_list("pk", flat=True),
-                           trigger, reason)
+    gateway_ids = set(gateway_ids)
+    transaction.on_commit(lambda: pushes.queue_automatic(
+        pushes.gateways().filter(pk__in=gateway_ids).values_list("pk", flat=True), trigger, reason))
 
 
-def _auto_push_on():
-    return get_plugin_config("netbox_egov", "auto_push")  # read first: no query when pushes are off
+def _auto_push_on(raw=False):
+    # Read first: no query when pushes are off. Fixtures loaded raw (loaddata) push nothing.
+    return not raw and get_plugin_config("netbox_egov", "auto_push")
 
 
 @receiver(pre_save, sender=BandwidthQuota)
-def remember_previous_gateway(sender, instance, **kwargs):
+def remember_previous_gateway(sender, instance, raw=False, **kwargs):
     """A quota moved to another gateway must leave the old one too."""
-    if _auto_push_on() and instance.pk:
+    if _auto_push_on(raw) and instance.pk:
         instance._egov_previous_gateway = (
             BandwidthQuota.objects.filter(pk=instance.pk).values_list("enforcement_device", flat=True).first())
 
 
 @receiver(post_save, sender=BandwidthQuota)
 @receiver(post_delete, sender=BandwidthQuota)
-def push_on_quota_change(sender, instance, **kwargs):
-    if _auto_push_on():
+def push_on_quota_change(sender, instance, raw=False, **kwargs):
+    if _auto_push_on(raw):
         ids = {instance.enforcement_device_id, getattr(instance, "_egov_previous_gateway", None)} - {None}
         _auto_push(PushTriggerChoices.QUOTA, _("Quota of {agency} changed").format(agency=instance.tenant), ids)
 
@@ -222,20 +227,20 @@ def push_on_quota_prefixes(sender, instance, action, **kwargs):
 
 
 @receiver(post_save, sender=Schedule)
-def push_on_schedule_change(sender, instance, created, **kwargs):
+def push_on_schedule_change(sender, instance, created, raw=False, **kwargs):
     from . import pushes
 
-    if _auto_push_on() and not created:
+    if _auto_push_on(raw) and not created:
         _auto_push(PushTriggerChoices.SCHEDULE, _("Schedule {name} changed").format(name=instance),
                    pushes.gateways_of_schedule(instance))
 
 
 @receiver(post_save, sender=FilterPolicy)
 @receiver(pre_delete, sender=FilterPolicy)
-def push_on_policy_change(sender, instance, **kwargs):
+def push_on_policy_change(sender, instance, raw=False, **kwargs):
     from . import pushes
 
-    if _auto_push_on():
+    if _auto_push_on(raw):
         _auto_push(PushTriggerChoices.POLICY, _("Filter policy {name} changed").format(name=instance),
                    pushes.gateways_of_policy(instance))
 
@@ -260,7 +265,9 @@ def push_on_policy_agencies(sender, instance, action, pk_set, **kwargs):
     if not (_auto_push_on() and isinstance(instance, FilterPolicy)):
         return
     if action == "pre_clear":
-        ids = pushes.gateways_of_policy(instance)
+        # Cleared agencies: the policy covers every agency after; cleared exemptions: those agencies.
+        ids = (pushes.gateways_of_quotas(BandwidthQuota.objects.all()) if sender is FilterPolicy.tenants.through
+               else pushes.gateways_of_quotas(BandwidthQuota.objects.filter(tenant__in=instance.exempt_tenants.all())))
     elif action in ("post_add", "post_remove"):
         ids = pushes.gateways_of_quotas(BandwidthQuota.objects.filter(tenant__in=pk_set or ()))
         named = instance.tenants.count()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from helpers import DemoClients
 
 from core.models import Job
-from dcim.models import Device
+from dcim.models import Device, Site
 from tenancy.models import Tenant
 from users.models import Group, User
 
@@ -128,6 +128,32 @@ class PushRequestTest(DemoClients, TestCase):
         self.assertContains(page, own.get_absolute_url())
         self.assertNotContains(page, other.get_absolute_url())
 
+    def test_on_a_shared_gateway_an_officer_reads_that_a_push_ran_but_not_the_other_agencies_settings(self):
+        dinkes = Tenant.objects.get(slug="dinkes")
+        BandwidthQuota.objects.filter(tenant=dinkes).update(enforcement_device=self.own_gateway)
+        push = pushes.request_push(self.own_gateway, "apply", reason="Quota of Dinas Kesehatan changed")
+        Push.objects.filter(pk=push.pk).update(status="changed", diff="+class htb dinkes", log="dinkes log",
+                                               hosts={"gw-disdik": {"status": "changed"}})
+        officer = self.api("get", f"{PUSHES_API}{push.pk}/", self.officer).json()
+        self.assertEqual([tenant["slug"] for tenant in officer["tenants"]], ["disdik"])
+        self.assertEqual((officer["status"]["value"], officer["reason"], officer["diff"], officer["log"],
+                          officer["hosts"]), ("changed", "", "", "", {}))
+        dinas = self.api("get", f"{PUSHES_API}{push.pk}/", self.dinas).json()
+        self.assertEqual((dinas["diff"], dinas["reason"]), ("+class htb dinkes", "Quota of Dinas Kesehatan changed"))
+        query = {"query": f"{{ push(id: {push.pk}) {{ reason diff log hosts }} }}"}
+        graphql = self.api("post", "/graphql/", self.officer, query).json()["data"]["push"]
+        self.assertEqual(graphql, {"reason": "", "diff": "", "log": "", "hosts": {}})
+        page = self.ui(self.officer).get(push.get_absolute_url())
+        self.assertContains(page, "Hidden: this gateway also enforces quotas of agencies you may not view.")
+        self.assertNotContains(page, "dinkes log")
+        self.assertNotContains(page, "Dinas Kesehatan")
+        self.assertContains(self.ui(self.dinas).get(push.get_absolute_url()), "dinkes log")
+
+    def test_a_request_naming_no_gateway_id_is_a_404_not_a_server_error(self):
+        response = self.ui(self.dinas).post(reverse("plugins:netbox_egov:push_request"),
+                                            {"gateway": "abc", "mode": "preview"})
+        self.assertEqual(response.status_code, 404)
+
     def test_the_gateway_page_offers_preview_and_apply_to_the_dinas_only(self):
         request_url = reverse("plugins:netbox_egov:push_request")
         dinas_page = self.ui(self.dinas).get(self.own_gateway.get_absolute_url())
@@ -233,13 +259,42 @@ class PushRunTest(EngineSettings, TestCase):
 
         push = pushes.request_push(self.gateways[0], "apply")
         engine = plugin_settings(push_netbox_url="http://127.0.0.1:9", push_token_file=self.token_file())
-        with override_settings(PLUGINS_CONFIG=engine), self.assertRaises(RuntimeError):
+        with override_settings(PLUGINS_CONFIG=engine), self.assertRaises(pushes.PushBrokeOff) as raised:
             pushes.run_push(push, Logger(), call=broken_runner)
         push.refresh_from_db()
         self.assertEqual(push.status, "errored")
-        self.assertIn("RuntimeError", push.log)
-        self.assertNotIn("push-token", push.log)
+        self.assertIn("RuntimeError: connection reset by ********", push.log)
+        # Neither the record nor what the job records (the exception, its chain) holds the token.
+        self.assertNotIn("push-token", push.log + str(raised.exception))
+        self.assertIsNone(raised.exception.__cause__)
+        self.assertTrue(raised.exception.__suppress_context__)
         self.assertIsNotNone(push.completed)
+
+    def test_a_gateway_whose_name_is_an_ansible_pattern_or_not_unique_is_not_pushed(self):
+        engine = plugin_settings(push_netbox_url="http://127.0.0.1:9", push_token_file=self.token_file())
+        twin = self.gateways[1]
+        other_office = Site.objects.create(name="Other office", slug="other-office")
+        Device.objects.create(name=twin.name, site=other_office, device_type=twin.device_type, role=twin.role)
+        renamed = {name: self.gateways[0] for name in ("gw-*", "all", "platforms_linux", "a,b")}
+        for name, gateway in [*renamed.items(), (twin.name, twin)]:
+            with self.subTest(name=name):
+                Device.objects.filter(pk=gateway.pk).update(name=name)
+                with override_settings(PLUGINS_CONFIG=engine):
+                    push, _logger = self.run_one(Device.objects.get(pk=gateway.pk))
+                self.assertEqual(push.status, "errored")
+                self.assertIn(name, push.log)
+                self.assertEqual(push.hosts, {})
+
+    def test_the_job_runs_the_push_and_records_its_outcome(self):
+        from netbox_egov.jobs import PushJob
+
+        push = pushes.request_push(self.gateways[0], "preview")
+        job = PushJob(push.job)
+        with override_settings(PLUGINS_CONFIG=plugin_settings(push_netbox_url=None)):
+            job.run(push_id=push.pk)
+        push.refresh_from_db()
+        self.assertEqual(job.job.data, {"push": push.pk, "status": "errored", "hosts": {}})
+        self.assertEqual(push.status, "errored")
 
     def test_once_the_lock_is_free_the_push_runs_and_says_why_no_host_was_found(self):
         path = self.token_file()
@@ -247,7 +302,7 @@ class PushRunTest(EngineSettings, TestCase):
                                                               push_token_file=path)):
             push, _logger = self.run_one()
         self.assertEqual(push.status, "errored")
-        self.assertIn("Ansible found no host dev-1", push.log)
+        self.assertIn("Ansible ran on no host instead of dev-1", push.log)
         self.assertNotIn("nbt_secret.push-token", push.log)  # the token is masked in the recorded log
         self.assertTrue(pushes.try_advisory_lock(self.gateways[0].pk))  # released after the run
         connection.cursor().execute("SELECT pg_advisory_unlock(%s, %s)", [pushes.LOCK_NAMESPACE,
@@ -271,58 +326,73 @@ class AutomaticPushTest(TestCase):
             for n, (tenant, gateway) in enumerate(zip(cls.tenants, cls.gateways, strict=True))
         ]
 
-    def setUp(self):
-        super().setUp()
-        Push.objects.all().delete()  # those the fixtures' own saves queued
+    def committed(self, change):
+        """Run `change` and then what it left for after its commit (the automatic pushes wait for it): the
+        test's transaction never commits."""
+        with self.captureOnCommitCallbacks() as callbacks:
+            change()
+        for callback in callbacks:
+            callback()
+
+    def save(self, obj, **values):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        self.committed(obj.save)
 
     def queued(self):
         return sorted(Push.objects.values_list("gateway_name", "trigger", "mode"))
 
+    def test_a_change_queues_nothing_before_it_is_committed(self):
+        with self.captureOnCommitCallbacks():
+            self.quotas[1].ceiling_down_mbps = 3
+            self.quotas[1].save()
+        self.assertEqual(self.queued(), [])
+
     def test_a_quota_change_queues_one_apply_to_its_gateway(self):
-        quota = self.quotas[1]
         for ceiling in (3, 4):  # two edits in a row: one push (the first still waits in the queue)
-            quota.ceiling_down_mbps = ceiling
-            quota.save()
+            self.save(self.quotas[1], ceiling_down_mbps=ceiling)
         self.assertEqual(self.queued(), [("dev-2", "quota", "apply")])
         self.assertIn("Agency 2", Push.objects.get().reason)
 
     def test_a_push_queued_for_an_hour_is_taken_for_lost_and_a_change_queues_another(self):
-        quota = self.quotas[1]
-        quota.ceiling_down_mbps = 3
-        quota.save()
+        self.save(self.quotas[1], ceiling_down_mbps=3)
         Push.objects.update(created=timezone.now() - datetime.timedelta(hours=2))
-        quota.ceiling_down_mbps = 4
-        quota.save()
+        self.save(self.quotas[1], ceiling_down_mbps=4)
         self.assertEqual(self.queued(), [("dev-2", "quota", "apply")] * 2)
 
     def test_a_quota_moved_to_another_gateway_leaves_the_old_one_too(self):
-        quota = self.quotas[1]
-        quota.enforcement_device = self.gateways[2]
-        quota.save()
-        # dev-2 enforces nothing now: the playbooks have no host to run on there (docs/enforcement.md).
+        BandwidthQuota.objects.filter(pk=self.quotas[0].pk).update(enforcement_device=self.gateways[1])
+        self.save(self.quotas[1], enforcement_device=self.gateways[2])  # dev-2 keeps agency 1's quota
+        self.assertEqual(self.queued(), [("dev-2", "quota", "apply"), ("dev-3", "quota", "apply")])
+
+    def test_a_gateway_left_with_no_quota_gets_no_push(self):
+        # Nothing to push to: the playbooks have no host to run on there (docs/enforcement.md, Limits).
+        self.save(self.quotas[1], enforcement_device=self.gateways[2])
         self.assertEqual(self.queued(), [("dev-3", "quota", "apply")])
 
     def test_a_schedule_change_queues_the_gateways_it_times(self):
-        self.hours.end_time = datetime.time(17)
-        self.hours.save()
+        self.save(self.hours, end_time=datetime.time(17))
         self.assertEqual(self.queued(), [("dev-1", "schedule", "apply")])
 
     def test_a_policy_change_queues_the_gateways_of_the_agencies_it_covers(self):
-        policy = FilterPolicy.objects.create(name="Gambling")  # naming no agency: every agency
-        policy.tenants.set([self.tenants[2]])  # from every agency to one: every gateway changes
+        policy = FilterPolicy(name="Gambling")
+        self.committed(policy.save)  # naming no agency: every agency
+        self.committed(lambda: policy.tenants.set([self.tenants[2]]))  # from every agency to one: every gateway
         self.assertEqual({gateway for gateway, *_rest in self.queued()}, {"dev-1", "dev-2", "dev-3"})
         Push.objects.all().delete()
-        policy.tenants.add(self.tenants[1])  # dev-2 gains it
-        policy.tenants.remove(self.tenants[2])  # dev-3 loses it
+        self.committed(lambda: policy.tenants.add(self.tenants[1]))  # dev-2 gains it
+        self.committed(lambda: policy.tenants.remove(self.tenants[2]))  # dev-3 loses it
         self.assertEqual(self.queued(), [("dev-2", "policy", "apply"), ("dev-3", "policy", "apply")])
         Push.objects.all().delete()
-        policy.blocked_lists.add(fx.domain_lists()[0])
+        self.committed(lambda: policy.blocked_lists.add(fx.domain_lists()[0]))
         self.assertEqual(self.queued(), [("dev-2", "policy", "apply")])
+        Push.objects.all().delete()
+        self.committed(policy.tenants.clear)  # naming none again: every agency
+        self.assertEqual({gateway for gateway, *_rest in self.queued()}, {"dev-1", "dev-2", "dev-3"})
 
     def test_without_auto_push_nothing_is_queued(self):
         with override_settings(PLUGINS_CONFIG=plugin_settings(auto_push=False)):
-            self.quotas[0].ceiling_down_mbps = 5
-            self.quotas[0].save()
+            self.save(self.quotas[0], ceiling_down_mbps=5)
         self.assertEqual(self.queued(), [])
 
     def test_a_schedule_boundary_queues_the_gateways_it_times_once(self):

@@ -28,6 +28,7 @@ from virtualization.api.serializers import VirtualMachineSerializer
 from virtualization.models import VirtualMachine
 
 from .. import choices, models
+from ..pushes import may_read_details
 from ..visibility import is_visible_pk
 
 
@@ -441,4 +442,6 @@ class PushSerializer(EgovModelSerializer):
         request = self.context.get("request")
         if request is not None and isinstance(data.get("tenants"), list):  # the agencies the reader may view
             data["tenants"] = [item for item in data["tenants"] if is_visible_pk(request.user, Tenant, item["id"])]
+        if request is not None and not may_read_details(request.user, instance):
+            data.update(reason="", hosts={}, diff="", log="")  # they carry other agencies' settings
         return data

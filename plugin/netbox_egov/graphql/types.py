@@ -4,11 +4,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from netbox.graphql.scalars import BigInt
 from netbox.graphql.types import NetBoxObjectType, PrimaryObjectType, register_type
 
 from .. import models
+from ..pushes import may_read_details
 
 if TYPE_CHECKING:  # the string annotations below name these core types
     from circuits.graphql.types import CircuitType
@@ -206,8 +209,27 @@ class FilterPolicyType(PrimaryObjectType):
     schedule: ScheduleType | None
 
 
-@register_type(models.Push, exclude=("job",), filters=PushFilter, pagination=True)
+@register_type(models.Push, exclude=("job", "reason", "hosts", "diff", "log"), filters=PushFilter, pagination=True)
 class PushType(NetBoxObjectType):
+    """The reason, hosts, diff and log carry every agency behind the gateway: empty for a reader who may not
+    view each of them (pushes.may_read_details), as in REST and on the page."""
+
     gateway: Device | None
     requested_by: User | None
     tenants: list[Tenant]
+
+    @strawberry_django.field
+    def reason(self, info: Info) -> str:
+        return self.reason if may_read_details(info.context.request.user, self) else ""
+
+    @strawberry_django.field
+    def hosts(self, info: Info) -> JSON:
+        return self.hosts if may_read_details(info.context.request.user, self) else {}
+
+    @strawberry_django.field
+    def diff(self, info: Info) -> str:
+        return self.diff if may_read_details(info.context.request.user, self) else ""
+
+    @strawberry_django.field
+    def log(self, info: Info) -> str:
+        return self.log if may_read_details(info.context.request.user, self) else ""

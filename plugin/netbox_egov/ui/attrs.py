@@ -30,3 +30,16 @@ class VisibleObjectListAttr(attrs.RelatedObjectListAttr):
         shown = only_visible(user, [item["value"] for item in data["items"]]) if user is not None else []
         data["items"] = [item for item in data["items"] if item["value"] in shown]
         return data
+
+
+class PushDetailAttr(attrs.TextAttr):
+    """A push's text that may name other agencies (its reason): the placeholder for a reader who may not view
+    every agency the push carried (pushes.may_read_details)."""
+
+    def render(self, obj, context):
+        from ..pushes import may_read_details
+
+        user = _viewer(context)
+        if user is None or not may_read_details(user, obj):
+            return self.placeholder
+        return super().render(obj, context)

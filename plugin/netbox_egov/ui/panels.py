@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from netbox.ui import attrs, panels
 
-from ..pushes import push_buttons
+from ..pushes import may_read_details, push_buttons
 from ..recommendations import allowed_transitions
 from ..site_filter.storage import head
-from .attrs import VisibleObjectAttr, VisibleObjectListAttr
+from .attrs import PushDetailAttr, VisibleObjectAttr, VisibleObjectListAttr
 
 
 class BackboneLinkPanel(panels.ObjectAttributesPanel):
@@ -272,7 +272,7 @@ class PushPanel(panels.ObjectAttributesPanel):
     mode = attrs.ChoiceAttr("mode", label=_("Mode"))
     status = attrs.ChoiceAttr("status", label=_("Status"))
     trigger = attrs.ChoiceAttr("trigger", label=_("Trigger"))
-    reason = attrs.TextAttr("reason", label=_("Reason"))
+    reason = PushDetailAttr("reason", label=_("Reason"))
     requested_by = VisibleObjectAttr("requested_by", label=_("Requested by"))
     tenants = VisibleObjectListAttr("tenants", linkify=True, label=_("Agencies"))
     job = VisibleObjectAttr("job", linkify=True, label=_("Job"))
@@ -286,6 +286,9 @@ class PushHostsPanel(panels.Panel):
     template_name = "netbox_egov/inc/push_hosts.html"
     title = _("Hosts")
 
+    def get_context(self, context):
+        return {**super().get_context(context), **push_details(context)}
+
 
 class PushTextPanel(panels.Panel):
     """The diff or the log, as recorded (secrets were masked before they were recorded)."""
@@ -297,7 +300,9 @@ class PushTextPanel(panels.Panel):
         self.field = field
 
     def get_context(self, context):
-        return {**super().get_context(context), "text": getattr(context["object"], self.field)}
+        details = push_details(context)
+        return {**super().get_context(context), **details,
+                "text": getattr(context["object"], self.field) if details["details_shown"] else ""}
 
 
 class PushRequestPanel(panels.Panel):
@@ -313,3 +318,9 @@ class PushRequestPanel(panels.Panel):
     def get_context(self, context):
         gateway = self.gateway_of(context["object"])
         return {**super().get_context(context), **push_buttons(context["request"].user, gateway)}
+
+
+def push_details(context):
+    """Whether the page shows the push's hosts, diff and log to the viewing user (pushes.may_read_details)."""
+    user = getattr(context.get("perms"), "user", None)
+    return {"details_shown": user is not None and may_read_details(user, context["object"])}

@@ -3,6 +3,8 @@ gateway's page, the quota's page and the push list."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -61,14 +63,16 @@ class PushRequestView(ConditionalLoginRequiredMixin, View):
         mode = request.POST.get("mode", "")
         targets = pushes.gateways().restrict(request.user, "view").order_by("name")
         if not request.POST.get("all"):
-            targets = [get_object_or_404(targets, pk=request.POST.get("gateway") or 0)]
-        queued = []
-        for gateway in targets:
-            try:
-                queued.append(pushes.request_push(gateway, mode, request.user))
-            except (PermissionDenied, ValidationError) as refusal:
-                messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
-                break
+            gateway_id = request.POST.get("gateway", "")
+            if not gateway_id.isdigit():
+                raise Http404(f"gateway: {gateway_id!r} is not an id")
+            targets = [get_object_or_404(targets, pk=gateway_id)]
+        try:
+            with transaction.atomic():  # all gateways or none, as through the API
+                queued = [pushes.request_push(gateway, mode, request.user) for gateway in targets]
+        except (PermissionDenied, ValidationError) as refusal:
+            messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+            queued = []
         if queued:
             messages.success(request, _("{count} push(es) queued: {mode}.").format(
                 count=len(queued), mode=queued[0].get_mode_display()))
