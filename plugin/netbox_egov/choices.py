@@ -308,6 +308,7 @@ class PushTriggerChoices(ChoiceSet):
     SCHEDULE = "schedule"
     POLICY = "policy"
     BOUNDARY = "boundary"
+    CAP = "cap"
 
     CHOICES = [
         (MANUAL, _("Requested by a person"), "blue"),
@@ -315,6 +316,7 @@ class PushTriggerChoices(ChoiceSet):
         (SCHEDULE, _("Schedule changed"), "purple"),
         (POLICY, _("Filter policy changed"), "purple"),
         (BOUNDARY, _("Schedule boundary"), "gray"),
+        (CAP, _("Monthly cap crossed"), "orange"),
     ]
 
 

@@ -276,6 +276,28 @@ def record_result(push, result):
 
 
 
+def push_when_throttling_changes(usage, bytes_before):
+    """The month's usage of an agency whose quota throttles over its cap crossed the cap (either way, from
+    `bytes_before` to the row's total): its gateway needs a push to lower or restore the ceiling (auto_push),
+    once the measurement is committed."""
+    from .choices import CapActionChoices, QuotaStateChoices, UsagePeriodChoices
+    from .models import QuotaUsage
+
+    if not setting("auto_push") or usage.period != UsagePeriodChoices.MONTH:
+        return
+    before = QuotaUsage(tenant=usage.tenant, period=usage.period, period_start=usage.period_start,
+                        bytes_in=bytes_before)
+    exceeded_before, exceeded_now = (state == QuotaStateChoices.EXCEEDED for state in (before.state, usage.state))
+    if exceeded_before == exceeded_now:
+        return
+    quota = BandwidthQuota.objects.filter(tenant_id=usage.tenant_id, cap_action=CapActionChoices.THROTTLE,
+                                          enforcement_device__isnull=False).first()
+    if quota is not None:
+        reason = _("Monthly usage of {agency} crossed its cap").format(agency=usage.tenant)
+        transaction.on_commit(lambda: queue_automatic([quota.enforcement_device_id], PushTriggerChoices.CAP,
+                                                      reason))
+
+
 # Automatic pushes at schedule boundaries (ScheduleBoundaryJob, every minute).
 
 BOUNDARY_CHECKED = "netbox_egov:push:boundary-checked"

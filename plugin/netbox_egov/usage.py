@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 
+from . import pushes
 from .models import QuotaUsage
 
 KEY = ("tenant", "period", "period_start", "source")
@@ -35,15 +36,18 @@ def upsert(item, allowed, lost_race=False):
             # Another collector created the row a moment ago: treat this write as an update of it.
             return upsert(item, allowed, lost_race=True)
         _require(allowed["add"], row, _("add quota usage for {agency}"))
+        pushes.push_when_throttling_changes(row, bytes_before=0)
         return row
     # Checked before anything is returned: a stale write must not read another agency's row.
     _require(allowed["change"], row, _("change quota usage of {agency}"))
     if item["observed_at"] <= row.observed_at:
         return row
+    bytes_before = row.bytes_total
     for field, value in totals.items():
         setattr(row, field, value)
     row.full_clean()
     QuotaUsage.objects.filter(pk=row.pk).update(**totals)
+    pushes.push_when_throttling_changes(row, bytes_before)
     return row
 
 

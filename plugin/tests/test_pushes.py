@@ -23,7 +23,7 @@ from tenancy.models import Tenant
 from users.models import Group, User
 
 from netbox_egov import pushes
-from netbox_egov.models import BandwidthQuota, FilterPolicy, Push, Schedule
+from netbox_egov.models import BandwidthQuota, FilterPolicy, Push, QuotaUsage, Schedule
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -275,7 +275,7 @@ class PushRunTest(EngineSettings, TestCase):
         twin = self.gateways[1]
         other_office = Site.objects.create(name="Other office", slug="other-office")
         Device.objects.create(name=twin.name, site=other_office, device_type=twin.device_type, role=twin.role)
-        renamed = {name: self.gateways[0] for name in ("gw-*", "all", "platforms_linux", "a,b")}
+        renamed = dict.fromkeys(("gw-*", "all", "platforms_linux", "a,b"), self.gateways[0])
         for name, gateway in [*renamed.items(), (twin.name, twin)]:
             with self.subTest(name=name):
                 Device.objects.filter(pk=gateway.pk).update(name=name)
@@ -389,6 +389,31 @@ class AutomaticPushTest(TestCase):
         Push.objects.all().delete()
         self.committed(policy.tenants.clear)  # naming none again: every agency
         self.assertEqual({gateway for gateway, *_rest in self.queued()}, {"dev-1", "dev-2", "dev-3"})
+
+    def measure(self, gigabytes, observed_at):
+        from netbox_egov import usage
+
+        item = {"tenant": self.tenants[2], "period": "month", "period_start": observed_at.date().replace(day=1),
+                "source": "gw", "bytes_in": gigabytes * 1024**3, "bytes_out": 0, "samples": 1,
+                "observed_at": observed_at}
+        self.committed(lambda: usage.upsert(item, {"add": QuotaUsage.objects.all(),
+                                                   "change": QuotaUsage.objects.all()}))
+
+    def test_usage_crossing_a_throttling_cap_queues_a_push_either_way(self):
+        BandwidthQuota.objects.filter(pk=self.quotas[2].pk).update(monthly_cap_gb=1, cap_action="throttle",
+                                                                   throttled_ceiling_mbps=1)
+        start = timezone.now().replace(day=1, hour=1)
+        self.measure(0, start)  # within its cap: nothing changes on the gateway
+        self.assertEqual(self.queued(), [])
+        self.measure(2, start + datetime.timedelta(hours=1))  # over it: throttle
+        self.assertEqual(self.queued(), [("dev-3", "cap", "apply")])
+        Push.objects.all().delete()
+        self.measure(3, start + datetime.timedelta(hours=2))  # still over: nothing new to enforce
+        self.assertEqual(self.queued(), [])
+        BandwidthQuota.objects.filter(pk=self.quotas[2].pk).update(cap_action="notify")
+        QuotaUsage.objects.all().delete()
+        self.measure(2, start + datetime.timedelta(hours=3))  # over a cap that only notifies: no push
+        self.assertEqual(self.queued(), [])
 
     def test_without_auto_push_nothing_is_queued(self):
         with override_settings(PLUGINS_CONFIG=plugin_settings(auto_push=False)):
