@@ -421,12 +421,30 @@ class ComplianceTable(tables.Table):
 
 
 
+class PushDetailColumn(tables.Column):
+    """A push's reason: it may name another agency behind a shared gateway, so it is shown (and exported) only to
+    a reader who may view every agency the push carried (pushes.may_read_details), as REST and GraphQL do."""
+
+    def _shown(self, record, table):
+        from .pushes import may_read_details
+
+        user = viewer(table)
+        return user is not None and may_read_details(user, record)
+
+    def render(self, value, record, table):
+        return value if self._shown(record, table) else PLACEHOLDER
+
+    def value(self, value, record, table):
+        return value if self._shown(record, table) else ""
+
+
 class PushTable(NetBoxTable):
     id = tables.Column(verbose_name=_("ID"), linkify=True)
     gateway = related(_("Gateway"))
     mode = columns.ChoiceFieldColumn(verbose_name=_("Mode"))
     trigger = columns.ChoiceFieldColumn(verbose_name=_("Trigger"))
     status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
+    reason = PushDetailColumn(verbose_name=_("Reason"))
     requested_by = related(_("Requested by"))
     tenants = RelatedListColumn(_("Agencies"))
     tags = tags("push")

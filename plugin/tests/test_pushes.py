@@ -143,6 +143,12 @@ class PushRequestTest(DemoClients, TestCase):
         query = {"query": f"{{ push(id: {push.pk}) {{ reason diff log hosts }} }}"}
         graphql = self.api("post", "/graphql/", self.officer, query).json()["data"]["push"]
         self.assertEqual(graphql, {"reason": "", "diff": "", "log": "", "hosts": {}})
+        listed = self.ui(self.officer).get(reverse("plugins:netbox_egov:push_list"), {"export": "table"})
+        self.assertEqual(listed.status_code, 200)
+        self.assertNotIn(b"Dinas Kesehatan", listed.content)  # the reason column, exported
+        self.assertNotContains(self.ui(self.officer).get(reverse("plugins:netbox_egov:push_list")), "Dinas Kesehatan")
+        self.assertContains(self.ui(self.dinas).get(reverse("plugins:netbox_egov:push_list")),
+                            "Quota of Dinas Kesehatan changed")
         page = self.ui(self.officer).get(push.get_absolute_url())
         self.assertContains(page, "Hidden: this gateway also enforces quotas of agencies you may not view.")
         self.assertNotContains(page, "dinkes log")
