@@ -1,0 +1,7 @@
+"""Fixtures of the exporters' tests: the stack's Redis and NetBox (collectors/tests), a real Prometheus and
+promtool, never mocks."""
+
+pytest_plugins = [
+    "tests.netbox_peers",
+    "tests.store_peers",
+]
