@@ -4,4 +4,5 @@ promtool, never mocks."""
 pytest_plugins = [
     "tests.netbox_peers",
     "tests.store_peers",
+    "tests.prometheus_peers",
 ]
