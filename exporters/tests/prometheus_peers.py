@@ -3,7 +3,9 @@
 ``start_prometheus(tmp_dir, config_yaml)`` writes the configuration into ``tmp_dir`` (rule files the configuration
 names relative to it are read from there too), starts Prometheus on a free port with its storage in ``tmp_dir``
 and returns once ``/-/ready`` answers: the caller stops it with ``.stop()``. ``empty_prometheus`` is one with
-nothing to scrape, for the module's tests that only need PromQL parsed and evaluated.
+nothing to scrape, for the module's tests that only need PromQL parsed and evaluated. ``backfill(tmp_dir, text)``
+writes OpenMetrics samples with timestamps into ``tmp_dir``'s storage with promtool before Prometheus starts there,
+so queries can be evaluated on known data at a known time without waiting for scrapes.
 """
 
 import subprocess
@@ -16,6 +18,7 @@ import requests
 from tests.store_peers import free_port
 
 PROMETHEUS = "/usr/bin/prometheus"
+PROMTOOL = "/usr/bin/promtool"
 READY_TIMEOUT = 60
 # Another process may take the free port between the probe and Prometheus' bind: try a new one that many times.
 PORT_ATTEMPTS = 3
@@ -72,6 +75,19 @@ def start_prometheus(tmp_dir, config_yaml: str) -> RunningPrometheus:
             break
     running.stop()
     raise RuntimeError(f"prometheus did not become ready ({config}): {log.read_text(errors='replace')[-3000:]}")
+
+
+def backfill(tmp_dir, openmetrics: str) -> None:
+    """Turn ``openmetrics`` (samples with timestamps, ending ``# EOF``) into blocks of ``tmp_dir/data``, the storage
+    ``start_prometheus(tmp_dir, ...)`` then opens. A rejected file raises RuntimeError with promtool's message."""
+    directory = Path(tmp_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    source = directory / "backfill.om"
+    source.write_text(openmetrics, encoding="utf-8")
+    done = subprocess.run([PROMTOOL, "tsdb", "create-blocks-from", "openmetrics", str(source), str(directory / "data")],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"promtool could not backfill {source}: {(done.stderr or done.stdout)[-3000:]}")
 
 
 def _wait_ready(running: RunningPrometheus) -> bool:

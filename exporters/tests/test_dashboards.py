@@ -7,6 +7,7 @@ Needs no NetBox: run with ``-p no:django``.
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ from grafana.queries import (
     variable_expr,
     variable_queries,
 )
+from tests.prometheus_peers import EMPTY_CONFIG, backfill, start_prometheus
+from tests.regency_series import metric_names as regency_metric_names
+from tests.regency_series import regency_openmetrics
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVISIONING = ROOT / "exporters" / "grafana" / "provisioning"
@@ -148,6 +152,102 @@ def test_prometheus_rejects_a_broken_query(empty_prometheus):
     for broken in ("sum(rate(egov_device_up[5m])", "rate(egov_device_up)", 'egov_device_up{agency="$agency"}[x]'):
         answer = empty_prometheus.query(broken)
         assert (answer["status"], answer["errorType"]) == ("error", "bad_data"), broken
+
+
+# --- on known data: a small regency backfilled into a real Prometheus (tests/regency_series.py) -------------------
+
+# (dashboard file, panel title, refId) -> {label values of the series: value} at the evaluation time, $agency=dinkes.
+EXPECTED = {
+    ("egov-backbone.json", "Jumlah tautan per status", "A"): {(): 4},
+    ("egov-backbone.json", "Jumlah tautan per status", "C"): {(): 1},
+    # l3 is active with its end down; l2's end is down too but l2 is documented down already.
+    ("egov-backbone.json", "Tautan aktif dengan ujung tidak up", "A"): {(): 1},
+    # A to B: what end a sends or end b receives (l1 has both, l4 only end b, l5 only end a).
+    ("egov-backbone.json", "Utilisasi tautan terhadap kapasitas (%)", "A"): {
+        ("l1",): 0.1, ("l2",): 0, ("l3",): 0, ("l4",): 0.4, ("l5",): 0.3},
+    ("egov-backbone.json", "Utilisasi tautan terhadap kapasitas (%)", "B"): {
+        ("l1",): 0.02, ("l2",): 0, ("l3",): 0, ("l4",): 0.1, ("l5",): 0.6},
+    ("egov-backbone.json", "Utilisasi tertinggi saat ini per tautan (%)", "A"): {
+        ("l1",): 0.1, ("l2",): 0, ("l3",): 0, ("l4",): 0.4, ("l5",): 0.6},
+    ("egov-backbone.json", "Lalu lintas tautan (bit/detik)", "A"): {
+        ("l1",): 10e6, ("l2",): 0, ("l3",): 0, ("l4",): 4e6, ("l5",): 3e6},
+    ("egov-backbone.json", "Tautan backbone", "B"): {("l1",): 1, ("l2",): 3, ("l3",): 1, ("l4",): 1, ("l5",): 1},
+    ("egov-backbone.json", "Status operasional ujung tautan", "A"): {
+        ("core-1", "a", "eth1", "l1"): 1, ("gw-dinkes", "b", "ether1", "l1"): 1, ("core-1", "a", "eth2", "l2"): 2,
+        ("core-1", "a", "eth3", "l3"): 2, ("gw-dinkes", "b", "ether3", "l4"): 1, ("core-1", "a", "eth4", "l5"): 1},
+    ("egov-agency-bandwidth.json", "Unduh: laju, terjamin dan plafon (bit/detik)", "A"): {("dinkes",): 8e6},
+    ("egov-agency-bandwidth.json", "Unggah: laju, terjamin dan plafon (bit/detik)", "C"): {("dinkes",): 5e6},
+    ("egov-agency-bandwidth.json", "Plafon unduh terpakai (%)", "A"): {("dinkes",): 0.4},
+    ("egov-agency-bandwidth.json", "Plafon unggah terpakai (%)", "A"): {("dinkes",): 0.2},
+    ("egov-agency-bandwidth.json", "Pembatasan yang berlaku", "A"): {("dinkes",): 2},  # off hours
+    ("egov-agency-bandwidth.json", "Status volume bulan ini", "A"): {("dinkes",): 2},  # warning
+    ("egov-agency-bandwidth.json", "Volume bulan ini terhadap batas (%)", "A"): {("dinkes",): 0.95},
+    ("egov-device-health.json", "Perangkat tidak terjangkau", "A"): {(): 1},
+    # core-1 eth2 and eth3; gw-dinkes ether5 is administratively down.
+    ("egov-device-health.json", "Antarmuka admin up tetapi tidak up", "A"): {(): 2},
+    ("egov-device-health.json", "Poll gagal pada rentang waktu ini", "A"): {(): 60},
+    ("egov-device-health.json", "Gateway penegakan kuota per Perangkat Daerah", "A"): {
+        ("dinkes", "gw-dinkes"): 1, ("disdik", "gw-disdik"): 0},
+    ("egov-device-health.json", "Gateway penegakan kuota per Perangkat Daerah", "B"): {
+        ("dinkes", "gw-dinkes"): 60, ("disdik", "gw-disdik"): 3600},
+    ("egov-dc-dr.json", "Rencana aktif dengan uji coba terlambat", "A"): {(): 1},
+    ("egov-dc-dr.json", "Hari sejak uji coba terakhir (hari)", "A"): {("dc-dr", "dr-simpeg", "noc"): 100},
+    ("egov-dc-dr.json", "Hari menuju uji coba berikutnya (hari; negatif = terlambat)", "A"): {
+        ("dc-dr", "dr-simpeg", "noc"): -5, ("dc-dr", "dr-web", "noc"): 30},
+    ("egov-dc-dr.json", "Rencana DR", "F"): {("dc-dr", "dr-simpeg", "noc"): 2, ("dc-dr", "dr-web", "noc"): 1},
+    ("egov-compliance.json", "Skor kepatuhan rata-rata (%)", "A"): {(): (2 / 3 + 1) / 2},
+    ("egov-compliance.json", "Perangkat Daerah yang gagal per pemeriksaan", "A"): {
+        ("cables_labelled",): 1, ("has_ict_officer",): 0, ("quota_assigned",): 0, ("systems_in_data_center",): 0},
+    ("egov-compliance.json", "Pemeriksaan gagal per Perangkat Daerah", "A"): {("dinkes",): 1, ("disdik",): 0},
+    ("egov-monitoring-health.json", "Umur siklus terakhir yang selesai (detik)", "A"): {(): 100},
+    ("egov-monitoring-health.json", "Siklus terlewat pada rentang waktu ini", "A"): {(): 2},
+    ("egov-monitoring-health.json", "Sumber data exporter", "A"): {("netbox",): 0, ("redis",): 1},
+    ("egov-monitoring-health.json", "Delta penghitung Perangkat Daerah yang dibuang, per alasan", "A"): {
+        ("over-speed",): 12 / 60},
+}
+
+
+@pytest.fixture(scope="module")
+def regency(tmp_path_factory):
+    """A Prometheus holding two hours of the regency's samples, and the time to evaluate the queries at."""
+    at = int(time.time()) // 60 * 60 - 600
+    directory = tmp_path_factory.mktemp("regency")
+    backfill(directory, regency_openmetrics(at))
+    running = start_prometheus(directory, EMPTY_CONFIG)
+    yield running, at
+    running.stop()
+
+
+def _regency_variables() -> dict:
+    return {**builtin_variables(range_seconds=3600, interval_seconds=15, scrape_interval_seconds=15),
+            **SAMPLE_VALUES}
+
+
+def _evaluate(prometheus, at: int, expr: str) -> dict[tuple, float]:
+    answer = prometheus.query(instantiate(expr, _regency_variables()), at=at)
+    assert answer["status"] == "success", (expr, answer)
+    return {tuple(value for _, value in sorted(series["metric"].items())): float(series["value"][1])
+            for series in answer["data"]["result"]}
+
+
+def test_the_regency_uses_documented_metrics_only():
+    assert regency_metric_names(0) <= _documented_metrics()
+
+
+def test_every_query_returns_data_on_the_regency(built, regency):
+    prometheus, at = regency
+    empty = [query for query in _all_queries(built) if not _evaluate(prometheus, at, query.expr)]
+    assert not empty
+    (agencies,) = variable_queries(built["egov-agency-bandwidth.json"])
+    assert set(_evaluate(prometheus, at, agencies.expr)) == {("dinkes",), ("disdik",)}
+
+
+def test_queries_compute_what_the_panels_say(built, regency):
+    prometheus, at = regency
+    by_place = {(name, query.panel, query.ref_id): query.expr
+                for name, data in built.items() for query in panel_queries(data)}
+    for place, expected in EXPECTED.items():
+        assert _evaluate(prometheus, at, by_place[place]) == pytest.approx(expected), place
 
 
 # --- what people read -----------------------------------------------------------------------------------------
