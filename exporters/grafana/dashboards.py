@@ -52,7 +52,7 @@ GREEN, ORANGE, RED, BLUE, GREY = "green", "orange", "red", "blue", "text"
 # Building blocks
 
 
-def query(expr: str, legend: str = "", *, instant: bool = False, table_format: bool = False) -> prometheus.Dataquery:
+def _query(expr: str, legend: str = "", *, instant: bool = False, table_format: bool = False) -> prometheus.Dataquery:
     """A Prometheus target; instant for panels that show the value now (stat, gauge, table)."""
     target = prometheus.Dataquery().expr(expr).legend_format(legend or "__auto")
     if instant:
@@ -65,8 +65,8 @@ def query(expr: str, legend: str = "", *, instant: bool = False, table_format: b
 def _panel(builder, title: str, description: str, unit: str, queries: list, *, width: int = 12, height: int = 8):
     """Title, description, unit, size and the targets (refIds A, B, ... on the provisioned data source)."""
     builder = builder.title(title).description(description).unit(unit).datasource(DATASOURCE)
-    for ref_id, target in zip(string.ascii_uppercase, queries, strict=False):
-        builder = builder.with_target(target.ref_id(ref_id).datasource(DATASOURCE))
+    for index, target in enumerate(queries):
+        builder = builder.with_target(target.ref_id(string.ascii_uppercase[index]).datasource(DATASOURCE))
     return builder.span(width).height(height)
 
 
@@ -206,41 +206,41 @@ def backbone() -> dashboard.Dashboard:
                    "terdokumentasi (diukur di antarmuka ujung tautan) dan tautan yang putus.")
         .with_row(dashboard.Row("Status tautan"))
         .with_panel(_stat("Jumlah tautan per status", "Tautan backbone menurut statusnya di NetBox.", "none", [
-            query('sum(egov_backbone_link_status{status="active"})', "Aktif", instant=True),
-            query('sum(egov_backbone_link_status{status="planned"})', "Direncanakan", instant=True),
-            query('sum(egov_backbone_link_status{status="down"})', "Putus", instant=True),
-            query('sum(egov_backbone_link_status{status="decommissioned"})', "Dinonaktifkan", instant=True),
+            _query('sum(egov_backbone_link_status{status="active"})', "Aktif", instant=True),
+            _query('sum(egov_backbone_link_status{status="planned"})', "Direncanakan", instant=True),
+            _query('sum(egov_backbone_link_status{status="down"})', "Putus", instant=True),
+            _query('sum(egov_backbone_link_status{status="decommissioned"})', "Dinonaktifkan", instant=True),
         ], width=12, text_mode=BigValueTextMode.VALUE_AND_NAME).color_mode(BigValueColorMode.NONE))
         .with_panel(_stat("Tautan berstatus putus", "Tautan yang di NetBox berstatus putus (down).", "none", [
-            query('sum(egov_backbone_link_status{status="down"})', "Putus", instant=True),
+            _query('sum(egov_backbone_link_status{status="down"})', "Putus", instant=True),
         ]).thresholds(_thresholds(GREEN, (1, RED))))
         .with_panel(_stat("Tautan aktif dengan ujung tidak up",
                           "Tautan aktif di NetBox yang antarmuka salah satu ujungnya tidak berstatus operasional up "
-                          "(hasil poll SNMP terakhir).", "none", [query(broken, "Tautan", instant=True)])
+                          "(hasil poll SNMP terakhir).", "none", [_query(broken, "Tautan", instant=True)])
                     .thresholds(_thresholds(GREEN, (1, RED))))
         .with_row(dashboard.Row("Utilisasi"))
         .with_panel(_timeseries("Utilisasi tautan terhadap kapasitas (%)",
                                 "Laju di antarmuka ujung tautan dibagi kapasitas terdokumentasi, per arah.",
-                                "percentunit", [query(utilisation_ab, "{{link}} (A ke B)"),
-                                                query(utilisation_ba, "{{link}} (B ke A)")])
+                                "percentunit", [_query(utilisation_ab, "{{link}} (A ke B)"),
+                                                _query(utilisation_ba, "{{link}} (B ke A)")])
                     .min(0).thresholds(_thresholds(GREEN, (0.7, ORANGE), (0.9, RED))))
         .with_panel(_bargauge("Utilisasi tertinggi saat ini per tautan (%)",
                               "Arah tersibuk tiap tautan saat ini, terhadap kapasitasnya.", "percentunit",
-                              [query(f"sort_desc({highest})", "{{link}}", instant=True)])
+                              [_query(f"sort_desc({highest})", "{{link}}", instant=True)])
                     .min(0).max(1).thresholds(_thresholds(GREEN, (0.7, ORANGE), (0.9, RED))))
         .with_panel(_timeseries("Lalu lintas tautan (bit/detik)",
                                 "Laju per arah dan kapasitas terdokumentasi tiap tautan.", "bps", [
-                                    query(A_TO_B, "{{link}} (A ke B)"),
-                                    query(B_TO_A, "{{link}} (B ke A)"),
-                                    query(CAPACITY, "{{link}} kapasitas"),
+                                    _query(A_TO_B, "{{link}} (A ke B)"),
+                                    _query(B_TO_A, "{{link}} (B ke A)"),
+                                    _query(CAPACITY, "{{link}} kapasitas"),
                                 ], width=24))
         .with_row(dashboard.Row("Daftar tautan"))
         .with_panel(_column(_column(
             _table("Tautan backbone", "Setiap tautan dengan lokasinya, media, kapasitas dan status di NetBox.",
                    "none", [
-                       query("max by (link, site_a, site_b, medium) (egov_backbone_link_capacity_bits_per_second)",
+                       _query("max by (link, site_a, site_b, medium) (egov_backbone_link_capacity_bits_per_second)",
                              instant=True, table_format=True),
-                       query(_state_code("egov_backbone_link_status", "status", LINK_STATUS, "link"),
+                       _query(_state_code("egov_backbone_link_status", "status", LINK_STATUS, "link"),
                              instant=True, table_format=True),
                    ], {"link": "Tautan", "site_a": "Lokasi A", "site_b": "Lokasi B", "medium": "Media",
                        "Value #A": "Kapasitas", "Value #B": "Status"}),
@@ -248,7 +248,7 @@ def backbone() -> dashboard.Dashboard:
         .with_panel(_column(
             _table("Status operasional ujung tautan",
                    "Status operasional (ifOperStatus) antarmuka di tiap ujung tautan, dari poll SNMP terakhir.",
-                   "none", [query(f"sort({ENDPOINT_OPER})", instant=True, table_format=True)],
+                   "none", [_query(f"sort({ENDPOINT_OPER})", instant=True, table_format=True)],
                    {"link": "Tautan", "end": "Ujung", "device": "Perangkat", "interface": "Antarmuka",
                     "Value": "Status operasional"}),
             "Status operasional", mappings=OPER_STATUS_TEXT))
@@ -275,16 +275,16 @@ def _rate_panel(title: str, direction: str, word: str):
     return _timeseries(title, f"Laju {word} Perangkat Daerah (diukur di perangkat penegakan) dibandingkan laju "
                        "terjamin dan plafon yang berlaku saat ini (jam kerja, di luar jam kerja, atau dibatasi).",
                        "bps", [
-                           query(_agency_rate(direction), f"Laju {word}"),
-                           query(_agency_quota("egov_quota_guaranteed_bits_per_second", direction), "Terjamin"),
-                           query(_agency_quota("egov_quota_ceiling_bits_per_second", direction), "Plafon berlaku"),
+                           _query(_agency_rate(direction), f"Laju {word}"),
+                           _query(_agency_quota("egov_quota_guaranteed_bits_per_second", direction), "Terjamin"),
+                           _query(_agency_quota("egov_quota_ceiling_bits_per_second", direction), "Plafon berlaku"),
                        ]).min(0)
 
 
 def _ceiling_gauge(title: str, direction: str, word: str):
     ratio = f"{_agency_rate(direction)} / {_agency_quota('egov_quota_ceiling_bits_per_second', direction)}"
     return _gauge(title, f"Laju {word} saat ini terhadap plafon yang berlaku; merah mulai 90 %.", "percentunit",
-                  [query(ratio, "Plafon terpakai", instant=True)]) \
+                  [_query(ratio, "Plafon terpakai", instant=True)]) \
         .min(0).max(1).thresholds(_thresholds(GREEN, (0.75, ORANGE), (0.9, RED)))
 
 
@@ -308,38 +308,38 @@ def agency_bandwidth() -> dashboard.Dashboard:
         .with_panel(_ceiling_gauge("Plafon unduh terpakai (%)", "down", "unduh"))
         .with_panel(_ceiling_gauge("Plafon unggah terpakai (%)", "up", "unggah"))
         .with_panel(_stat("Pembatasan yang berlaku", "Mengapa plafon saat ini berbeda dari plafon jam kerja.",
-                          "none", [query(limited, "Pembatasan", instant=True)], width=12, height=8)
+                          "none", [_query(limited, "Pembatasan", instant=True)], width=12, height=8)
                     .mappings(_mapping({1: ("Tanpa pembatasan", GREEN), 2: ("Di luar jam kerja", BLUE),
                                         3: ("Dibatasi: batas volume bulanan terlampaui", RED)})))
         .with_row(dashboard.Row("Volume bulan ini"))
         .with_panel(_stat("Status volume bulan ini", "Status pemakaian bulan ini (zona waktu Asia/Jakarta) "
                           "terhadap batas volume bulanan, seperti dihitung NetBox.", "none",
-                          [query(month_state, "Status", instant=True)], width=8, height=8)
+                          [_query(month_state, "Status", instant=True)], width=8, height=8)
                     .mappings(_mapping({1: ("Dalam kuota", GREEN), 2: ("Peringatan (90%)", ORANGE),
                                         3: ("Terlampaui", RED), 4: ("Tanpa batas volume", BLUE)})))
         .with_panel(_stat("Volume bulan ini dan batasnya (byte)", "Unduh dan unggah bulan ini, dan batas volume "
                           "bulanan (tidak ada bila kuota tanpa batas).", "bytes", [
-                              query(MONTH_USED, "Terpakai", instant=True),
-                              query(MONTH_CAP, "Batas bulanan", instant=True),
+                              _query(MONTH_USED, "Terpakai", instant=True),
+                              _query(MONTH_CAP, "Batas bulanan", instant=True),
                           ], width=8, height=8, text_mode=BigValueTextMode.VALUE_AND_NAME)
                     .color_mode(BigValueColorMode.NONE))
         .with_panel(_gauge("Volume bulan ini terhadap batas (%)", "Unduh ditambah unggah bulan ini dibagi batas "
                            "volume bulanan; peringatan mulai 90 %.", "percentunit",
-                           [query(f"{MONTH_USED} / {MONTH_CAP}", "Terpakai", instant=True)], width=8)
+                           [_query(f"{MONTH_USED} / {MONTH_CAP}", "Terpakai", instant=True)], width=8)
                     .min(0).max(1).thresholds(_thresholds(GREEN, (0.9, ORANGE), (1, RED))))
         .with_panel(_timeseries("Volume bulan ini per arah (byte)", "Volume kumulatif bulan ini menurut NetBox, "
                                 "dan batas volume bulanan.", "bytes", [
-                                    query(f'sum by (agency) (egov_quota_month_usage_bytes{{{AGENCY}, '
+                                    _query(f'sum by (agency) (egov_quota_month_usage_bytes{{{AGENCY}, '
                                           'direction="down"})', "Unduh"),
-                                    query(f'sum by (agency) (egov_quota_month_usage_bytes{{{AGENCY}, '
+                                    _query(f'sum by (agency) (egov_quota_month_usage_bytes{{{AGENCY}, '
                                           'direction="up"})', "Unggah"),
-                                    query(MONTH_CAP, "Batas bulanan"),
+                                    _query(MONTH_CAP, "Batas bulanan"),
                                 ], width=24))
         .with_row(dashboard.Row("Penegakan"))
         .with_panel(_column(
             _table("Titik penegakan kuota", "Perangkat dan antarmuka tempat kuota ditegakkan, dan tindakan saat "
                    "batas volume bulanan terlampaui.", "none", [
-                       query(f"max by (agency, device, interface, site, cap_action) (egov_quota_info{{{AGENCY}}})",
+                       _query(f"max by (agency, device, interface, site, cap_action) (egov_quota_info{{{AGENCY}}})",
                              instant=True, table_format=True)],
                    {"device": "Perangkat", "interface": "Antarmuka", "site": "Lokasi",
                     "cap_action": "Saat batas terlampaui"}, height=5),
@@ -358,8 +358,8 @@ UP_TEXT = _mapping({0: ("Tidak terjangkau", RED), 1: ("Terjangkau", GREEN)})
 
 def _interface_top(metric_rx: str, metric_tx: str) -> list:
     return [
-        query(f"topk(10, sum by (device, interface) (rate({metric_rx}[{RATE}])))", "{{device}} {{interface}} masuk"),
-        query(f"topk(10, sum by (device, interface) (rate({metric_tx}[{RATE}])))", "{{device}} {{interface}} keluar"),
+        _query(f"topk(10, sum by (device, interface) (rate({metric_rx}[{RATE}])))", "{{device}} {{interface}} masuk"),
+        _query(f"topk(10, sum by (device, interface) (rate({metric_tx}[{RATE}])))", "{{device}} {{interface}} keluar"),
     ]
 
 
@@ -373,27 +373,27 @@ def device_health() -> dashboard.Dashboard:
                    "perangkat penegakan kuotanya.")
         .with_row(dashboard.Row("Keterjangkauan"))
         .with_panel(_stat("Perangkat terjangkau", "Perangkat yang menjawab poll terakhir.", "none",
-                          [query("sum(egov_device_up)", "Terjangkau", instant=True)])
+                          [_query("sum(egov_device_up)", "Terjangkau", instant=True)])
                     .color_mode(BigValueColorMode.NONE))
         .with_panel(_stat("Perangkat tidak terjangkau", "Perangkat yang tidak menjawab poll terakhir.", "none",
-                          [query("sum(1 - egov_device_up)", "Tidak terjangkau", instant=True)])
+                          [_query("sum(1 - egov_device_up)", "Tidak terjangkau", instant=True)])
                     .thresholds(_thresholds(GREEN, (1, RED))))
         .with_panel(_stat("Antarmuka admin up tetapi tidak up",
                           "Antarmuka yang diaktifkan (ifAdminStatus up) tetapi status operasionalnya bukan up.",
-                          "none", [query(f"sum(({oper} != bool 1) * on (device, interface) ({admin} == bool 1))",
+                          "none", [_query(f"sum(({oper} != bool 1) * on (device, interface) ({admin} == bool 1))",
                                          "Antarmuka", instant=True)])
                     .thresholds(_thresholds(GREEN, (1, ORANGE))))
         .with_panel(_stat("Poll gagal pada rentang waktu ini", "Poll perangkat yang gagal pada rentang waktu "
                           "dasbor, seluruh perangkat.", "none",
-                          [query("sum(increase(egov_device_poll_failures_total[$__range]))", "Poll gagal",
+                          [_query("sum(increase(egov_device_poll_failures_total[$__range]))", "Poll gagal",
                                  instant=True)])
                     .decimals(0).thresholds(_thresholds(GREEN, (1, ORANGE))))
         .with_panel(_column(_column(
             _table("Gateway penegakan kuota per Perangkat Daerah", "Apakah gateway tiap Perangkat Daerah menjawab "
                    "poll terakhir, dan sejak kapan poll terakhir berhasil.", "none", [
-                       query("sort(max by (device) (egov_device_up) * on (device) group_right "
+                       _query("sort(max by (device) (egov_device_up) * on (device) group_right "
                              "max by (agency, device) (egov_quota_info))", instant=True, table_format=True),
-                       query("(time() - max by (device) (egov_device_last_success_timestamp_seconds))"
+                       _query("(time() - max by (device) (egov_device_last_success_timestamp_seconds))"
                              " * on (device) group_right max by (agency, device) (egov_quota_info)",
                              instant=True, table_format=True),
                    ], {"agency": "Perangkat Daerah", "device": "Gateway", "Value #A": "Status",
@@ -402,11 +402,11 @@ def device_health() -> dashboard.Dashboard:
         .with_row(dashboard.Row("Poll"))
         .with_panel(_timeseries("Durasi poll, 10 perangkat terlama (detik)", "Lama poll terakhir tiap perangkat; "
                                 "poll yang lama mendekati interval siklus.", "s",
-                                [query("topk(10, max by (device) (egov_device_poll_duration_seconds))",
+                                [_query("topk(10, max by (device) (egov_device_poll_duration_seconds))",
                                        "{{device}}")]))
         .with_panel(_timeseries("Nilai SNMP per poll, 10 perangkat terbanyak", "Jumlah nilai SNMP yang diterima "
                                 "poll terakhir; turun tajam berarti tabel yang hilang.", "short",
-                                [query("topk(10, max by (device) (egov_device_poll_values))", "{{device}}")]))
+                                [_query("topk(10, max by (device) (egov_device_poll_values))", "{{device}}")]))
         .with_row(dashboard.Row("Galat antarmuka"))
         .with_panel(_timeseries("Galat antarmuka, 10 tertinggi (paket/detik)", "ifInErrors dan ifOutErrors "
                                 "per detik.", "pps", _interface_top("egov_interface_receive_errors_total",
@@ -418,18 +418,18 @@ def device_health() -> dashboard.Dashboard:
         .with_row(dashboard.Row("Rincian perangkat dan antarmuka").with_panel(_column(_column(
             _table("Perangkat", "Setiap perangkat yang dipantau: keterjangkauan, durasi poll terakhir dan waktu "
                    "sejak poll berhasil terakhir. Yang tidak terjangkau di atas.", "none", [
-                       query("sort(max by (device, site, agency) (egov_device_up))", instant=True,
+                       _query("sort(max by (device, site, agency) (egov_device_up))", instant=True,
                              table_format=True),
-                       query("max by (device, site, agency) (egov_device_poll_duration_seconds)", instant=True,
+                       _query("max by (device, site, agency) (egov_device_poll_duration_seconds)", instant=True,
                              table_format=True),
                    ], {"device": "Perangkat", "site": "Lokasi", "agency": "Perangkat Daerah", "Value #A": "Status",
                        "Value #B": "Durasi poll"}),
             "Status", mappings=UP_TEXT), "Durasi poll", unit="s")).with_panel(_column(_column(
             _table("Antarmuka", "Status operasional dan administratif tiap antarmuka; yang tidak up di atas.",
                    "none", [
-                       query(f"sort_desc({oper})", instant=True,
+                       _query(f"sort_desc({oper})", instant=True,
                              table_format=True),
-                       query(admin, instant=True, table_format=True),
+                       _query(admin, instant=True, table_format=True),
                    ], {"device": "Perangkat", "interface": "Antarmuka", "Value #A": "Status operasional",
                        "Value #B": "Status administratif"}, height=12),
             "Status operasional", mappings=OPER_STATUS_TEXT), "Status administratif", mappings=_mapping(
@@ -457,38 +457,38 @@ def dc_dr() -> dashboard.Dashboard:
                    "Perangkat Daerah di pusat data.")
         .with_row(dashboard.Row("Ringkasan"))
         .with_panel(_stat("Rencana DR per status", "Rencana DR menurut statusnya di NetBox.", "none", [
-            query('sum(egov_dr_plan_status{status="active"})', "Aktif", instant=True),
-            query('sum(egov_dr_plan_status{status="draft"})', "Draf", instant=True),
-            query('sum(egov_dr_plan_status{status="retired"})', "Dipensiunkan", instant=True),
+            _query('sum(egov_dr_plan_status{status="active"})', "Aktif", instant=True),
+            _query('sum(egov_dr_plan_status{status="draft"})', "Draf", instant=True),
+            _query('sum(egov_dr_plan_status{status="retired"})', "Dipensiunkan", instant=True),
         ], width=8, text_mode=BigValueTextMode.VALUE_AND_NAME).color_mode(BigValueColorMode.NONE))
         .with_panel(_stat("Rencana aktif dengan uji coba terlambat", "Rencana DR aktif yang jadwal uji "
-                          "berikutnya sudah lewat.", "none", [query(overdue, "Terlambat", instant=True)], width=8)
+                          "berikutnya sudah lewat.", "none", [_query(overdue, "Terlambat", instant=True)], width=8)
                     .thresholds(_thresholds(GREEN, (1, RED))))
         .with_panel(_stat("Perangkat Daerah dengan sistem di pusat data (%)", "Bagian Perangkat Daerah yang "
                           "lulus pemeriksaan kepatuhan penempatan sistem di Pusat Data.", "percentunit",
-                          [query('avg(egov_compliance_check{check="systems_in_data_center"})', "Di pusat data",
+                          [_query('avg(egov_compliance_check{check="systems_in_data_center"})', "Di pusat data",
                                  instant=True)], width=8)
                     .min(0).max(1).thresholds(_thresholds(RED, (0.5, ORANGE), (1, GREEN))))
         .with_row(dashboard.Row("Uji coba"))
         .with_panel(_bargauge("Hari sejak uji coba terakhir (hari)", "Umur uji coba DR terakhir tiap rencana "
                               "(tidak tampil bila belum pernah diuji).", "d",
-                              [query(f"sort_desc({since_drill})", "{{plan}}", instant=True)])
+                              [_query(f"sort_desc({since_drill})", "{{plan}}", instant=True)])
                     .min(0).thresholds(_thresholds(BLUE)))
         .with_panel(_bargauge("Hari menuju uji coba berikutnya (hari; negatif = terlambat)", "Sisa hari sampai "
                               "jadwal uji berikutnya; merah bila sudah lewat, jingga dua minggu sebelumnya.", "d",
-                              [query(f"sort({until_drill})", "{{plan}}", instant=True)])
+                              [_query(f"sort({until_drill})", "{{plan}}", instant=True)])
                     .thresholds(_thresholds(RED, (0, ORANGE), (14, GREEN))))
         .with_row(dashboard.Row("Rencana DR"))
         .with_panel(_column(_column(_column(_column(_column(_column(
             _table("Rencana DR", "Setiap rencana DR: sasaran pemulihan, uji coba, dan statusnya.", "none", [
-                query(f"max by ({PLAN}) (egov_dr_plan_rpo_seconds)", instant=True, table_format=True),
-                query(f"max by ({PLAN}) (egov_dr_plan_rto_seconds)", instant=True, table_format=True),
-                query(f"max by ({PLAN}) (egov_dr_plan_last_drill_timestamp_seconds) * 1000", instant=True,
+                _query(f"max by ({PLAN}) (egov_dr_plan_rpo_seconds)", instant=True, table_format=True),
+                _query(f"max by ({PLAN}) (egov_dr_plan_rto_seconds)", instant=True, table_format=True),
+                _query(f"max by ({PLAN}) (egov_dr_plan_last_drill_timestamp_seconds) * 1000", instant=True,
                       table_format=True),
-                query(f"max by ({PLAN}) (egov_dr_plan_last_drill_succeeded)", instant=True, table_format=True),
-                query(f"max by ({PLAN}) (egov_dr_plan_next_drill_due_timestamp_seconds) * 1000", instant=True,
+                _query(f"max by ({PLAN}) (egov_dr_plan_last_drill_succeeded)", instant=True, table_format=True),
+                _query(f"max by ({PLAN}) (egov_dr_plan_next_drill_due_timestamp_seconds) * 1000", instant=True,
                       table_format=True),
-                query(_state_code("egov_dr_plan_status", "status", ["draft", "active", "retired"], PLAN),
+                _query(_state_code("egov_dr_plan_status", "status", ["draft", "active", "retired"], PLAN),
                       instant=True, table_format=True),
             ], {"plan": "Rencana", "primary_site": "Lokasi utama", "dr_site": "Lokasi pemulihan",
                 "Value #A": "RPO", "Value #B": "RTO", "Value #C": "Uji terakhir", "Value #D": "Hasil uji terakhir",
@@ -499,8 +499,8 @@ def dc_dr() -> dashboard.Dashboard:
             "Status", mappings=_mapping({1: ("Draf", BLUE), 2: ("Aktif", GREEN), 3: ("Dipensiunkan", GREY)})))
         .with_panel(_bargauge("RPO dan RTO per rencana (detik)", "Sasaran titik pemulihan (RPO: data yang boleh "
                               "hilang) dan waktu pemulihan (RTO: lama layanan boleh mati).", "s", [
-                                  query("max by (plan) (egov_dr_plan_rpo_seconds)", "{{plan}} RPO", instant=True),
-                                  query("max by (plan) (egov_dr_plan_rto_seconds)", "{{plan}} RTO", instant=True),
+                                  _query("max by (plan) (egov_dr_plan_rpo_seconds)", "{{plan}} RPO", instant=True),
+                                  _query("max by (plan) (egov_dr_plan_rto_seconds)", "{{plan}} RTO", instant=True),
                               ], width=24).thresholds(_thresholds(BLUE)))
     )
 
@@ -522,7 +522,7 @@ def compliance() -> dashboard.Dashboard:
     # One row per agency, one column per check: the instant result (agency, check, Value) pivoted.
     matrix = _panel(table.Panel(), "Pemeriksaan per Perangkat Daerah", "Hasil tiap pemeriksaan kepatuhan per "
                     "Perangkat Daerah (kosong bila pemeriksaan tidak berlaku).", "none",
-                    [query("max by (agency, check) (egov_compliance_check)", instant=True, table_format=True)],
+                    [_query("max by (agency, check) (egov_compliance_check)", instant=True, table_format=True)],
                     width=24, height=12).show_header(True).transformations([
         DataTransformerConfig(id_val="groupingToMatrix",
                               options={"columnField": "check", "rowField": "agency", "valueField": "Value"}),
@@ -536,23 +536,23 @@ def compliance() -> dashboard.Dashboard:
                    "Kartu kepatuhan tiap Perangkat Daerah: skor (bagian pemeriksaan yang berlaku dan lulus) dan "
                    "pemeriksaan yang gagal, dihitung NetBox.")
         .with_panel(_stat("Skor kepatuhan rata-rata (%)", "Rata-rata skor seluruh Perangkat Daerah.",
-                          "percentunit", [query("avg(egov_compliance_score_ratio)", "Rata-rata", instant=True)])
+                          "percentunit", [_query("avg(egov_compliance_score_ratio)", "Rata-rata", instant=True)])
                     .min(0).max(1).thresholds(_thresholds(RED, (0.5, ORANGE), (1, GREEN))))
         .with_panel(_stat("Pemeriksaan gagal, seluruh Perangkat Daerah", "Jumlah pemeriksaan yang berlaku tetapi "
-                          "tidak lulus.", "none", [query("sum(1 - egov_compliance_check)", "Gagal", instant=True)])
+                          "tidak lulus.", "none", [_query("sum(1 - egov_compliance_check)", "Gagal", instant=True)])
                     .thresholds(_thresholds(GREEN, (1, ORANGE))))
         .with_panel(_display_names(
             _bargauge("Perangkat Daerah yang gagal per pemeriksaan", "Untuk tiap pemeriksaan, berapa Perangkat "
                       "Daerah yang tidak lulus.", "none",
-                      [query("sum by (check) (1 - egov_compliance_check)", "{{check}}", instant=True)]),
+                      [_query("sum by (check) (1 - egov_compliance_check)", "{{check}}", instant=True)]),
             CHECK_NAMES).min(0).thresholds(_thresholds(GREEN, (1, ORANGE))))
         .with_panel(_bargauge("Skor kepatuhan per Perangkat Daerah (%)", "Bagian pemeriksaan yang berlaku dan "
                               "lulus; hijau hanya bila semua lulus.", "percentunit",
-                              [query("sort(max by (agency) (egov_compliance_score_ratio))", "{{agency}}",
+                              [_query("sort(max by (agency) (egov_compliance_score_ratio))", "{{agency}}",
                                      instant=True)], height=12)
                     .min(0).max(1).thresholds(_thresholds(RED, (0.5, ORANGE), (1, GREEN))))
         .with_panel(_bargauge("Pemeriksaan gagal per Perangkat Daerah", "Jumlah pemeriksaan yang tidak lulus.",
-                              "none", [query("sort_desc(sum by (agency) (1 - egov_compliance_check))", "{{agency}}",
+                              "none", [_query("sort_desc(sum by (agency) (1 - egov_compliance_check))", "{{agency}}",
                                              instant=True)], height=12)
                     .min(0).thresholds(_thresholds(GREEN, (1, ORANGE), (3, RED))))
         .with_panel(matrix)
@@ -579,51 +579,51 @@ def monitoring_health() -> dashboard.Dashboard:
         .with_row(dashboard.Row("Siklus kolektor"))
         .with_panel(_stat("Umur siklus terakhir yang selesai (detik)", "Waktu sejak siklus poll terakhir selesai; "
                           "jauh di atas interval siklus berarti kolektor macet.", "s",
-                          [query("time() - max(egov_collector_cycle_finished_timestamp_seconds)", "Umur",
+                          [_query("time() - max(egov_collector_cycle_finished_timestamp_seconds)", "Umur",
                                  instant=True)])
                     .thresholds(_thresholds(GREEN, (900, ORANGE), (1800, RED))))
         .with_panel(_stat("Pekerjaan siklus tersisa", "Pekerjaan siklus berjalan yang belum selesai, dari seluruh "
                           "perangkat yang direncanakan.", "none", [
-                              query("max(egov_collector_cycle_jobs_left)", "Tersisa", instant=True),
-                              query("max(egov_collector_cycle_devices)", "Perangkat direncanakan", instant=True),
+                              _query("max(egov_collector_cycle_jobs_left)", "Tersisa", instant=True),
+                              _query("max(egov_collector_cycle_devices)", "Perangkat direncanakan", instant=True),
                           ], text_mode=BigValueTextMode.VALUE_AND_NAME).color_mode(BigValueColorMode.NONE))
         .with_panel(_stat("Siklus terlewat pada rentang waktu ini", "Siklus yang tidak dimulai karena siklus "
                           "sebelumnya belum selesai (overrun).", "none",
-                          [query("sum(increase(egov_collector_cycle_overruns_total[$__range]))", "Terlewat",
+                          [_query("sum(increase(egov_collector_cycle_overruns_total[$__range]))", "Terlewat",
                                  instant=True)])
                     .decimals(0).thresholds(_thresholds(GREEN, (1, ORANGE))))
         .with_panel(_stat("Siklus berjalan sejak (detik)", "Waktu sejak siklus terakhir dimulai.", "s",
-                          [query("time() - max(egov_collector_cycle_started_timestamp_seconds)", "Berjalan",
+                          [_query("time() - max(egov_collector_cycle_started_timestamp_seconds)", "Berjalan",
                                  instant=True)]).color_mode(BigValueColorMode.NONE))
         .with_panel(_timeseries("Pekerjaan siklus tersisa sepanjang waktu", "Pekerjaan yang belum selesai; harus "
                                 "kembali ke nol sebelum siklus berikutnya.", "short",
-                                [query("max(egov_collector_cycle_jobs_left)", "Tersisa")]))
+                                [_query("max(egov_collector_cycle_jobs_left)", "Tersisa")]))
         .with_panel(_display_names(
             _timeseries("Delta penghitung Perangkat Daerah yang dibuang, per alasan", "Delta penghitung yang tidak "
                         "dihitung ke pemakaian karena tidak masuk akal, per interval.", "short",
-                        [query(f"sum by (reason) (increase(egov_device_discarded_deltas_total[{RATE}]))",
+                        [_query(f"sum by (reason) (increase(egov_device_discarded_deltas_total[{RATE}]))",
                                "{{reason}}")]),
             DISCARD_REASONS))
         .with_row(dashboard.Row("egov-exporter"))
         .with_panel(_display_names(
             _stat("Sumber data exporter", "Apakah bacaan terakhir tiap sumber berhasil (NetBox yang gagal tetap "
                   "menyajikan data terakhir yang baik).", "none",
-                  [query("max by (source) (egov_exporter_source_up)", "{{source}}", instant=True)],
+                  [_query("max by (source) (egov_exporter_source_up)", "{{source}}", instant=True)],
                   text_mode=BigValueTextMode.VALUE_AND_NAME).mappings(_mapping({0: ("Gagal", RED),
                                                                                 1: ("Berhasil", GREEN)})),
             SOURCE_NAMES))
         .with_panel(_display_names(
             _stat("Umur bacaan berhasil terakhir per sumber (detik)", "Waktu sejak bacaan terakhir yang berhasil.",
-                  "s", [query("time() - max by (source) (egov_exporter_source_last_success_timestamp_seconds)",
+                  "s", [_query("time() - max by (source) (egov_exporter_source_last_success_timestamp_seconds)",
                               "{{source}}", instant=True)], text_mode=BigValueTextMode.VALUE_AND_NAME)
             .thresholds(_thresholds(GREEN, (300, ORANGE), (900, RED))),
             SOURCE_NAMES))
         .with_panel(_stat("Versi exporter", "Versi egov-exporter yang berjalan.", "none",
-                          [query("max by (version) (egov_exporter_build_info)", "{{version}}", instant=True)],
+                          [_query("max by (version) (egov_exporter_build_info)", "{{version}}", instant=True)],
                           text_mode=BigValueTextMode.NAME).color_mode(BigValueColorMode.NONE).span(12))
         .with_panel(_display_names(
             _timeseries("Durasi baca sumber (detik)", "Lama bacaan terakhir tiap sumber data exporter.", "s",
-                        [query("max by (source) (egov_exporter_source_duration_seconds)", "{{source}}")], width=24),
+                        [_query("max by (source) (egov_exporter_source_duration_seconds)", "{{source}}")], width=24),
             SOURCE_NAMES))
     )
 
