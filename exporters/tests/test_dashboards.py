@@ -250,6 +250,13 @@ def test_queries_compute_what_the_panels_say(built, regency):
         assert _evaluate(prometheus, at, by_place[place]) == pytest.approx(expected), place
 
 
+def test_a_prometheus_that_cannot_start_or_load_says_why(tmp_path):
+    with pytest.raises(RuntimeError, match=r"did not become ready .*prometheus\.yml.*not a valid duration string"):
+        start_prometheus(tmp_path / "bad", "scrape_configs:\n  - job_name: x\n    scrape_interval: soon\n")
+    with pytest.raises(RuntimeError, match=r"promtool could not backfill .*backfill\.om"):
+        backfill(tmp_path / "broken", "egov_device_up{device=\"a\"} one 1\n# EOF\n")
+
+
 # --- what people read -----------------------------------------------------------------------------------------
 
 
