@@ -3,5 +3,6 @@ promtool, never mocks."""
 
 pytest_plugins = [
     "tests.netbox_peers",
+    "tests.netbox_monitoring_peers",
     "tests.store_peers",
 ]
