@@ -3,6 +3,7 @@ promtool, never mocks."""
 
 pytest_plugins = [
     "tests.netbox_peers",
+    "tests.netbox_monitoring_peers",
     "tests.store_peers",
     "tests.prometheus_peers",
 ]
