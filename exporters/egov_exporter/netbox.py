@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000  # NetBox's default MAX_PAGE_SIZE; a NetBox configured lower just answers in more pages
 ID_CHUNK = 100  # ids per filtered request: the request line stays short (gunicorn refuses more than 4094 bytes)
-MEGA = 10**6  # NetBox's rates are in Mbit/s
+MBIT = 10**6 // 8  # NetBox's rates are in Mbit/s; the metrics in bytes per second (docs/metrics.md)
 GIB = 2**30  # a monthly cap's GB, as the plugin counts it (netbox_egov.logic.quota)
 MINUTE, HOUR = 60, 3600
 DIRECTIONS = {"down": "bytes_in", "up": "bytes_out"}  # bytes_in is what the agency received: its download
@@ -241,10 +241,10 @@ def timestamp(day):
 
 def quota_families(quotas, schedules, usage, device_sites, at):
     """Pasal 10 quotas: per agency with a quota, what is in force at ``at`` and the month's volume."""
-    guaranteed = GaugeMetricFamily("egov_quota_guaranteed_bits_per_second",
+    guaranteed = GaugeMetricFamily("egov_quota_guaranteed_bytes_per_second",
                                    "The guaranteed rate in force now (lowered by throttling, like the push)",
                                    labels=["agency", "direction"])
-    ceiling = GaugeMetricFamily("egov_quota_ceiling_bits_per_second",
+    ceiling = GaugeMetricFamily("egov_quota_ceiling_bytes_per_second",
                                 "The ceiling in force now: office hours, off hours or throttled",
                                 labels=["agency", "direction"])
     limited = GaugeMetricFamily("egov_quota_limited", "Why the ceilings in force are not the office-hours ones",
@@ -270,8 +270,8 @@ def quota_families(quotas, schedules, usage, device_sites, at):
         rule = quota_of(quota, schedules.get((quota.get("schedule") or {}).get("id")))
         in_force = limits(rule, at, state)
         for direction in DIRECTIONS:
-            guaranteed.add_metric([agency, direction], getattr(in_force, f"rate_{direction}_mbps") * MEGA)
-            ceiling.add_metric([agency, direction], getattr(in_force, f"ceil_{direction}_mbps") * MEGA)
+            guaranteed.add_metric([agency, direction], getattr(in_force, f"rate_{direction}_mbps") * MBIT)
+            ceiling.add_metric([agency, direction], getattr(in_force, f"ceil_{direction}_mbps") * MBIT)
         # effective.Limits.reason joins the reasons that apply with ", " ("off-hours, throttled").
         add_state_set(limited, [agency], LIMIT_REASONS, set(in_force.reason.split(", ")) if in_force.reason
                       else {"none"})
@@ -290,7 +290,7 @@ def quota_families(quotas, schedules, usage, device_sites, at):
 def backbone_families(links, cables):
     """Pasal 9 backbone links: capacity, status, and the device interfaces at the ends of each link's cable."""
     labels = ["link", "site_a", "site_b", "medium"]
-    capacity = GaugeMetricFamily("egov_backbone_link_capacity_bits_per_second", "The link's documented capacity",
+    capacity = GaugeMetricFamily("egov_backbone_link_capacity_bytes_per_second", "The link's documented capacity",
                                  labels=labels)
     status = GaugeMetricFamily("egov_backbone_link_status", "The link's status in NetBox",
                                labels=[*labels, "status"])
@@ -298,7 +298,7 @@ def backbone_families(links, cables):
                                  labels=[*labels, "device", "interface", "end"])
     for link in links:
         values = [link["name"], slug(link.get("site_a")), slug(link.get("site_b")), value(link.get("medium"))]
-        capacity.add_metric(values, link["capacity_mbps"] * MEGA)
+        capacity.add_metric(values, link["capacity_mbps"] * MBIT)
         add_state_set(status, values, LINK_STATUSES, {value(link.get("status"))})
         for end, device, interface in cable_interfaces(cables.get((link.get("cable") or {}).get("id"))):
             endpoint.add_metric([*values, device, interface, end], 1)
