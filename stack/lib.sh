@@ -9,11 +9,14 @@ EGOV_PG_PORT=${EGOV_PG_PORT:-55432}
 EGOV_REDIS_PORT=${EGOV_REDIS_PORT:-56379}
 EGOV_HTTP_PORT=${EGOV_HTTP_PORT:-8000}
 EGOV_WSGI_PORT=${EGOV_WSGI_PORT:-58001}
+EGOV_EXPORTER_PORT=${EGOV_EXPORTER_PORT:-9877}
+EGOV_PROMETHEUS_PORT=${EGOV_PROMETHEUS_PORT:-9090}
 EGOV_ADMIN_USER=${EGOV_ADMIN_USER:-admin}
 EGOV_ADMIN_PASSWORD=${EGOV_ADMIN_PASSWORD:-admin}
 NETBOX_ROOT=$EGOV_STATE_DIR/netbox
 EGOV_SECRETS_DIR=$EGOV_STATE_DIR/secrets
-export EGOV_ROOT EGOV_STATE_DIR EGOV_VENV EGOV_PG_PORT EGOV_REDIS_PORT EGOV_HTTP_PORT EGOV_WSGI_PORT NETBOX_ROOT
+export EGOV_ROOT EGOV_STATE_DIR EGOV_VENV EGOV_PG_PORT EGOV_REDIS_PORT EGOV_HTTP_PORT EGOV_WSGI_PORT NETBOX_ROOT \
+    EGOV_EXPORTER_PORT EGOV_PROMETHEUS_PORT
 
 die() {
     echo "egov-netops: $*" >&2
@@ -59,6 +62,16 @@ stop_pidfile() {
         pid_alive_as "$pid" "$expected" && kill -9 "$pid" 2>/dev/null
     fi
     rm -f "$pidfile"
+}
+
+# How the demo simulates its devices: "namespaces" (root, with `ip netns`: snmpd and real traffic), else
+# "snmpsim" (agents on the loopback). The demo data loader and the monitoring start both ask.
+demo_agents() {
+    if [ "$(id -u)" -eq 0 ] && ip netns list >/dev/null 2>&1; then
+        echo namespaces
+    else
+        echo snmpsim
+    fi
 }
 
 venv_python() {

@@ -75,6 +75,7 @@ class Device:
     address_port: str  # NetBox name of the port holding it (a gateway's LAN port, the core's management port)
     credential: str  # the SNMP credential its polling profile names
     version: str = "2c"  # "2c" or "3"
+    port: int = SNMP_PORT  # the agent's UDP port, as the polling profile names it
     uplink: str = ""  # gateways: the port towards the core
     core_port: str = ""  # gateways: the core's port cabled to the uplink ("" when NetBox has no cable there)
     lan: str = ""  # gateways: the LAN port (the quota's enforcement interface)
@@ -124,44 +125,45 @@ def run(*args: str, **kwargs) -> str:
 
 # Reading the plan from NetBox ------------------------------------------------------------------------------------
 
-def read_spec(path: Path) -> list[dict]:
-    """The ``live_demo`` list of the demo data (plugin/netbox_egov/demo/collector.yaml)."""
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("live_demo")
-    if not spec:
-        raise NetworkError(f"{path}: no live_demo list of devices to simulate")
+def read_spec(path: Path) -> dict:
+    """The ``live_demo`` part of the demo data (plugin/netbox_egov/demo/collector.yaml): core and gateways."""
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("live_demo") or {}
+    if not spec.get("core") or not spec.get("gateways"):
+        raise NetworkError(f"{path}: live_demo must name a core and a list of gateways")
     return spec
 
 
-def read_plan(netbox, spec: list[dict]) -> Plan:
+def read_plan(netbox, spec: dict) -> Plan:
     """The devices ``spec`` names, as NetBox has them, through ``netbox`` (an egov_push.netbox.NetBox with a
     read-only token): addresses, ports, cables, polling profiles, and the ceilings in force (as a push sets them)."""
     from egov_push.netbox import gateway_vars
 
-    core, gateways = None, []
-    for entry in spec:
-        row = netbox.api.dcim.devices.get(name=entry["device"])
-        if row is None:
-            raise NetworkError(f"live_demo names device {entry['device']!r}: NetBox has no such device")
-        base = device_basics(netbox, row)
+    core = Device(**device_basics(netbox, device_row(netbox, spec["core"])))
+    gateways = []
+    for entry in spec["gateways"]:
+        row = device_row(netbox, entry["device"])
         agencies = gateway_vars(netbox, row.id)["egov_agencies"]
-        if not agencies:
-            if core is not None:
-                raise NetworkError(f"live_demo: {core.name} and {row.name} enforce no quota: one core only")
-            core = Device(**base)
-            continue
-        [agency] = agencies  # a demo gateway enforces its own agency's quota only
+        if len(agencies) != 1:
+            raise NetworkError(f"{row.name} enforces {len(agencies)} quotas: a simulated gateway enforces one")
+        [agency] = agencies
         interfaces = list(netbox.api.dcim.interfaces.filter(device_id=row.id))
-        cabled = [i for i in interfaces if i.link_peers and i.name != agency["interface"]]
-        uplink = cabled[0] if cabled else next(i for i in interfaces if i.name != agency["interface"])
+        others = [i for i in interfaces if i.name != agency["interface"]]
+        cabled = [i for i in others if i.link_peers]
+        uplink = cabled[0] if cabled else others[0]  # over wireless, no cable: the first other port
         gateways.append(Device(
-            **base, uplink=uplink.name, lan=agency["interface"], agency=agency["slug"],
+            **device_basics(netbox, row), uplink=uplink.name, lan=agency["interface"], agency=agency["slug"],
             core_port=dict(uplink.link_peers[0])["name"] if uplink.link_peers else "",
             down_mbps=agency["effective_ceil_down_mbps"], up_mbps=agency["effective_ceil_up_mbps"],
             load=float(entry.get("load", 0)), lan_down=bool(entry.get("lan_down")),
         ))
-    if core is None:
-        raise NetworkError("live_demo names no core device (one that enforces no quota)")
     return Plan(core, tuple(gateways))
+
+
+def device_row(netbox, name):
+    row = netbox.api.dcim.devices.get(name=name)
+    if row is None:
+        raise NetworkError(f"live_demo names device {name!r}: NetBox has no such device")
+    return row
 
 
 def device_basics(netbox, row) -> dict:
@@ -172,7 +174,8 @@ def device_basics(netbox, row) -> dict:
     if not snmp.get("credential"):
         raise NetworkError(f"{row.name} has no egov_polling.snmp.credential in its config context")
     return {"name": row.name, "address": address.address, "address_port": address.assigned_object.name,
-            "credential": snmp["credential"], "version": str(snmp.get("version", "2c"))}
+            "credential": snmp["credential"], "version": str(snmp.get("version", "2c")),
+            "port": int(snmp.get("port", SNMP_PORT))}
 
 
 # The network -----------------------------------------------------------------------------------------------------
@@ -322,7 +325,7 @@ class Network:
         folder = self.workdir / device.name
         folder.mkdir(mode=0o700, exist_ok=True)
         config = folder / "snmpd.conf"
-        lines = [f"agentAddress udp:{ipaddress.ip_interface(device.address).ip}:{SNMP_PORT}",
+        lines = [f"agentAddress udp:{ipaddress.ip_interface(device.address).ip}:{device.port}",
                  f"sysName {device.name}", f"sysDescr egov-netops live demo: {device.name}",
                  *credential_lines(device, self.secrets, noc_address)]
         for name, kernel in sorted(ports.items()):
@@ -336,7 +339,7 @@ class Network:
             handle.write("\n".join(lines) + "\n")
         self.start(namespace, ["snmpd", "-f", "-C", "-c", str(config), "-Lf", str(folder / "snmpd.log")],
                    f"{device.name}/snmpd.out", env={**QUIET_TOOLS, "SNMP_PERSISTENT_DIR": str(folder)})
-        listening = f"{ipaddress.ip_interface(device.address).ip}:{SNMP_PORT} "
+        listening = f"{ipaddress.ip_interface(device.address).ip}:{device.port} "
         wait_until(lambda: listening in run("ip", "netns", "exec", namespace, "ss", "-Hlun"),
                    f"snmpd of {device.name} on {listening.strip()}")
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NetBox for the stack: configuration (generated once), migrations, admin
-# user, demo data, and the web server and RQ worker in the foreground.
-# Usage: netbox.sh configure|migrate|admin|demo-data|serve
+# user, demo data, and the web server and RQ worker in the foreground (with
+# --monitoring, the demo's devices, collectors, exporter and Prometheus too).
+# Usage: netbox.sh configure|migrate|admin|demo-data|serve [--monitoring]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,7 +22,8 @@ write_stack_settings() {
   "secrets_dir": "$EGOV_SECRETS_DIR",
   "plugin_settings": {"allow_documentation_space": true,
                       "push_netbox_url": "http://127.0.0.1:$EGOV_HTTP_PORT/",
-                      "push_token_file": "$EGOV_SECRETS_DIR/push-token"}
+                      "push_token_file": "$EGOV_SECRETS_DIR/push-token",
+                      "prometheus_exporters": ["127.0.0.1:$EGOV_EXPORTER_PORT"]}
 }
 JSON
 }
@@ -46,11 +48,28 @@ admin() {
 
 demo_data() {
     log "loading the Klaten demo data"
-    # The demo's egov-push user gets a token made here, kept in the file push_token_file names (mode 600):
-    # pushes from the demo's NetBox read NetBox with it, as an operator's would (docs/enforcement.md).
+    # The demo's service users get their tokens here, each kept in a file (mode 600) for what signs in with it:
+    # egov-push's (push_token_file: pushes from the demo's NetBox read NetBox with it, as an operator's would,
+    # docs/enforcement.md), the monitoring user's (the exporter and Prometheus) and the collectors'. The collector
+    # token is the data set's known one (docs/collectors.md) unless EGOV_DEMO_COLLECTOR_TOKEN says otherwise.
     local push_token=${EGOV_DEMO_PUSH_TOKEN:-nbt_klatenpush01.$(secret push_token_secret 40)}
-    (umask 077 && printf '%s\n' "$push_token" >"$EGOV_SECRETS_DIR/push-token")
-    EGOV_DEMO_PUSH_TOKEN=$push_token netbox_cmd egov_load_demo --demo
+    local monitoring_token=${EGOV_DEMO_MONITORING_TOKEN:-nbt_klatenmonit1.$(secret monitoring_token_secret 40)}
+    local collector_token=${EGOV_DEMO_COLLECTOR_TOKEN:-$(data_set_token collector)}
+    write_secret push-token "$push_token"
+    write_secret monitoring-token "$monitoring_token"
+    write_secret collector-token "$collector_token"
+    EGOV_DEMO_PUSH_TOKEN=$push_token EGOV_DEMO_MONITORING_TOKEN=$monitoring_token \
+        EGOV_DEMO_COLLECTOR_TOKEN=$collector_token EGOV_DEMO_AGENTS=$(demo_agents) netbox_cmd egov_load_demo --demo
+}
+
+write_secret() {
+    (umask 077 && printf '%s\n' "$2" >"$EGOV_SECRETS_DIR/$1")
+}
+
+# A service user's token as the demo data set gives it (plugin/netbox_egov/demo/collector.yaml).
+data_set_token() {
+    "$(venv_python)" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]]["token"])' \
+        "$EGOV_ROOT/plugin/netbox_egov/demo/collector.yaml" "$1"
 }
 
 # Static files where nginx serves them (NETBOX_ROOT/static); quick when nothing changed.
@@ -73,10 +92,17 @@ write_nginx_conf() {
 }
 
 # NetBox as its documentation deploys it, until Ctrl-C: gunicorn with NetBox's settings behind nginx, which
-# serves the static files, and the RQ worker. All three stopped by pid on the way out.
+# serves the static files, and the RQ worker; with --monitoring, the demo's monitoring too (monitoring.sh). All
+# stopped by pid on the way out.
 serve() {
+    local monitoring=${1:-}
     require_free_port "$EGOV_HTTP_PORT" EGOV_HTTP_PORT "nginx (the NetBox web address)"
     require_free_port "$EGOV_WSGI_PORT" EGOV_WSGI_PORT "gunicorn (NetBox behind nginx)"
+    if [ "$monitoring" = --monitoring ]; then
+        source "$EGOV_ROOT/stack/monitoring.sh"
+        require_free_port "$EGOV_EXPORTER_PORT" EGOV_EXPORTER_PORT "egov-exporter (the demo's /metrics)"
+        require_free_port "$EGOV_PROMETHEUS_PORT" EGOV_PROMETHEUS_PORT "Prometheus (the demo's)"
+    fi
     collect_static
     write_nginx_conf
     # Started as plain commands (not through a shell function) so that $! is each server's own pid; kept in
@@ -88,7 +114,7 @@ serve() {
     wsgi_pid=$!
     nginx -e "$NETBOX_ROOT/nginx/error.log" -p "$NETBOX_ROOT/nginx" -c "$NETBOX_ROOT/nginx/nginx.conf" &
     nginx_pid=$!
-    trap 'kill $nginx_pid $wsgi_pid $worker_pid 2>/dev/null; wait $nginx_pid $wsgi_pid $worker_pid 2>/dev/null' EXIT
+    trap stop_servers EXIT
     # A TERM (a supervisor, `kill`) must stop the servers too: bash runs the EXIT trap only when it exits itself.
     trap 'exit 143' TERM
     for _ in $(seq 1 240); do
@@ -97,7 +123,11 @@ serve() {
         kill -0 "$nginx_pid" 2>/dev/null || die "nginx exited; see $NETBOX_ROOT/nginx/error.log"
         sleep 0.5
     done
-    local password=$EGOV_ADMIN_PASSWORD
+    local password=$EGOV_ADMIN_PASSWORD parts="NetBox, the worker, nginx"
+    if [ "$monitoring" = --monitoring ]; then
+        start_monitoring
+        parts="$parts, the simulated devices, collectors, exporter, Prometheus"
+    fi
     # Only the demo default is printed; a chosen password stays off the screen and logs.
     [ "$password" = admin ] || password="(the value of EGOV_ADMIN_PASSWORD)"
     cat <<MSG
@@ -105,11 +135,24 @@ serve() {
   egov-netops is up:  http://127.0.0.1:$EGOV_HTTP_PORT/  (nginx; gunicorn on 127.0.0.1:$EGOV_WSGI_PORT)
   login:              $EGOV_ADMIN_USER / $password
   logs:               $NETBOX_ROOT/web.log, $NETBOX_ROOT/rqworker.log, $NETBOX_ROOT/nginx/
-  Ctrl-C stops NetBox, the worker, nginx, PostgreSQL and Redis; the data stays in
+MSG
+    if [ "$monitoring" = --monitoring ]; then monitoring_banner; fi
+    cat <<MSG
+  Ctrl-C stops $parts, PostgreSQL and Redis; the data stays in
   $EGOV_STATE_DIR ('make clean' removes it).
 
 MSG
-    wait -n "$nginx_pid" "$wsgi_pid" "$worker_pid" || true
+    wait -n "$nginx_pid" "$wsgi_pid" "$worker_pid" "${MONITORING_PIDS[@]}" ${DEVICES_PID:-} || true
+    if [ "$monitoring" = --monitoring ]; then report_stopped; fi
+}
+
+# The EXIT trap of serve: NetBox's servers and the monitoring (if started), by pid. Nothing here may stop the
+# trap halfway (errexit still holds): every step tolerates a process already gone.
+MONITORING_PIDS=()
+stop_servers() {
+    kill "$nginx_pid" "$wsgi_pid" "$worker_pid" 2>/dev/null || true
+    if declare -F stop_monitoring >/dev/null; then stop_monitoring; fi
+    wait "$nginx_pid" "$wsgi_pid" "$worker_pid" 2>/dev/null || true
 }
 
 case ${1:-} in
@@ -117,6 +160,6 @@ case ${1:-} in
     migrate) migrate ;;
     admin) admin ;;
     demo-data) demo_data ;;
-    serve) serve ;;
-    *) die "usage: $0 configure|migrate|admin|demo-data|serve" ;;
+    serve) serve "${2:-}" ;;
+    *) die "usage: $0 configure|migrate|admin|demo-data|serve [--monitoring]" ;;
 esac

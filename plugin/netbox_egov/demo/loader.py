@@ -22,7 +22,7 @@ from ipam.models import IPAddress, Prefix, Role
 from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, TenantGroup
 
 from ..logic.labels import DEFAULT_TEMPLATE, render_label
-from .collector import CollectorDemo, collector_data
+from .collector import CollectorDemo, collector_data, simulated_agent_addresses
 from .registry import RegistryDemo, registry_data
 
 GATEWAY_ROLE = {"name": "Gateway Perangkat Daerah", "slug": "gateway", "color": "2196f3"}
@@ -49,6 +49,8 @@ class DemoLoader:
         self.created = Counter()
         # What the data set asks for but the rules refuse: reported, not loaded.
         self.refused = []
+        # Gateways `make demo` answers with snmpsim agents on the loopback: polled there (collector.py).
+        self.agent_addresses = simulated_agent_addresses(collector_data())
 
     def ensure(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
@@ -162,6 +164,7 @@ class DemoLoader:
         return self.ensure(Prefix, prefix=prefix, vrf=None, defaults=defaults)
 
     def ensure_primary_ip(self, device, interface_name, address):
+        address = self.agent_addresses.get(device.name, address)
         interface = device.interfaces.get(name=interface_name)
         ip = self.ensure(IPAddress, address=address, vrf=None,
                          defaults={"assigned_object": interface, "tenant": device.tenant,

@@ -1,0 +1,56 @@
+"""The demo's Prometheus configuration (stack/monitoring.sh), written to stdout from the example the project ships.
+
+exporters/prometheus/prometheus.yml.example's jobs, discovering through the demo's NetBox with the monitoring
+user's token file, and the shipped rules, every 15 s (the demo's collectors poll every 30 s). Left out: jobs whose
+exporter the demo does not run (blackbox_exporter's ICMP probes, ``metrics_path: /probe``) and Alertmanager (the
+alerts show on Prometheus' own /alerts page).
+
+Usage: prometheus_config.py --example FILE --netbox-url URL --token-file FILE --rules DIR --listen HOST:PORT
+"""
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+INTERVAL = "15s"
+
+
+def demo_config(example: dict, netbox_url: str, token_file: str, rules: Path, listen: str) -> dict:
+    config = {
+        "global": {"scrape_interval": INTERVAL, "evaluation_interval": INTERVAL},
+        "rule_files": [str(Path(rules) / "*.yml")],
+        "scrape_configs": [],
+    }
+    for job in example["scrape_configs"]:
+        if job.get("metrics_path") == "/probe":
+            continue
+        for discovery in job.get("http_sd_configs", []):
+            discovery["url"] = netbox_url.rstrip("/") + urlsplit(discovery["url"]).path
+            discovery["refresh_interval"] = INTERVAL
+            discovery["authorization"]["credentials_file"] = token_file
+        if job["job_name"] == "prometheus":
+            job["static_configs"] = [{"targets": [listen]}]
+        config["scrape_configs"].append(job)
+    return config
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--example", required=True, type=Path)
+    parser.add_argument("--netbox-url", required=True)
+    parser.add_argument("--token-file", required=True)
+    parser.add_argument("--rules", required=True, type=Path)
+    parser.add_argument("--listen", required=True)
+    options = parser.parse_args(argv)
+    example = yaml.safe_load(options.example.read_text(encoding="utf-8"))
+    config = demo_config(example, options.netbox_url, options.token_file, options.rules.resolve(), options.listen)
+    sys.stdout.write("# Written by stack/prometheus_config.py from " + str(options.example) + "\n")
+    yaml.safe_dump(config, sys.stdout, sort_keys=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
