@@ -8,7 +8,6 @@ reads or the environment, never from the command line, where every user of the m
 import logging
 import signal
 import sys
-import threading
 
 import click
 from prometheus_client import generate_latest
@@ -37,11 +36,10 @@ def serve():
     log.info("serving metrics on %s", server.url(httpd))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # systemd's stop ends it as Ctrl-C does
     try:
-        threading.Event().wait()  # the server runs in its own thread; this one waits for Ctrl-C
+        httpd.serve_forever()
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
-        httpd.shutdown()
         httpd.server_close()
 
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,11 +62,16 @@ def test_serve_answers_prometheus_and_stops_cleanly(store, redis_url, stop):
         ether1 = {"device": "gw-disdik", "site": "", "agency": "", "interface": "ether1"}
         assert plain.value("egov_interface_oper_status", **ether1) == 1
 
+        # As Prometheus asks: OpenMetrics preferred, gzip accepted. The text format is what it gets (server.py).
         request = urllib.request.Request(url, headers={"Accept": PROMETHEUS_ACCEPT, "Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=30) as answer:
-            assert answer.headers["Content-Type"].startswith("application/openmetrics-text; version=1.0.0")
+            assert answer.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
             assert answer.headers["Content-Encoding"] == "gzip"
-            assert gzip.decompress(answer.read()).decode().endswith("# EOF\n")
+            assert Scrape(gzip.decompress(answer.read()).decode()).families.keys() == plain.families.keys()
+
+        with pytest.raises(urllib.error.HTTPError) as elsewhere:
+            urllib.request.urlopen(url.removesuffix("/metrics") + "/", timeout=30)
+        assert elsewhere.value.code == 404
 
         server.send_signal(stop)
         _out, log = server.communicate(timeout=30)
