@@ -100,7 +100,7 @@ class RedisSource:
 
     def _failed(self, failure: str) -> list[Metric]:
         if failure != self._failure:
-            log.warning("%s: its metrics are left out of the scrape", failure)
+            log.warning("%s (its metrics are left out of the scrape)", failure)
         self.status.up, self._failure = False, failure
         return []
 
