@@ -212,8 +212,15 @@ class _InterfaceFamilies:
         info_name, info_append = self.info.name, self.info.samples.append
         targets = self._targets
         for interface in interfaces:
-            shared = {"device": device, "site": site, "agency": agency, "interface": interface.name}
-            info_append(Sample(info_name, {**shared, "index": str(interface.index), "alias": interface.alias}, 1))
+            shared = {"device": device, "site": site, "agency": agency, "interface": _utf8(interface.name)}
+            info_append(Sample(info_name, {**shared, "index": str(interface.index), "alias": _utf8(interface.alias)},
+                               1))
             for (name, append), value in zip(targets, _interface_values(interface), strict=True):
                 if value is not None:
                     append(Sample(name, shared, value))
+
+
+def _utf8(text: str) -> str:
+    """``text`` as UTF-8 can carry it: bytes an agent sent that are not UTF-8 reach the records as lone surrogates
+    (docs/collector-data.md), which no exposition can encode; they become backslash escapes, as in the health."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
