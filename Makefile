@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations bench bench-domains bench-filter bench-serving bench-snmp bench-push
+.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push
 
 demo:
 	@stack/demo.sh
@@ -26,6 +26,10 @@ lint:
 # Extract new translatable strings into the Indonesian catalogue.
 messages:
 	@stack/messages.sh
+
+# Regenerate the Grafana dashboards' JSON (exporters/grafana/provisioning/dashboards) from exporters/grafana/dashboards.py.
+dashboards:
+	@.venv/bin/python exporters/grafana/dashboards.py
 
 # Write migrations for changed plugin models (NetBox allows it only in developer mode).
 migrations:

@@ -4,5 +4,7 @@ promtool, never mocks."""
 pytest_plugins = [
     "tests.exporter_peers",
     "tests.netbox_peers",
+    "tests.netbox_monitoring_peers",
     "tests.store_peers",
+    "tests.prometheus_peers",
 ]

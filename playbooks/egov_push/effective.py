@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 REGENCY_TZ = "Asia/Jakarta"  # the clock quota usage is kept on (months start on the 1st there)
+USAGE_STATES = ("no-cap", "within", "warning", "exceeded")  # a month's usage states, least limiting first
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,28 @@ def month_start(at, time_zone=REGENCY_TZ):
     """The first day of the month containing ``at`` on ``time_zone``'s clock (the usage period's start)."""
     local = at.astimezone(ZoneInfo(time_zone))
     return date(local.year, local.month, 1)
+
+
+def worst_state(states):
+    """The most limiting of usage states, or None without any: an agency measured by several sources (one usage
+    row each) is held to the worst of them."""
+    return max(states, key=USAGE_STATES.index, default=None)
+
+
+def quota_of(row, schedule):
+    """A Quota from a bandwidth-quotas API row and its schedule's API row (or None)."""
+    cap_action = row.get("cap_action")
+    return Quota(
+        guaranteed_down_mbps=row["guaranteed_down_mbps"],
+        guaranteed_up_mbps=row["guaranteed_up_mbps"],
+        ceiling_down_mbps=row["ceiling_down_mbps"],
+        ceiling_up_mbps=row["ceiling_up_mbps"],
+        schedule=parse_schedule(schedule),
+        off_hours_ceiling_down_mbps=row.get("off_hours_ceiling_down_mbps"),
+        off_hours_ceiling_up_mbps=row.get("off_hours_ceiling_up_mbps"),
+        cap_action=cap_action["value"] if isinstance(cap_action, dict) else cap_action or "notify",
+        throttled_ceiling_mbps=row.get("throttled_ceiling_mbps"),
+    )
 
 
 def parse_schedule(fields):

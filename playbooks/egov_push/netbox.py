@@ -115,13 +115,10 @@ class NetBox:
             return {}
         rows = self._list(self.api.plugins.egov.quota_usage, tenant=sorted(slugs), period="month",
                           period_start=month.isoformat())
-        order = ["no-cap", "within", "warning", "exceeded"]
-        states = {}
+        by_agency = {}
         for row in rows:
-            slug, state = row["tenant"]["slug"], row["state"]
-            if order.index(state) >= order.index(states.get(slug, "no-cap")):
-                states[slug] = state
-        return states
+            by_agency.setdefault(row["tenant"]["slug"], []).append(row["state"])
+        return {slug: effective.worst_state(states) for slug, states in by_agency.items()}
 
     def schedules(self, schedule_ids):
         """{schedule id: API row} (a quota carries only the schedule's name)."""
@@ -208,7 +205,7 @@ def gateway_vars(netbox, device_id, at=None, syntax="unbound"):
 
 def agency_vars(quota, schedule, usage_state, at):
     """One agency's entry of egov_agencies from its quota and schedule (API rows) and the month's usage state."""
-    limits = effective.limits(quota_of(quota, schedule), at, usage_state)
+    limits = effective.limits(effective.quota_of(quota, schedule), at, usage_state)
     return {
         "slug": quota["tenant"]["slug"],
         "interface": quota["enforcement_interface"]["name"],
@@ -224,22 +221,6 @@ def agency_vars(quota, schedule, usage_state, at):
         "effective_ceil_up_mbps": limits.ceil_up_mbps,
         "limited_by": limits.reason,
     }
-
-
-def quota_of(row, schedule):
-    """An effective.Quota from a bandwidth-quotas API row and its schedule's row (or None)."""
-    cap_action = row.get("cap_action")
-    return effective.Quota(
-        guaranteed_down_mbps=row["guaranteed_down_mbps"],
-        guaranteed_up_mbps=row["guaranteed_up_mbps"],
-        ceiling_down_mbps=row["ceiling_down_mbps"],
-        ceiling_up_mbps=row["ceiling_up_mbps"],
-        schedule=effective.parse_schedule(schedule),
-        off_hours_ceiling_down_mbps=row.get("off_hours_ceiling_down_mbps"),
-        off_hours_ceiling_up_mbps=row.get("off_hours_ceiling_up_mbps"),
-        cap_action=cap_action["value"] if isinstance(cap_action, dict) else cap_action or "notify",
-        throttled_ceiling_mbps=row.get("throttled_ceiling_mbps"),
-    )
 
 
 def interface_vars(quotas, agencies, speeds):

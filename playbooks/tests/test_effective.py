@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from egov_push.effective import Limits, Quota, Schedule, limits, month_start, parse_schedule
+from egov_push.effective import Limits, Quota, Schedule, limits, month_start, parse_schedule, quota_of, worst_state
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 OFFICE = Schedule(weekdays=frozenset({0, 1, 2, 3, 4}), start=time(7, 30), end=time(16, 0))
@@ -76,3 +76,22 @@ def test_parse_schedule_from_the_api():
     fields = {"weekdays": [0, 1, 2, 3, 4], "start_time": "07:30:00", "end_time": "16:00", "time_zone": "Asia/Jakarta"}
     assert parse_schedule(fields) == OFFICE
     assert parse_schedule(None) is None
+
+
+def test_the_worst_of_several_sources_usage_states_counts():
+    assert worst_state(["within", "exceeded", "no-cap"]) == "exceeded"
+    assert worst_state(["within", "warning"]) == "warning"
+    assert worst_state(["no-cap", "within"]) == "within"
+    assert worst_state([]) is None
+
+
+def test_quota_of_an_api_row_and_its_schedule():
+    row = {"guaranteed_down_mbps": 10, "guaranteed_up_mbps": 5, "ceiling_down_mbps": 50, "ceiling_up_mbps": 20,
+           "off_hours_ceiling_down_mbps": 100, "off_hours_ceiling_up_mbps": 40,
+           "cap_action": {"value": "throttle", "label": "Throttle to a reduced ceiling"}, "throttled_ceiling_mbps": 2}
+    schedule = {"weekdays": [0, 1, 2, 3, 4], "start_time": "07:30:00", "end_time": "16:00:00",
+                "time_zone": "Asia/Jakarta"}
+    assert quota_of(row, schedule) == quota()
+    bare = {field: row[field] for field in ("guaranteed_down_mbps", "guaranteed_up_mbps", "ceiling_down_mbps",
+                                            "ceiling_up_mbps")}
+    assert quota_of(bare, None) == Quota(10, 5, 50, 20)

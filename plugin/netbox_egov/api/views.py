@@ -246,7 +246,8 @@ class CableLabelSheetView(APIView):
 class ComplianceView(APIView):
     """GET: the compliance scorecard, one row per agency the token may view (read-only).
 
-    ?agency=<slug> narrows to one agency. Each check is true, false or null (does not apply)."""
+    ?agency=<slug> narrows to one agency. Each check is true, false or null (does not apply); `checks` has them
+    all by name, the percentages judged (100 % passes), as `score` counts them."""
 
     permission_classes = [IsAuthenticatedOrLoginNotRequired]
 
