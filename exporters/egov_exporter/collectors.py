@@ -7,7 +7,7 @@ NetBox (``device_labels``, the NetBox source's mapping), so they follow NetBox w
 does not know has them empty.
 
 A scrape of 500 devices x 48 interfaces makes about 300,000 samples, so the interface loop does as little as it
-can per sample: one label dict per interface shared by its twelve samples, the values of an interface read in one
+can per sample: one label dict per interface shared by its value samples, the values of an interface read in one
 ``attrgetter`` call, samples appended to the families' lists directly (``Metric.add_sample`` without the call).
 """
 
@@ -31,7 +31,8 @@ DEVICE = ("device", "site", "agency")
 INTERFACE = (*DEVICE, "interface")
 UNKNOWN: Mapping[str, str] = {}  # the labels of a device NetBox does not know: site and agency empty
 
-# InterfaceCounters field -> (metric, type, help); "A counter the device did not answer has no series".
+# InterfaceCounters field -> (metric, type, help), exported as they are; "A counter the device did not answer has
+# no series". The speed, converted to bytes per second, has its family apart.
 INTERFACE_VALUES = (
     ("in_octets", "egov_interface_received_bytes", "counter",
      "Bytes received: ifHCInOctets (ifInOctets where the device has no ifXTable)"),
@@ -46,7 +47,6 @@ INTERFACE_VALUES = (
     ("oper_status", "egov_interface_oper_status", "gauge",
      "IF-MIB ifOperStatus: 1 up, 2 down, 3 testing, 5 dormant, 7 lowerLayerDown"),
     ("admin_status", "egov_interface_admin_status", "gauge", "IF-MIB ifAdminStatus: 1 up, 2 down, 3 testing"),
-    ("speed_bps", "egov_interface_speed_bits_per_second", "gauge", "ifHighSpeed x 10^6, else ifSpeed"),
 )
 _interface_values = attrgetter(*(field for field, *_ in INTERFACE_VALUES))
 
@@ -199,18 +199,21 @@ class _InterfaceFamilies:
             (CounterMetricFamily if kind == "counter" else GaugeMetricFamily)(name, documentation, labels=INTERFACE)
             for _field, name, kind, documentation in INTERFACE_VALUES
         ]
+        self.speed = GaugeMetricFamily("egov_interface_speed_bytes_per_second", "ifHighSpeed x 10^6 / 8, else "
+                                       "ifSpeed / 8", labels=INTERFACE)
         # The sample name and the list to append to, per family: what add_metric would work out for every sample.
         self._targets = [(family.name + ("_total" if family.type == "counter" else ""), family.samples.append)
                          for family in self.values]
 
     @property
     def families(self) -> list[Metric]:
-        return [self.info, *self.values]
+        return [self.info, *self.values, self.speed]
 
     def add(self, labels: tuple[str, str, str], interfaces) -> None:
         device, site, agency = labels
         info_name, info_append = self.info.name, self.info.samples.append
         targets = self._targets
+        speed_name, speed_append = self.speed.name, self.speed.samples.append
         for interface in interfaces:
             shared = {"device": device, "site": site, "agency": agency, "interface": _utf8(interface.name)}
             info_append(Sample(info_name, {**shared, "index": str(interface.index), "alias": _utf8(interface.alias)},
@@ -218,6 +221,8 @@ class _InterfaceFamilies:
             for (name, append), value in zip(targets, _interface_values(interface), strict=True):
                 if value is not None:
                     append(Sample(name, shared, value))
+            if interface.speed_bps is not None:  # bits per second on the wire, Prometheus' base unit here
+                speed_append(Sample(speed_name, shared, interface.speed_bps / 8))
 
 
 def _utf8(text: str) -> str:

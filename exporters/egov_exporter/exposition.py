@@ -4,7 +4,7 @@ for counters and gauges, about three times faster on the exporter's families.
 ``generate_latest`` formats every sample's labels afresh: it sorts them, checks each name against a regular
 expression and escapes each value. The collectors' interface samples share one label dict per interface
 (collectors.py), so here each distinct dict is formatted once, with prometheus-client's own name escaping, and its
-text reused for the interface's other eleven samples. The tests compare the two outputs byte for byte.
+text reused for every other sample that shares it. The tests compare the two outputs byte for byte.
 """
 
 from functools import cache
