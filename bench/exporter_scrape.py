@@ -17,7 +17,6 @@ Run: ``make bench-exporter`` (no services needed); BENCH_EXPORTER_DEVICES=100 or
 quicker run.
 """
 
-import gc
 import gzip
 import multiprocessing
 import os
@@ -43,7 +42,7 @@ from egov_collectors.store import CollectorStore  # noqa: E402
 from egov_exporter import server  # noqa: E402
 from egov_exporter.collectors import RedisSource  # noqa: E402
 from egov_exporter.exporter import Exporter  # noqa: E402
-from egov_exporter.exposition import generate_text  # noqa: E402
+from egov_exporter.exposition import garbage_collector_paused, generate_text  # noqa: E402
 from egov_exporter.sources import SourceStatus  # noqa: E402
 
 DEVICES = int(os.environ.get("BENCH_EXPORTER_DEVICES", "500"))
@@ -127,12 +126,10 @@ def scrape(url: str, headers: dict) -> bytes:
 def breakdown(exporter: Exporter) -> dict[str, float]:
     """The steps of one scrape, timed apart, and what prometheus-client's own WSGI application would add."""
     steps = {}
-    steps["families (Exporter.collect: Redis read, JSON, build)"], families = timed(lambda: list(exporter.collect()))
-    gc.disable()  # as Exporter.collect reads: the cycle collector paused
-    try:
+    with garbage_collector_paused():  # as generate_text collects
+        steps["families (Exporter.collect: Redis read, JSON, build)"], families = timed(
+            lambda: list(exporter.collect()))
         steps["  of which the Redis read (read_all)"], _ = timed(lambda: exporter.redis.store.read_all(now=time.time()))
-    finally:
-        gc.enable()
     rendered = Families(families)
     steps["text rendered (exposition.generate_text)"], text = timed(lambda: generate_text(rendered))
     steps["gzip level 1"], _ = timed(lambda: gzip.compress(text, compresslevel=server.GZIP_LEVEL))

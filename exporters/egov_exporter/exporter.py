@@ -6,11 +6,9 @@ device series come from NetBox's device labels, then reads Redis with them. A so
 of its own and ``egov_exporter_source_up{source=...} 0``; the other source's families are served all the same.
 """
 
-import gc
 import importlib.metadata
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import CollectorRegistry
@@ -42,7 +40,7 @@ class Exporter:
         return statuses
 
     def collect(self) -> Iterator[Metric]:
-        with self._scrape, _garbage_collector_paused():
+        with self._scrape:
             netbox = self.netbox.collect() if self.netbox is not None else []
             labels = self.netbox.device_labels() if self.netbox is not None else {}
             families = [*self.redis.collect(labels), *netbox, *own_families(self.sources, self.version)]
@@ -82,21 +80,6 @@ def build_exporter(settings: Settings) -> Exporter:
         netbox = NetBoxSource(settings.netbox_url, settings.netbox_token, interval=settings.netbox_interval,
                               timeout=settings.netbox_timeout)
     return Exporter(RedisSource.from_url(settings.redis_url, settings.redis_prefix), netbox)
-
-
-@contextmanager
-def _garbage_collector_paused():
-    """Python's cycle collector off while a scrape builds its 300,000 samples: they make no reference cycles, yet
-    their allocation alone would set it off over and over, each time walking everything alive (about a third of
-    the building time, bench/exporter_scrape.py). It runs again afterwards."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _version() -> str:

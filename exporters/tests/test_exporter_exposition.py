@@ -1,6 +1,7 @@
 """exposition.generate_text writes byte for byte what prometheus-client's generate_latest writes, on a real scrape
 with the label values devices send (quotes, backslashes, new lines, bytes that are not UTF-8)."""
 
+import gc
 import time
 
 import pytest
@@ -41,6 +42,7 @@ def test_the_same_bytes_as_prometheus_client(store, redis_source):
 
     text = generate_text(families)
     assert text == generate_latest(families)
+    assert gc.isenabled()
     assert 'alias="garbled \\\\udcfe\\\\udcff"' in text.decode()  # escaped, as the store escapes health fields
     assert Scrape(text.decode()).value("egov_interface_info", device="gw-disdik", site="kantor-disdik",
                                        agency="disdik", interface="ether2", index="2",
@@ -61,3 +63,4 @@ def test_another_type_is_refused_by_name():
                                       sum_value=3)
     with pytest.raises(ValueError, match="^egov_test_seconds: a histogram family; only counter and gauge"):
         generate_text(Families([histogram]))
+    assert gc.isenabled()  # paused during the scrape only, also one that failed
