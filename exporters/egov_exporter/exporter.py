@@ -1,6 +1,7 @@
 """One scrape: the collectors' data (Redis), NetBox's view and the exporter's own metrics, in one collector.
 
-``Exporter`` is what the registry serving ``GET /metrics`` holds. At each scrape it asks NetBox first (its source
+``Exporter`` is what ``GET /metrics`` writes out (``exposition.generate_text``; ``registry()`` holds it for
+prometheus-client's own tools). At each scrape it asks NetBox first (its source
 refreshes at most every interval and otherwise answers from its cache), because the site and agency of every
 device series come from NetBox's device labels, then reads Redis with them. A source that fails gives no families
 of its own and ``egov_exporter_source_up{source=...} 0``; the other source's families are served all the same.
