@@ -2,7 +2,7 @@
 over documented metrics only and accepted by a real Prometheus, Indonesian titles, one data source; and the query
 tools (exporters/grafana/queries.py) the integration test relies on.
 
-Needs no NetBox: run with ``-p no:django``.
+Needs no NetBox: ``pytest -p no:django -o addopts='--import-mode=importlib' exporters/tests/test_dashboards.py``.
 """
 
 import json
