@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push
+.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter
 
 demo:
 	@stack/demo.sh
@@ -57,3 +57,7 @@ bench-snmp:
 # 50 agencies pushed to one Linux gateway in network namespaces (root): apply and no-op next to plain tc/nft, accuracy.
 bench-push:
 	@.venv/bin/python bench/push_linux.py
+
+# One egov-exporter scrape at 500 devices x 48 interfaces next to prometheus-client rendering the same samples (no services needed).
+bench-exporter:
+	@.venv/bin/python bench/exporter_scrape.py

@@ -35,38 +35,19 @@ class Settings:
     def from_env(cls, environ=None) -> "Settings":
         env = os.environ if environ is None else environ
         return cls(
-            netbox_url=_required(env, "NETBOX_URL"),
-            netbox_token=_token(env),
+            netbox_url=required(env, PREFIX + "NETBOX_URL"),
+            netbox_token=token(env, PREFIX),
             redis_url=env.get(PREFIX + "REDIS_URL", cls.redis_url),
             spool_dir=Path(env.get(PREFIX + "SPOOL_DIR", str(cls.spool_dir))),
             secrets_path=_path(env, "SECRETS"),
             known_hosts=_path(env, "KNOWN_HOSTS"),
-            interval=_number(env, "INTERVAL", cls.interval, int, low=10),
-            batch_size=_number(env, "BATCH_SIZE", cls.batch_size, int, low=1),
-            concurrency=_number(env, "CONCURRENCY", cls.concurrency, int, low=1),
-            deadline=_number(env, "DEADLINE", cls.deadline, float, low=1),
-            netbox_timeout=_number(env, "NETBOX_TIMEOUT", cls.netbox_timeout, float, low=1),
+            interval=number(env, PREFIX + "INTERVAL", cls.interval, int, low=10),
+            batch_size=number(env, PREFIX + "BATCH_SIZE", cls.batch_size, int, low=1),
+            concurrency=number(env, PREFIX + "CONCURRENCY", cls.concurrency, int, low=1),
+            deadline=number(env, PREFIX + "DEADLINE", cls.deadline, float, low=1),
+            netbox_timeout=number(env, PREFIX + "NETBOX_TIMEOUT", cls.netbox_timeout, float, low=1),
             queue=env.get(PREFIX + "QUEUE", cls.queue),
         )
-
-
-def _required(env, name, secret=False):
-    value = env.get(PREFIX + name, "").strip()
-    if not value:
-        raise SettingsError(f"{PREFIX}{name} is not set" + ("" if secret else f" (e.g. {PREFIX}{name}=...)"))
-    return value
-
-
-def _token(env):
-    """The NetBox token: from EGOV_COLLECTOR_NETBOX_TOKEN_FILE (a file only its owner reads, as deploy/ sets it
-    up), else from EGOV_COLLECTOR_NETBOX_TOKEN."""
-    path = env.get(PREFIX + "NETBOX_TOKEN_FILE")
-    if not path:
-        return _required(env, "NETBOX_TOKEN", secret=True)
-    try:
-        return read_token_file(path)
-    except SecretsError as error:
-        raise SettingsError(f"{PREFIX}NETBOX_TOKEN_FILE: {error}") from None
 
 
 def _path(env, name):
@@ -74,14 +55,37 @@ def _path(env, name):
     return Path(value) if value else None
 
 
-def _number(env, name, default, kind, low):
-    raw = env.get(PREFIX + name)
+# The readers below take the full variable name, so the exporter's settings (EGOV_EXPORTER_*) share them.
+
+def required(env, variable, secret=False):
+    """The variable's value, stripped; SettingsError naming it when it is unset or blank."""
+    value = env.get(variable, "").strip()
+    if not value:
+        raise SettingsError(f"{variable} is not set" + ("" if secret else f" (e.g. {variable}=...)"))
+    return value
+
+
+def token(env, prefix):
+    """The NetBox token: from <prefix>NETBOX_TOKEN_FILE (a file only its owner reads, as deploy/ sets it up), else
+    from <prefix>NETBOX_TOKEN."""
+    path = env.get(prefix + "NETBOX_TOKEN_FILE")
+    if not path:
+        return required(env, prefix + "NETBOX_TOKEN", secret=True)
+    try:
+        return read_token_file(path)
+    except SecretsError as error:
+        raise SettingsError(f"{prefix}NETBOX_TOKEN_FILE: {error}") from None
+
+
+def number(env, variable, default, kind, low):
+    """The variable as ``kind`` (int or float), at least ``low``; ``default`` when unset or empty."""
+    raw = env.get(variable)
     if raw is None or raw == "":
         return default
     try:
         value = kind(raw)
     except ValueError:
-        raise SettingsError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
+        raise SettingsError(f"{variable} must be a number, got {raw!r}") from None
     if value < low:
-        raise SettingsError(f"{PREFIX}{name} must be at least {low}, got {raw!r}")
+        raise SettingsError(f"{variable} must be at least {low}, got {raw!r}")
     return value

@@ -21,7 +21,6 @@ sum of its sources' rows (one per gateway that measures it) and its state the wo
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -30,6 +29,8 @@ import requests
 from prometheus_client.core import GaugeMetricFamily
 
 from egov_push.effective import REGENCY_TZ, USAGE_STATES, limits, month_start, now, quota_of, worst_state
+
+from .sources import SourceStatus
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,6 @@ LIMIT_REASONS = ("none", "off-hours", "throttled")
 LINK_STATUSES = ("active", "planned", "down", "decommissioned")
 PLAN_STATUSES = ("draft", "active", "retired")
 FEED_STATUSES = ("never", "ok", "unchanged", "unreachable", "refused")
-
-
-@dataclass
-class SourceStatus:  # egov_exporter.sources' (shared with the Redis source) until that module lands here
-    """How a source's last read went."""
-
-    up: bool = False
-    last_success: float | None = None
-    duration_seconds: float = 0.0
 
 
 class NetBoxError(Exception):

@@ -5,11 +5,18 @@
 output is deterministic (a fixed uid per dashboard, panel ids in order, sorted keys, no timestamps), so a test can
 compare the committed JSON with a fresh generation: edit this file, never the JSON.
 
-Every query is plain PromQL over the metrics of docs/metrics.md (no recording rules), and every panel reads the
+Every query is plain PromQL over the metrics of docs/metrics.md (no recording rules, so the dashboards work on any
+Prometheus scraping egov-exporter, over history from before rules were loaded), and every panel reads the
 provisioned Prometheus data source (``DATASOURCE_UID``, provisioning/datasources/prometheus.yaml). Titles are in
 Indonesian with the unit in Grafana's unit field and, where it helps, in the title: Dinas engineers and agency
 heads read them. State-set metrics are shown as one number per state (``_state_code``) with value mappings, so a
 panel names the state in Indonesian instead of an English label value.
+
+Rates and capacities are bytes per second in the metrics; panels show them in bit/s (Grafana's ``bps``, the query
+multiplied by 8) and divide bytes by bytes for a ratio. The collectors' counters step once per 5-minute poll and are
+flat between scrapes, so ``rate(x[$__rate_interval])`` would swing between zero and spikes: ``_per_poll`` divides a
+counter's rate by the rate of the device's last-poll timestamp over ``POLL_WINDOW``, the technique and window of
+the recording rules (exporters/prometheus/rules/egov.rules.yml), so a panel shows what the alerts evaluate.
 """
 
 import json
@@ -44,6 +51,10 @@ PROVISIONING = Path(__file__).resolve().parent / "provisioning" / "dashboards"
 TAG = "egov"
 RATE = "$__rate_interval"
 AGENCY = 'agency="$agency"'
+# Two 5-minute polls, the recording rules' window: a window without a poll has no rate (see _per_poll).
+POLL_WINDOW = "10m"
+PER_POLL_TEXT = "Laju rata-rata 10 menit terakhir (dua poll kolektor)."
+BITS = 8  # bit/s shown for bytes per second
 
 GREEN, ORANGE, RED, BLUE, GREY = "green", "orange", "red", "blue", "text"
 
@@ -92,6 +103,23 @@ def _state_code(metric: str, label: str, states: list[str], by: str, selector: s
     branches = " or ".join(f'{metric}{{{prefix}{label}="{state}"}} * {number}'
                            for number, state in enumerate(states, start=1))
     return f"max by ({by}) ({branches})"
+
+
+def _per_poll(selector: str, by: str) -> str:
+    """Per second of the counter ``selector`` over the polls in ``POLL_WINDOW``, kept per ``by`` (the highest of
+    several exporters serving the same device, never their sum).
+
+    The counter's rate divided by the rate of its device's last-poll timestamp, which steps in the same scrapes:
+    exact whenever the window holds a poll, with no sample rather than a division by zero (``> 0``) when the device
+    sat out both polls.
+    """
+    return (f"max by ({by}) (rate({selector}[{POLL_WINDOW}]) / on (device, instance, job) group_left ()"
+            f" (rate(egov_device_last_poll_timestamp_seconds[{POLL_WINDOW}]) > 0))")
+
+
+def _bits(expr: str) -> str:
+    """Bytes per second shown in bit/s."""
+    return f"{BITS} * {expr}"
 
 
 def _last_value() -> common.ReduceDataOptions:
@@ -174,21 +202,21 @@ OPER_STATUS_TEXT = _mapping({
     5: ("Dorman", BLUE), 6: ("Tidak ada", RED), 7: ("Lapisan bawah down", RED),
 })
 ENDPOINTS = "max by (device, interface, link, end) (egov_backbone_link_endpoint_info{end_selector})"
-CAPACITY = "max by (link) (egov_backbone_link_capacity_bits_per_second)"
+CAPACITY = "max by (link) (egov_backbone_link_capacity_bytes_per_second)"
 
 
-def _endpoint_bits(metric: str, end: str) -> str:
-    """Bits per second through the link's ``end`` (a or b) interface, from that interface's byte counter."""
+def _endpoint_bytes(metric: str, end: str) -> str:
+    """Bytes per second through the link's ``end`` (a or b) interface, from that interface's byte counter."""
     endpoints = ENDPOINTS.format(end_selector=f'{{end="{end}"}}')
-    return (f"8 * max by (device, interface) (rate({metric}[{RATE}]))"
-            f" * on (device, interface) group_right {endpoints}")
+    return f"{_per_poll(metric, 'device, interface')} * on (device, interface) group_right {endpoints}"
 
 
-# A to B is what end a sends or end b receives (whichever interface is measured; the higher if both are).
-A_TO_B = (f"max by (link) ({_endpoint_bits('egov_interface_sent_bytes_total', 'a')}"
-          f" or {_endpoint_bits('egov_interface_received_bytes_total', 'b')})")
-B_TO_A = (f"max by (link) ({_endpoint_bits('egov_interface_received_bytes_total', 'a')}"
-          f" or {_endpoint_bits('egov_interface_sent_bytes_total', 'b')})")
+# Bytes per second from A to B: what end a sends or end b receives (whichever interface is measured; the higher if
+# both are).
+A_TO_B = (f"max by (link) ({_endpoint_bytes('egov_interface_sent_bytes_total', 'a')}"
+          f" or {_endpoint_bytes('egov_interface_received_bytes_total', 'b')})")
+B_TO_A = (f"max by (link) ({_endpoint_bytes('egov_interface_received_bytes_total', 'a')}"
+          f" or {_endpoint_bytes('egov_interface_sent_bytes_total', 'b')})")
 ENDPOINT_OPER = ("max by (link, end, device, interface) (max by (device, interface) (egov_interface_oper_status)"
                  f" * on (device, interface) group_right {ENDPOINTS.format(end_selector='')})")
 
@@ -220,7 +248,8 @@ def backbone() -> dashboard.Dashboard:
                     .thresholds(_thresholds(GREEN, (1, RED))))
         .with_row(dashboard.Row("Utilisasi"))
         .with_panel(_timeseries("Utilisasi tautan terhadap kapasitas (%)",
-                                "Laju di antarmuka ujung tautan dibagi kapasitas terdokumentasi, per arah.",
+                                "Laju di antarmuka ujung tautan dibagi kapasitas terdokumentasi, per arah. "
+                                + PER_POLL_TEXT,
                                 "percentunit", [_query(utilisation_ab, "{{link}} (A ke B)"),
                                                 _query(utilisation_ba, "{{link}} (B ke A)")])
                     .min(0).thresholds(_thresholds(GREEN, (0.7, ORANGE), (0.9, RED))))
@@ -229,17 +258,17 @@ def backbone() -> dashboard.Dashboard:
                               [_query(f"sort_desc({highest})", "{{link}}", instant=True)])
                     .min(0).max(1).thresholds(_thresholds(GREEN, (0.7, ORANGE), (0.9, RED))))
         .with_panel(_timeseries("Lalu lintas tautan (bit/detik)",
-                                "Laju per arah dan kapasitas terdokumentasi tiap tautan.", "bps", [
-                                    _query(A_TO_B, "{{link}} (A ke B)"),
-                                    _query(B_TO_A, "{{link}} (B ke A)"),
-                                    _query(CAPACITY, "{{link}} kapasitas"),
+                                "Laju per arah dan kapasitas terdokumentasi tiap tautan. " + PER_POLL_TEXT, "bps", [
+                                    _query(_bits(A_TO_B), "{{link}} (A ke B)"),
+                                    _query(_bits(B_TO_A), "{{link}} (B ke A)"),
+                                    _query(_bits(CAPACITY), "{{link}} kapasitas"),
                                 ], width=24))
         .with_row(dashboard.Row("Daftar tautan"))
         .with_panel(_column(_column(
             _table("Tautan backbone", "Setiap tautan dengan lokasinya, media, kapasitas dan status di NetBox.",
                    "none", [
-                       _query("max by (link, site_a, site_b, medium) (egov_backbone_link_capacity_bits_per_second)",
-                             instant=True, table_format=True),
+                       _query(_bits("max by (link, site_a, site_b, medium) "
+                                    "(egov_backbone_link_capacity_bytes_per_second)"), instant=True, table_format=True),
                        _query(_state_code("egov_backbone_link_status", "status", LINK_STATUS, "link"),
                              instant=True, table_format=True),
                    ], {"link": "Tautan", "site_a": "Lokasi A", "site_b": "Lokasi B", "medium": "Media",
@@ -260,7 +289,10 @@ def backbone() -> dashboard.Dashboard:
 
 
 def _agency_rate(direction: str) -> str:
-    return f'8 * sum by (agency) (rate(egov_agency_bytes_total{{{AGENCY}, direction="{direction}"}}[{RATE}]))'
+    """The agency's bytes per second in ``direction``: its sources and devices summed, as the recording rule
+    egov_agency:bytes_per_second:rate10m does."""
+    selector = f'egov_agency_bytes_total{{{AGENCY}, direction="{direction}"}}'
+    return f"sum by (agency) ({_per_poll(selector, 'agency, device, site, source')})"
 
 
 def _agency_quota(metric: str, direction: str) -> str:
@@ -273,17 +305,19 @@ MONTH_CAP = f"max by (agency) (egov_quota_monthly_cap_bytes{{{AGENCY}}})"
 
 def _rate_panel(title: str, direction: str, word: str):
     return _timeseries(title, f"Laju {word} Perangkat Daerah (diukur di perangkat penegakan) dibandingkan laju "
-                       "terjamin dan plafon yang berlaku saat ini (jam kerja, di luar jam kerja, atau dibatasi).",
-                       "bps", [
-                           _query(_agency_rate(direction), f"Laju {word}"),
-                           _query(_agency_quota("egov_quota_guaranteed_bits_per_second", direction), "Terjamin"),
-                           _query(_agency_quota("egov_quota_ceiling_bits_per_second", direction), "Plafon berlaku"),
+                       "terjamin dan plafon yang berlaku saat ini (jam kerja, di luar jam kerja, atau dibatasi). "
+                       + PER_POLL_TEXT, "bps", [
+                           _query(_bits(_agency_rate(direction)), f"Laju {word}"),
+                           _query(_bits(_agency_quota("egov_quota_guaranteed_bytes_per_second", direction)),
+                                  "Terjamin"),
+                           _query(_bits(_agency_quota("egov_quota_ceiling_bytes_per_second", direction)),
+                                  "Plafon berlaku"),
                        ]).min(0)
 
 
 def _ceiling_gauge(title: str, direction: str, word: str):
-    ratio = f"{_agency_rate(direction)} / {_agency_quota('egov_quota_ceiling_bits_per_second', direction)}"
-    return _gauge(title, f"Laju {word} saat ini terhadap plafon yang berlaku; merah mulai 90 %.", "percentunit",
+    ratio = f"{_agency_rate(direction)} / {_agency_quota('egov_quota_ceiling_bytes_per_second', direction)}"
+    return _gauge(title, f"Laju {word} terhadap plafon yang berlaku; merah mulai 90 %. {PER_POLL_TEXT}", "percentunit",
                   [_query(ratio, "Plafon terpakai", instant=True)]) \
         .min(0).max(1).thresholds(_thresholds(GREEN, (0.75, ORANGE), (0.9, RED)))
 
@@ -358,8 +392,8 @@ UP_TEXT = _mapping({0: ("Tidak terjangkau", RED), 1: ("Terjangkau", GREEN)})
 
 def _interface_top(metric_rx: str, metric_tx: str) -> list:
     return [
-        _query(f"topk(10, sum by (device, interface) (rate({metric_rx}[{RATE}])))", "{{device}} {{interface}} masuk"),
-        _query(f"topk(10, sum by (device, interface) (rate({metric_tx}[{RATE}])))", "{{device}} {{interface}} keluar"),
+        _query(f"topk(10, {_per_poll(metric_rx, 'device, interface')})", "{{device}} {{interface}} masuk"),
+        _query(f"topk(10, {_per_poll(metric_tx, 'device, interface')})", "{{device}} {{interface}} keluar"),
     ]
 
 
@@ -409,10 +443,11 @@ def device_health() -> dashboard.Dashboard:
                                 [_query("topk(10, max by (device) (egov_device_poll_values))", "{{device}}")]))
         .with_row(dashboard.Row("Galat antarmuka"))
         .with_panel(_timeseries("Galat antarmuka, 10 tertinggi (paket/detik)", "ifInErrors dan ifOutErrors "
-                                "per detik.", "pps", _interface_top("egov_interface_receive_errors_total",
-                                                                     "egov_interface_transmit_errors_total")))
+                                f"per detik. {PER_POLL_TEXT}", "pps",
+                                _interface_top("egov_interface_receive_errors_total",
+                                               "egov_interface_transmit_errors_total")))
         .with_panel(_timeseries("Paket dibuang antarmuka, 10 tertinggi (paket/detik)", "ifInDiscards dan "
-                                "ifOutDiscards per detik (antrean penuh, pembatasan).", "pps",
+                                f"ifOutDiscards per detik (antrean penuh, pembatasan). {PER_POLL_TEXT}", "pps",
                                 _interface_top("egov_interface_receive_discards_total",
                                                "egov_interface_transmit_discards_total")))
         .with_row(dashboard.Row("Rincian perangkat dan antarmuka").with_panel(_column(_column(

@@ -2,6 +2,7 @@
 promtool, never mocks."""
 
 pytest_plugins = [
+    "tests.exporter_peers",
     "tests.netbox_peers",
     "tests.netbox_monitoring_peers",
     "tests.store_peers",

@@ -1,7 +1,12 @@
 """Two hours of a small regency's metrics (docs/metrics.md names only), as OpenMetrics with timestamps to backfill
 a real Prometheus (prometheus_peers.backfill), so the dashboards' queries can be evaluated on known data.
 
-The regency at ``at`` (the evaluation time), chosen so each panel has something to show and a known answer:
+The regency at ``at`` (the evaluation time), chosen so each panel has something to show and a known answer. Rates
+and capacities are bytes per second, as the exporter serves them (docs/metrics.md); the Mbit/s below are those x 8.
+The collectors poll every device about every 5 minutes (``POLL``), though not at the same second of every cycle: the
+interface and agency counters and the devices' last-poll and last-success timestamps step at each poll and stay flat
+between, as on the exporter's /metrics, so only a rate over the polls is right (a plain ``rate()`` is not, see
+``polls``). ``core-1`` and ``gw-dinkes`` answer every poll, the last one 290 s before ``at``.
 
 - backbone link ``l1`` (100 Mbit/s, active) between ``core-1`` eth1 (end a: sends 10 Mbit/s, receives 2 Mbit/s) and
   ``gw-dinkes`` ether1 (end b); ``l2`` (status down) from ``core-1`` eth2 (oper down, idle); ``l3`` (active) from
@@ -18,10 +23,18 @@ The regency at ``at`` (the evaluation time), chosen so each panel has something 
   over-speed deltas discarded per hour; the exporter's NetBox source failing, Redis fine.
 """
 
+import bisect
+
 STEP = 15
 SPAN = 7200
 GIB = 1024**3
 DAY = 86400
+MBIT = 125_000  # one Mbit/s in bytes per second
+POLL = 300
+LAST_POLL_AGE = 290  # the last poll before ``at`` was this many seconds before it
+# How late a poll starts in its cycle, cycle after cycle (the device's job waits its turn in the queue): polls are
+# 293 or 314 seconds apart.
+POLL_DELAYS = (0, 7, 14)
 
 
 def regency_openmetrics(at: int) -> str:
@@ -38,6 +51,14 @@ def regency_openmetrics(at: int) -> str:
     return "".join(line + "\n" for name in sorted(families) for line in families[name]) + "# EOF\n"
 
 
+def polls(at: int) -> list[int]:
+    """When the collectors polled every device, oldest first: from before the first sample up to ``at``. The last
+    two (``at - 583`` and ``at - 290``) are the ones a 10-minute window at ``at`` holds; the one before them is at
+    ``at - 876``, so ``rate(x[10m])`` at ``at`` sees 586 seconds of traffic in 600 and is 2.3 % low."""
+    return sorted(at - LAST_POLL_AGE - POLL * cycle + POLL_DELAYS[cycle % len(POLL_DELAYS)]
+                  for cycle in range(SPAN // POLL + 2))
+
+
 def metric_names(at: int) -> set[str]:
     """The metric names the regency uses (to hold it to docs/metrics.md as well)."""
     return {name for name, _, _ in _series(at)}
@@ -52,12 +73,24 @@ def _counter(per_second: float, start: int):
     return lambda moment: per_second * (moment - start)
 
 
+def _last_poll(times: list[int]):
+    """The time of the last poll at or before a moment."""
+    return lambda moment: times[bisect.bisect_right(times, moment) - 1]
+
+
+def _polled(per_second: float, times: list[int]):
+    """A counter of the collectors: ``per_second`` since the first poll, stepping at each poll."""
+    last = _last_poll(times)
+    return lambda moment: per_second * (last(moment) - times[0])
+
+
 def _device(name: str, site: str, agency: str) -> dict:
     return {"device": name, "site": site, "agency": agency}
 
 
 def _series(at: int) -> list[tuple[str, dict, object]]:
     start = at - SPAN
+    times = polls(at)
     core = _device("core-1", "noc", "")
     gw_dinkes = _device("gw-dinkes", "kantor-dinkes", "dinkes")
     gw_disdik = _device("gw-disdik", "kantor-disdik", "disdik")
@@ -68,11 +101,13 @@ def _series(at: int) -> list[tuple[str, dict, object]]:
             ("egov_device_up", device, _constant(up)),
             ("egov_device_poll_duration_seconds", device, _constant(2.5)),
             ("egov_device_poll_values", device, _constant(400)),
-            ("egov_device_last_success_timestamp_seconds", device, lambda moment: moment - 60),
-            ("egov_device_polls_total", device, _counter(1 / 60, start)),
+            ("egov_device_last_poll_timestamp_seconds", device, _last_poll(times)),
+            ("egov_device_last_success_timestamp_seconds", device, _last_poll(times)),
+            ("egov_device_polls_total", device, lambda moment: bisect.bisect_right(times, moment)),
         ]
     series += [
         ("egov_device_up", gw_disdik, lambda moment: 1 if moment < failing_since else 0),
+        ("egov_device_last_poll_timestamp_seconds", gw_disdik, _last_poll(times)),
         ("egov_device_poll_duration_seconds", gw_disdik, _constant(30.0)),
         ("egov_device_poll_values", gw_disdik, _constant(0)),
         ("egov_device_last_success_timestamp_seconds", gw_disdik,
@@ -82,52 +117,52 @@ def _series(at: int) -> list[tuple[str, dict, object]]:
     ]
     # Interfaces: (device, name, oper, admin, bytes sent/s, bytes received/s).
     for device, interface, oper, admin, sent, received in (
-        (core, "eth1", 1, 1, 1_250_000, 250_000),
+        (core, "eth1", 1, 1, 10 * MBIT, 2 * MBIT),
         (core, "eth2", 2, 1, 0, 0),
         (core, "eth3", 2, 1, 0, 0),
-        (core, "eth4", 1, 1, 375_000, 750_000),
-        (gw_dinkes, "ether3", 1, 1, 125_000, 500_000),
-        (gw_dinkes, "ether1", 1, 1, 250_000, 1_250_000),
+        (core, "eth4", 1, 1, 3 * MBIT, 6 * MBIT),
+        (gw_dinkes, "ether3", 1, 1, 1 * MBIT, 4 * MBIT),
+        (gw_dinkes, "ether1", 1, 1, 2 * MBIT, 10 * MBIT),
         (gw_dinkes, "ether5", 2, 2, 0, 0),
     ):
         labels = {**device, "interface": interface}
         series += [
             ("egov_interface_oper_status", labels, _constant(oper)),
             ("egov_interface_admin_status", labels, _constant(admin)),
-            ("egov_interface_speed_bits_per_second", labels, _constant(1e9)),
-            ("egov_interface_sent_bytes_total", labels, _counter(sent, start)),
-            ("egov_interface_received_bytes_total", labels, _counter(received, start)),
-            ("egov_interface_receive_errors_total", labels, _counter(0.5 if interface == "eth1" else 0, start)),
-            ("egov_interface_transmit_errors_total", labels, _counter(0, start)),
-            ("egov_interface_receive_discards_total", labels, _counter(0, start)),
-            ("egov_interface_transmit_discards_total", labels, _counter(2 if interface == "ether1" else 0, start)),
+            ("egov_interface_speed_bytes_per_second", labels, _constant(1000 * MBIT)),
+            ("egov_interface_sent_bytes_total", labels, _polled(sent, times)),
+            ("egov_interface_received_bytes_total", labels, _polled(received, times)),
+            ("egov_interface_receive_errors_total", labels, _polled(0.5 if interface == "eth1" else 0, times)),
+            ("egov_interface_transmit_errors_total", labels, _polled(0, times)),
+            ("egov_interface_receive_discards_total", labels, _polled(0, times)),
+            ("egov_interface_transmit_discards_total", labels, _polled(2 if interface == "ether1" else 0, times)),
         ]
     for link, status, site_b, capacity, ends in (
-        ("l1", "active", "kantor-dinkes", 100e6, (("a", "core-1", "eth1"), ("b", "gw-dinkes", "ether1"))),
-        ("l2", "down", "kantor-disdik", 100e6, (("a", "core-1", "eth2"),)),
-        ("l3", "active", "kantor-bappeda", 50e6, (("a", "core-1", "eth3"),)),
-        ("l4", "active", "kantor-dinkes", 10e6, (("b", "gw-dinkes", "ether3"),)),
-        ("l5", "active", "kantor-disdik", 10e6, (("a", "core-1", "eth4"),)),
+        ("l1", "active", "kantor-dinkes", 100 * MBIT, (("a", "core-1", "eth1"), ("b", "gw-dinkes", "ether1"))),
+        ("l2", "down", "kantor-disdik", 100 * MBIT, (("a", "core-1", "eth2"),)),
+        ("l3", "active", "kantor-bappeda", 50 * MBIT, (("a", "core-1", "eth3"),)),
+        ("l4", "active", "kantor-dinkes", 10 * MBIT, (("b", "gw-dinkes", "ether3"),)),
+        ("l5", "active", "kantor-disdik", 10 * MBIT, (("a", "core-1", "eth4"),)),
     ):
         link_labels = {"link": link, "site_a": "noc", "site_b": site_b, "medium": "fiber"}
-        series.append(("egov_backbone_link_capacity_bits_per_second", link_labels, _constant(capacity)))
+        series.append(("egov_backbone_link_capacity_bytes_per_second", link_labels, _constant(capacity)))
         series += [("egov_backbone_link_status", {**link_labels, "status": state}, _constant(int(state == status)))
                    for state in ("active", "planned", "down", "decommissioned")]
         series += [("egov_backbone_link_endpoint_info", {**link_labels, "device": device, "interface": interface,
                                                          "end": end}, _constant(1))
                    for end, device, interface in ends]
-    series += _quotas(start, gw_dinkes)
+    series += _quotas(times, gw_dinkes)
     series += _dr_plans(at)
     series += _compliance()
     series += _monitoring(at, start)
     return series
 
 
-def _quotas(start: int, gw_dinkes: dict) -> list:
+def _quotas(times: list[int], gw_dinkes: dict) -> list:
     dinkes, disdik = {"agency": "dinkes"}, {"agency": "disdik"}
     series = [
-        ("egov_agency_bytes_total", {**gw_dinkes, "source": "queue", "direction": "down"}, _counter(1_000_000, start)),
-        ("egov_agency_bytes_total", {**gw_dinkes, "source": "queue", "direction": "up"}, _counter(125_000, start)),
+        ("egov_agency_bytes_total", {**gw_dinkes, "source": "queue", "direction": "down"}, _polled(8 * MBIT, times)),
+        ("egov_agency_bytes_total", {**gw_dinkes, "source": "queue", "direction": "up"}, _polled(1 * MBIT, times)),
         ("egov_quota_info", {**dinkes, "device": "gw-dinkes", "interface": "ether2", "site": "kantor-dinkes",
                              "cap_action": "throttle"}, _constant(1)),
         ("egov_quota_info", {**disdik, "device": "gw-disdik", "interface": "ether2", "site": "kantor-disdik",
@@ -138,11 +173,11 @@ def _quotas(start: int, gw_dinkes: dict) -> list:
         ("egov_quota_month_usage_bytes", {**disdik, "direction": "down"}, _constant(3 * GIB)),
         ("egov_quota_month_usage_bytes", {**disdik, "direction": "up"}, _constant(1 * GIB)),
     ]
-    for agency, guaranteed, ceiling in ((dinkes, (10e6, 2e6), (20e6, 5e6)), (disdik, (5e6, 1e6), (10e6, 2e6))):
+    for agency, guaranteed, ceiling in ((dinkes, (10, 2), (20, 5)), (disdik, (5, 1), (10, 2))):  # Mbit/s
         for index, direction in enumerate(("down", "up")):
             labels = {**agency, "direction": direction}
-            series += [("egov_quota_guaranteed_bits_per_second", labels, _constant(guaranteed[index])),
-                       ("egov_quota_ceiling_bits_per_second", labels, _constant(ceiling[index]))]
+            series += [("egov_quota_guaranteed_bytes_per_second", labels, _constant(guaranteed[index] * MBIT)),
+                       ("egov_quota_ceiling_bytes_per_second", labels, _constant(ceiling[index] * MBIT))]
     for agency, state, reason in ((dinkes, "warning", "off-hours"), (disdik, "no-cap", "none")):
         series += [("egov_quota_month_state", {**agency, "state": name}, _constant(int(name == state)))
                    for name in ("within", "warning", "exceeded", "no-cap")]

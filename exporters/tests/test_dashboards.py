@@ -2,7 +2,7 @@
 over documented metrics only and accepted by a real Prometheus, Indonesian titles, one data source; and the query
 tools (exporters/grafana/queries.py) the integration test relies on.
 
-Needs no NetBox: run with ``-p no:django``.
+Needs no NetBox: ``pytest -p no:django -o addopts='--import-mode=importlib' exporters/tests/test_dashboards.py``.
 """
 
 import json
@@ -31,6 +31,10 @@ from tests.regency_series import regency_openmetrics
 ROOT = Path(__file__).resolve().parents[2]
 PROVISIONING = ROOT / "exporters" / "grafana" / "provisioning"
 METRICS_DOC = ROOT / "docs" / "metrics.md"
+RULES = ROOT / "exporters" / "prometheus" / "rules" / "egov.rules.yml"
+# The collectors' counters, which step once per poll: a panel rates them over the polls (dashboards._per_poll).
+POLLED_COUNTER = re.compile(r"egov_(?:interface_\w+|agency_bytes)_total")
+POLL_TIME = "egov_device_last_poll_timestamp_seconds"
 # Words that would say a title or description was left in English (Indonesian titles keep "up", "down", "DR").
 ENGLISH = frozenset({"the", "and", "of", "for", "with", "link", "links", "device", "devices", "usage", "rate",
                      "health", "interface", "interfaces", "errors", "overview", "agency", "agencies", "quota",
@@ -128,10 +132,32 @@ def test_every_metric_of_a_query_is_documented(built):
     assert len(used) > 30
 
 
-def test_rates_use_the_rate_interval(built):
+def _recording_rules() -> dict[str, str]:
+    return {rule["record"]: rule["expr"] for group in yaml.safe_load(RULES.read_text())["groups"]
+            for rule in group["rules"] if "record" in rule}
+
+
+def test_rates_use_the_rate_interval_or_the_polls(built):
+    """A polled counter is rated over POLL_WINDOW divided by its devices' poll time, anything else over Grafana's
+    $__rate_interval or the dashboard's range."""
+    polled_queries = 0
     for query in _all_queries(built):
-        for window in re.findall(r"\b(?:rate|irate|increase)\([^\[]*\[([^\]]+)\]", query.expr):
-            assert window in {"$__rate_interval", "$__range"}, query
+        windows = set(re.findall(r"\b(?:rate|irate|increase)\([^\[]*\[([^\]]+)\]", query.expr))
+        if any(POLLED_COUNTER.fullmatch(name) for name in metric_names(instantiate(query.expr, _variables()))):
+            polled_queries += 1
+            assert POLL_TIME in query.expr and windows == {dashboards.POLL_WINDOW}, query
+        else:
+            assert windows <= {"$__rate_interval", "$__range"}, query
+    assert polled_queries >= 10
+
+
+def test_the_poll_window_is_the_recording_rules_window():
+    """Dashboards and alerts rate the polled counters over the same window, so a panel shows what an alert reads."""
+    rules = _recording_rules()
+    assert len(rules) >= 3
+    for name, expr in rules.items():
+        assert set(re.findall(r"\[([^\]]+)\]", expr)) == {dashboards.POLL_WINDOW}, name
+        assert POLL_TIME in expr, name
 
 
 def test_every_query_is_accepted_by_prometheus(built, empty_prometheus):
@@ -169,14 +195,28 @@ EXPECTED = {
         ("l1",): 0.02, ("l2",): 0, ("l3",): 0, ("l4",): 0.1, ("l5",): 0.6},
     ("egov-backbone.json", "Utilisasi tertinggi saat ini per tautan (%)", "A"): {
         ("l1",): 0.1, ("l2",): 0, ("l3",): 0, ("l4",): 0.4, ("l5",): 0.6},
+    # In bit/s: 8 x the bytes per second of the regency (l1: core-1 eth1 sends 1,250,000 B/s).
     ("egov-backbone.json", "Lalu lintas tautan (bit/detik)", "A"): {
         ("l1",): 10e6, ("l2",): 0, ("l3",): 0, ("l4",): 4e6, ("l5",): 3e6},
+    ("egov-backbone.json", "Lalu lintas tautan (bit/detik)", "B"): {
+        ("l1",): 2e6, ("l2",): 0, ("l3",): 0, ("l4",): 1e6, ("l5",): 6e6},
+    ("egov-backbone.json", "Lalu lintas tautan (bit/detik)", "C"): {
+        ("l1",): 100e6, ("l2",): 100e6, ("l3",): 50e6, ("l4",): 10e6, ("l5",): 10e6},
+    ("egov-backbone.json", "Tautan backbone", "A"): {
+        ("l1", "fiber", "noc", "kantor-dinkes"): 100e6, ("l2", "fiber", "noc", "kantor-disdik"): 100e6,
+        ("l3", "fiber", "noc", "kantor-bappeda"): 50e6, ("l4", "fiber", "noc", "kantor-dinkes"): 10e6,
+        ("l5", "fiber", "noc", "kantor-disdik"): 10e6},
     ("egov-backbone.json", "Tautan backbone", "B"): {("l1",): 1, ("l2",): 3, ("l3",): 1, ("l4",): 1, ("l5",): 1},
     ("egov-backbone.json", "Status operasional ujung tautan", "A"): {
         ("core-1", "a", "eth1", "l1"): 1, ("gw-dinkes", "b", "ether1", "l1"): 1, ("core-1", "a", "eth2", "l2"): 2,
         ("core-1", "a", "eth3", "l3"): 2, ("gw-dinkes", "b", "ether3", "l4"): 1, ("core-1", "a", "eth4", "l5"): 1},
     ("egov-agency-bandwidth.json", "Unduh: laju, terjamin dan plafon (bit/detik)", "A"): {("dinkes",): 8e6},
+    ("egov-agency-bandwidth.json", "Unduh: laju, terjamin dan plafon (bit/detik)", "B"): {("dinkes",): 10e6},
+    ("egov-agency-bandwidth.json", "Unduh: laju, terjamin dan plafon (bit/detik)", "C"): {("dinkes",): 20e6},
+    ("egov-agency-bandwidth.json", "Unggah: laju, terjamin dan plafon (bit/detik)", "A"): {("dinkes",): 1e6},
+    ("egov-agency-bandwidth.json", "Unggah: laju, terjamin dan plafon (bit/detik)", "B"): {("dinkes",): 2e6},
     ("egov-agency-bandwidth.json", "Unggah: laju, terjamin dan plafon (bit/detik)", "C"): {("dinkes",): 5e6},
+    # Bytes over bytes: 1,000,000 B/s of a 2,500,000 B/s ceiling, 125,000 of 625,000.
     ("egov-agency-bandwidth.json", "Plafon unduh terpakai (%)", "A"): {("dinkes",): 0.4},
     ("egov-agency-bandwidth.json", "Plafon unggah terpakai (%)", "A"): {("dinkes",): 0.2},
     ("egov-agency-bandwidth.json", "Pembatasan yang berlaku", "A"): {("dinkes",): 2},  # off hours
@@ -188,8 +228,15 @@ EXPECTED = {
     ("egov-device-health.json", "Poll gagal pada rentang waktu ini", "A"): {(): 60},
     ("egov-device-health.json", "Gateway penegakan kuota per Perangkat Daerah", "A"): {
         ("dinkes", "gw-dinkes"): 1, ("disdik", "gw-disdik"): 0},
+    # gw-dinkes' last poll (a successful one) was 290 s before the evaluation.
     ("egov-device-health.json", "Gateway penegakan kuota per Perangkat Daerah", "B"): {
-        ("dinkes", "gw-dinkes"): 60, ("disdik", "gw-disdik"): 3600},
+        ("dinkes", "gw-dinkes"): 290, ("disdik", "gw-disdik"): 3600},
+    ("egov-device-health.json", "Galat antarmuka, 10 tertinggi (paket/detik)", "A"): {
+        ("core-1", "eth1"): 0.5, ("core-1", "eth2"): 0, ("core-1", "eth3"): 0, ("core-1", "eth4"): 0,
+        ("gw-dinkes", "ether1"): 0, ("gw-dinkes", "ether3"): 0, ("gw-dinkes", "ether5"): 0},
+    ("egov-device-health.json", "Paket dibuang antarmuka, 10 tertinggi (paket/detik)", "B"): {
+        ("core-1", "eth1"): 0, ("core-1", "eth2"): 0, ("core-1", "eth3"): 0, ("core-1", "eth4"): 0,
+        ("gw-dinkes", "ether1"): 2, ("gw-dinkes", "ether3"): 0, ("gw-dinkes", "ether5"): 0},
     ("egov-dc-dr.json", "Rencana aktif dengan uji coba terlambat", "A"): {(): 1},
     ("egov-dc-dr.json", "Hari sejak uji coba terakhir (hari)", "A"): {("dc-dr", "dr-simpeg", "noc"): 100},
     ("egov-dc-dr.json", "Hari menuju uji coba berikutnya (hari; negatif = terlambat)", "A"): {
@@ -248,6 +295,28 @@ def test_queries_compute_what_the_panels_say(built, regency):
                 for name, data in built.items() for query in panel_queries(data)}
     for place, expected in EXPECTED.items():
         assert _evaluate(prometheus, at, by_place[place]) == pytest.approx(expected), place
+
+
+def test_the_agency_rate_is_the_recording_rules_in_bit_per_second(built, regency):
+    """The panel's rate is 8 x what EgovAgencyNearCeiling reads (egov_agency:bytes_per_second:rate10m's expression
+    evaluated on the same data), and both are the regency's 1,000,000 B/s down and 125,000 B/s up."""
+    prometheus, at = regency
+    recorded = _evaluate(prometheus, at, _recording_rules()["egov_agency:bytes_per_second:rate10m"])
+    assert recorded == pytest.approx({("dinkes", "down"): 1_000_000, ("dinkes", "up"): 125_000})
+    (panel,) = [query.expr for query in panel_queries(built["egov-agency-bandwidth.json"])
+                if query.panel.startswith("Unduh") and query.ref_id == "A"]
+    assert _evaluate(prometheus, at, panel) == pytest.approx({("dinkes",): 8 * recorded[("dinkes", "down")]})
+
+
+def test_a_plain_rate_of_a_polled_counter_would_be_wrong(regency):
+    """The regency's counters step at polls as the collectors' do, so the expectations above tell the division by
+    the poll time from a plain rate: over 10 minutes it sees 586 s of traffic (polls.__doc__), over Grafana's
+    $__rate_interval (60 s) no poll at all."""
+    prometheus, at = regency
+    selector = 'egov_agency_bytes_total{agency="dinkes", direction="down"}'
+    plain = _evaluate(prometheus, at, f"sum(rate({selector}[10m]))")[()]
+    assert plain == pytest.approx(1_000_000 * 586 / 600)
+    assert _evaluate(prometheus, at, f"sum(rate({selector}[$__rate_interval]))") == {(): 0}
 
 
 def test_a_prometheus_that_cannot_start_or_load_says_why(tmp_path):

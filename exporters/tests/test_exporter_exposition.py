@@ -1,0 +1,66 @@
+"""exposition.generate_text writes byte for byte what prometheus-client's generate_latest writes, on a real scrape
+with the label values devices send (quotes, backslashes, new lines, bytes that are not UTF-8)."""
+
+import gc
+import time
+
+import pytest
+from prometheus_client import generate_latest
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from tests.exporter_peers import Families, Scrape, agency, interface, poll, promtool_check
+
+from egov_exporter.exporter import Exporter
+from egov_exporter.exposition import generate_text
+
+KLATEN = {"gw-disdik": {"site": "kantor-disdik", "agency": "disdik"}}
+
+
+class Labels:
+    """NetBox's share of a scrape as its cache gives it: device labels, no families, up."""
+
+    def __init__(self, labels):
+        from egov_exporter.sources import SourceStatus
+
+        self.labels, self.status = labels, SourceStatus(up=True, last_success=time.time())
+
+    def collect(self):
+        return []
+
+    def device_labels(self):
+        return self.labels
+
+
+def test_the_same_bytes_as_prometheus_client(store, redis_source):
+    store.write_device(poll("gw-disdik", interfaces=[
+        interface(1), interface(2, alias='ke "ruang" server\\lt.2\nbaris dua', counter_bits=32, in_errors=None),
+        interface(3, name="ether3\udcff", alias="garbled \udcfe\udcff"),  # an agent's bytes that are not UTF-8
+    ]), agencies=[agency("disdik", "gw-disdik", down=2**64 - 1, up=0)], discards={"over-speed": 4})
+    store.write_device(poll("sw-lab", ok=False))
+    store.client.hset(redis_source.cycle_key, mapping={"started": time.time(), "devices": 2, "left": 1})
+    # One collect, rendered twice: a second collect would read Redis again and time it differently.
+    families = Families(list(Exporter(redis_source, Labels(KLATEN)).collect()))
+
+    text = generate_text(families)
+    assert text == generate_latest(families)
+    assert gc.isenabled()
+    assert 'alias="garbled \\\\udcfe\\\\udcff"' in text.decode()  # escaped, as the store escapes health fields
+    assert Scrape(text.decode()).value("egov_interface_info", device="gw-disdik", site="kantor-disdik",
+                                       agency="disdik", interface="ether2", index="2",
+                                       alias='ke "ruang" server\\lt.2\nbaris dua') == 1
+    assert promtool_check(text.decode()) == (0, set())
+
+
+def test_timestamps_and_families_without_labels_too():
+    stamped = GaugeMetricFamily("egov_test_stamped", "A sample with a timestamp", labels=("device",))
+    stamped.add_metric(("gw-disdik",), 1.5, timestamp=1795755600.25)
+    plain = GaugeMetricFamily("egov_test_plain", "No labels\\ and a second\nline", value=3)
+    families = Families([stamped, plain])
+    assert generate_text(families) == generate_latest(families)
+
+
+def test_another_type_is_refused_by_name():
+    histogram = HistogramMetricFamily("egov_test_seconds", "A histogram", buckets=[("1.0", 1), ("+Inf", 2)],
+                                      sum_value=3)
+    with pytest.raises(ValueError, match="^egov_test_seconds: a histogram family; only counter and gauge"):
+        generate_text(Families([histogram]))
+    assert gc.isenabled()  # paused during the scrape only, also one that failed
