@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -97,18 +98,24 @@ def counter(tag: int, per_second: float) -> str:
 
 
 class Agents:
-    """An snmpsim process per gateway; their folders under ``workdir``."""
+    """An snmpsim process per gateway, each with its recording in a folder of its own."""
 
     def __init__(self, workdir: Path):
-        self.workdir = Path(workdir)
         self.processes: list[subprocess.Popen] = []
+        self.logs = Path(workdir)
+        self.root = os.geteuid() == 0
+        # As root the agents run as nobody, who must reach their folders: a fresh one that anybody may pass
+        # through (not list), each agent's folder inside it owned by nobody and closed to everyone else.
+        self.folder = Path(tempfile.mkdtemp(prefix="egov-agents-")) if self.root else Path(workdir)
+        if self.root:
+            self.folder.chmod(0o711)
 
     def start(self, gateway: Device, secrets: dict) -> None:
         fields = (secrets.get("snmp") or {}).get(gateway.credential) or {}
         if gateway.version != "2c" or not fields.get("community"):
             raise NetworkError(f"{gateway.name}: an snmpsim agent answers a v2c community; its profile names "
                                f"{gateway.credential!r} (SNMP {gateway.version}), and the secrets file gives none")
-        folder = self.workdir / gateway.name
+        folder = self.folder / gateway.name
         shutil.rmtree(folder, ignore_errors=True)
         (folder / "data").mkdir(parents=True, mode=0o700)
         (folder / "index").mkdir(mode=0o700)
@@ -118,11 +125,11 @@ class Agents:
         command = [sys.executable, "-c", LAUNCHER, f"--data-dir={folder / 'data'}",
                    f"--cache-dir={folder / 'index'}", f"--agent-udpv4-endpoint={address}:{gateway.port}",
                    "--log-level=error"]
-        if os.geteuid() == 0:
+        if self.root:
             command += ["--process-user=nobody", "--process-group=nogroup"]
             for path in (folder, folder / "data", folder / "index", *(folder / "data").iterdir()):
-                shutil.chown(path, "nobody", "nogroup")  # readable by the agent's user, no one else
-        with open(folder / "snmpsim.log", "ab") as log:
+                shutil.chown(path, "nobody", "nogroup")
+        with open(self.logs / f"{gateway.name}.log", "ab") as log:
             self.processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                                    stdin=subprocess.DEVNULL))
 
@@ -135,6 +142,8 @@ class Agents:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+        if self.root:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def main(argv=None) -> int:
@@ -163,7 +172,7 @@ def main(argv=None) -> int:
         (workdir / "ready").write_text("snmpsim\n")
         while not stopping:
             if any(process.poll() is not None for process in agents.processes):
-                print("simulated agents: an snmpsim agent stopped; see its snmpsim.log", file=sys.stderr)
+                print(f"simulated agents: an snmpsim agent stopped; see its log in {workdir}", file=sys.stderr)
                 return 1
             time.sleep(1)
     except NetworkError as error:
