@@ -15,7 +15,8 @@ What ``up`` builds for a run id R (stack/monitoring.sh passes the demo's pid, so
   through relays listening on the noc's loopback at the root namespace's own ports (EGOV_HTTP_PORT,
   EGOV_REDIS_PORT), so the collectors use the same URLs as anything in the root namespace.
 - Each agency moves traffic: an iperf3 server in the noc (the data center's services) and a client in the
-  agency's LAN namespace, downloading and uploading at ``load`` times the ceilings in force, shaped by HTB on the
+  agency's LAN namespace, downloading at ``load`` times the ceiling in force and uploading at a quarter of that
+  share of the upload ceiling, shaped by HTB on the
   gateway (downloads on the LAN port's egress, uploads on the uplink's egress) at the ceilings egov-push would set
   now (egov_push.netbox.gateway_vars). ``load`` above 1 pins the agency at its ceiling.
 - A gateway with ``lan_down`` has its LAN cable pulled: its LAN port stays administratively up without carrier.
@@ -50,6 +51,7 @@ import yaml
 
 SNMP_PORT = 161
 IPERF_BASE_PORT = 5201
+UPLOAD_SHARE = 0.25  # an agency uploads a quarter of what it downloads, as a share of the ceilings
 UPLINK_SUBNETS = ipaddress.ip_network("10.254.0.0/16")  # core-gateway links: a /30 each, inside the namespaces only
 NOC_HOST = -2  # the noc's address on the core's management LAN: its last usable address
 PORT_SPEED_MBPS = 1000  # what the simulated ports report (a veth says 10 Gbit/s; the demo's ports are 1000base-t)
@@ -302,13 +304,14 @@ class Network:
 
     def traffic(self, number: int, lan_ns: str, gateway: Device, server) -> None:
         """Two iperf3 flows of the agency: its download (the noc's server sends: -R) and its upload."""
-        for direction, mbps, reverse in (("down", gateway.down_mbps, ["-R"]), ("up", gateway.up_mbps, [])):
+        for direction, rate, reverse in (("down", gateway.load * gateway.down_mbps, ["-R"]),
+                                         ("up", gateway.load * UPLOAD_SHARE * gateway.up_mbps, [])):
             port = IPERF_BASE_PORT + 2 * number + (direction == "up")
             self.start(self.noc, ["iperf3", "-s", "-B", str(server), "-p", str(port)], f"iperf3-server-{port}.log")
             wait_until(lambda p=port: f"{server}:{p} " in run("ip", "netns", "exec", self.noc, "ss", "-Hltn"),
                        f"iperf3 server on {server}:{port}")
             client = ["iperf3", "-c", str(server), "-p", str(port), "-t", "0", "-i", "0",
-                      "-b", f"{gateway.load * mbps:.3f}M", *reverse]
+                      "-b", f"{rate:.3f}M", *reverse]
             self.flows.append(Flow(lan_ns, client, f"iperf3-{gateway.agency}-{direction}.log"))
         self.keep_flowing()
 
@@ -507,7 +510,7 @@ def serve(network: Network) -> None:
 
 def command_run(options) -> int:
     from egov_collectors.secrets import read_token_file
-    from egov_push.netbox import NetBox
+    from egov_push.netbox import NetBox, NetBoxError
 
     secrets = tomllib.loads(Path(options.secrets).read_text())
     netbox = NetBox(options.netbox_url, read_token_file(options.token_file),
@@ -518,7 +521,7 @@ def command_run(options) -> int:
         network.up(plan, secrets, options.relay_port)
         print(describe(network, plan), flush=True)
         serve(network)
-    except NetworkError as error:
+    except (NetworkError, NetBoxError) as error:
         print(f"live network: {error}", file=sys.stderr)
         return 1
     finally:
@@ -532,8 +535,8 @@ def describe(network: Network, plan: Plan) -> str:
     lines = [f"live network: noc namespace {network.noc}; {plan.core.name} at {plan.core.address}"]
     for gateway in plan.gateways:
         what = "LAN cable pulled" if gateway.lan_down else (
-            f"{gateway.load * gateway.down_mbps:g}/{gateway.load * gateway.up_mbps:g} Mbit/s offered, ceilings "
-            f"{gateway.down_mbps:g}/{gateway.up_mbps:g}")
+            f"{gateway.load * gateway.down_mbps:g}/{gateway.load * UPLOAD_SHARE * gateway.up_mbps:g} Mbit/s "
+            f"offered down/up, ceilings {gateway.down_mbps:g}/{gateway.up_mbps:g}")
         lines.append(f"  {gateway.name} ({gateway.agency}) at {gateway.address}: {what}")
     return "\n".join(lines)
 

@@ -28,7 +28,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from live_network import Device, NetworkError, read_plan, read_spec
+from live_network import UPLOAD_SHARE, Device, NetworkError, read_plan, read_spec
 
 PINNED = 0.98  # an agency offering more than its ceiling moves at about its ceiling
 MBIT = 125_000  # bytes per second in a Mbit/s
@@ -47,7 +47,8 @@ def rates(gateway: Device) -> dict[str, float]:
     """Bytes a second through each port and direction: the agency's download leaves the LAN port, its upload
     leaves the uplink."""
     share = 0.0 if gateway.lan_down else min(gateway.load, PINNED)
-    down, up = share * gateway.down_mbps * MBIT, share * gateway.up_mbps * MBIT
+    upload = 0.0 if gateway.lan_down else min(gateway.load * UPLOAD_SHARE, PINNED)
+    down, up = share * gateway.down_mbps * MBIT, upload * gateway.up_mbps * MBIT
     return {"lan_out": down, "lan_in": up, "uplink_in": down, "uplink_out": up}
 
 
@@ -148,7 +149,7 @@ class Agents:
 
 def main(argv=None) -> int:
     from egov_collectors.secrets import read_token_file
-    from egov_push.netbox import NetBox
+    from egov_push.netbox import NetBox, NetBoxError
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["run"])
@@ -175,7 +176,7 @@ def main(argv=None) -> int:
                 print(f"simulated agents: an snmpsim agent stopped; see its log in {workdir}", file=sys.stderr)
                 return 1
             time.sleep(1)
-    except NetworkError as error:
+    except (NetworkError, NetBoxError) as error:
         print(f"simulated agents: {error}", file=sys.stderr)
         return 1
     finally:
