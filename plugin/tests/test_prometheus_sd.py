@@ -1,17 +1,29 @@
 """Prometheus HTTP service discovery (api/sd.py, logic/prometheus_sd.py): the devices a token may view and the
 exporters to scrape, in Prometheus' HTTP SD format, called the way Prometheus calls it (a token in the
 Authorization header). On the Klaten demo, as the officer `tik.disdik` and the Dinas approver; the query count
-on a small agency of its own."""
+on a small agency of its own; and the Prometheus configuration of docs/monitoring.md run by a real Prometheus
+(Debian's) against NetBox served on the test database."""
+
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import registry_fixtures as fx
+import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Q
 from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
-from helpers import DemoClients
+from helpers import DemoClients, grant
+from tests.netbox_peers import LiveNetBox, free_port
 
 from dcim.models import Device, Interface, Site
 from ipam.models import IPAddress
@@ -22,16 +34,23 @@ from users.models import Token, User
 from netbox_egov import EgovConfig
 from netbox_egov.access import ensure_agency_access
 from netbox_egov.logic.prometheus_sd import device_address, exporter_targets, exporters_groups
+from netbox_egov.models import InformationSystem
 
 DEVICES = "/api/plugins/egov/prometheus-sd/devices/"
 EXPORTERS = "/api/plugins/egov/prometheus-sd/exporters/"
+MONITORING_DOC = Path(__file__).parents[2] / "docs" / "monitoring.md"
+# What docs/monitoring.md gives the Prometheus user: view on these, nothing else.
+LEAST_PRIVILEGE = ("dcim.device", "ipam.ipaddress", "dcim.site", "tenancy.tenant", "dcim.devicerole", "dcim.platform")
+# Prometheus fetches at start, then applies what it found within seconds (its discovery manager batches updates).
+DISCOVERY_DEADLINE = 60
 
 
-def with_primary_ip(device, address):
-    """Give the device an interface holding `address` and make it the primary IP of its family."""
+def with_primary_ip(device, address, tenant=None):
+    """Give the device an interface holding `address` (of the device's tenant unless another is given) and make
+    it the primary IP of its family."""
     interface = Interface.objects.create(device=device, name=f"eth-{address.replace(':', '-').replace('/', '-')}",
                                          type="1000base-t")
-    ip = IPAddress.objects.create(address=address, assigned_object=interface)
+    ip = IPAddress.objects.create(address=address, assigned_object=interface, tenant=tenant or device.tenant)
     setattr(device, f"primary_ip{ip.family}", ip)
     device.save()
     return device
@@ -49,9 +68,10 @@ def plugin_settings(**changes):
     return {**settings.PLUGINS_CONFIG, "netbox_egov": {**settings.PLUGINS_CONFIG["netbox_egov"], **changes}}
 
 
-def watched(devices):
-    """The ids among `devices` that SD lists by default: active, with a primary IP."""
-    devices = devices.filter(status="active").filter(Q(primary_ip4__isnull=False) | Q(primary_ip6__isnull=False))
+def watched(devices, addresses=None):
+    """The ids among `devices` that SD lists by default: active, with a primary IP among `addresses` (any)."""
+    addresses = IPAddress.objects.all() if addresses is None else addresses
+    devices = devices.filter(status="active").filter(Q(primary_ip4__in=addresses) | Q(primary_ip6__in=addresses))
     return set(devices.values_list("pk", flat=True))
 
 
@@ -79,6 +99,16 @@ class DeviceTargetsTest(DemoClients, TestCase):
         with_primary_ip(cls.own_gateway, "2001:db8:5::1/64")  # dual stack: watched at its IPv4 address
         # Device names are unique per site: the same name at another agency's office is another device.
         cls.namesake = add_device(cls.own_gateway.name, other_site, cls.dinkes, like, address="10.99.1.1/24")
+        # What the officer may not view is named nowhere: a store room no backbone link reaches, another
+        # agency's server hosting the officer's system (its tenant), an address of another agency.
+        store_room = Site.objects.create(name="Gudang arsip", slug="gudang-arsip")
+        cls.in_store_room = add_device("sw-gudang", store_room, cls.disdik, like, address="10.99.2.1/24")
+        cls.host = add_device("srv-bersama", store_room, cls.dinkes, like)
+        with_primary_ip(cls.host, "10.99.3.1/24", tenant=cls.disdik)
+        server_room = Site.objects.create(name="Ruang server", slug="ruang-server")  # the system's: visible
+        InformationSystem.objects.create(name="SIM Sekolah", tenant=cls.disdik, site=server_room).devices.add(cls.host)
+        cls.foreign_address = add_device("sw-disdik-ip-dinkes", own_site, cls.disdik, like)
+        with_primary_ip(cls.foreign_address, "10.99.4.1/24", tenant=cls.dinkes)
 
     def get(self, path, user, **params):
         response = self.api("get", path, user, **params)
@@ -135,13 +165,29 @@ class DeviceTargetsTest(DemoClients, TestCase):
     def test_an_officer_gets_only_the_devices_it_may_view(self):
         response, groups = self.get(DEVICES, self.officer)
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(ids(groups), watched(Device.objects.restrict(self.officer, "view")))
+        self.assertEqual(ids(groups), watched(Device.objects.restrict(self.officer, "view"),
+                                              IPAddress.objects.restrict(self.officer, "view")))
         names = {group["labels"]["device"] for group in groups}
         self.assertIn("gw-disdik", names)
         self.assertIn("sw-disdik-v6", names)
         self.assertNotIn("gw-dinkes", names)
         self.assertNotIn(self.namesake.pk, ids(groups))
-        self.assertEqual({group["labels"]["agency"] for group in groups}, {"disdik"})
+        self.assertEqual({group["labels"]["agency"] for group in groups}, {"disdik", ""})  # "": hidden
+
+    def test_what_the_officer_may_not_view_is_named_nowhere(self):
+        _response, groups = self.get(DEVICES, self.officer)
+        self.assertNotIn(self.foreign_address.pk, ids(groups))  # no address it may view: no target
+        hidden = {"site": "", "__meta_egov_site_name": ""}
+        self.assertLessEqual(hidden.items(), group_of(groups, self.in_store_room)["labels"].items())
+        self.assertEqual(group_of(groups, self.in_store_room)["labels"]["agency"], "disdik")
+        labels = group_of(groups, self.host)["labels"]
+        self.assertLessEqual({**hidden, "agency": "", "__meta_egov_tenant_name": ""}.items(), labels.items())
+        self.assertEqual(group_of(groups, self.host)["targets"], ["10.99.3.1"])
+        # The Dinas, who may view them, sees them named.
+        _response, groups = self.get(DEVICES, self.dinas)
+        self.assertIn(self.foreign_address.pk, ids(groups))
+        self.assertEqual(group_of(groups, self.host)["labels"]["agency"], "dinkes")
+        self.assertEqual(group_of(groups, self.in_store_room)["labels"]["site"], "gudang-arsip")
 
     def test_core_device_filters_select_a_subset(self):
         role = self.own_gateway.role.slug
@@ -168,7 +214,7 @@ class DeviceTargetsTest(DemoClients, TestCase):
 
     def test_filters_narrow_within_what_the_officer_may_view(self):
         _response, groups = self.get(DEVICES, self.officer, tenant="dinkes")
-        self.assertEqual(groups, [])
+        self.assertEqual(ids(groups), {self.host.pk})  # the one Dinkes device it may view, not gw-dinkes
 
     def test_a_bad_filter_value_is_a_400_naming_the_parameter_and_value(self):
         cases = {
@@ -198,11 +244,19 @@ class DeviceTargetsTest(DemoClients, TestCase):
             with self.subTest(path):
                 self.assertEqual(Client().get(path).status_code, 403)
 
-    def test_a_token_that_may_not_view_devices_is_refused_not_answered_empty(self):
+    def test_a_token_that_may_not_view_devices_or_addresses_is_refused_not_answered_empty(self):
         """An empty answer would make Prometheus drop every target; a refusal keeps the ones it has."""
-        nobody = User.objects.create(username="prometheus-salah")
-        response, _groups = self.get(DEVICES, nobody)
+        user = User.objects.create(username="prometheus-salah")
+        response, _groups = self.get(DEVICES, user)
         self.assertEqual(response.status_code, 403)
+        grant(user, "dcim.device", ["view"])
+        response, body = self.get(DEVICES, user)
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("IP addresses", body["detail"])
+        grant(user, "ipam.ipaddress", ["view"])
+        response, groups = self.get(DEVICES, user)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(ids(groups), watched(Device.objects.all()))
 
     def test_no_exporters_by_default(self):
         response, groups = self.get(EXPORTERS, self.officer)
@@ -297,3 +351,103 @@ def test_good_exporter_settings_are_served_as_given():
 ])
 def test_device_address_prefers_ipv4_and_brackets_ipv6(ip4, ip6, expected):
     assert device_address(ip4, ip6) == expected
+
+
+class DocumentedPrometheusConfigTest(TestCase):
+    """The prometheus.yml of docs/monitoring.md, only the NetBox URL and the token file replaced, passes
+    `promtool check config` and makes a real Prometheus discover the devices and the exporter, labelled and
+    relabeled as the page says, with a read-only token of a user with the page's least privilege."""
+
+    @classmethod
+    def setUpTestData(cls):
+        [agency] = fx.agencies(1)
+        [site] = fx.sites(1)
+        firewall = fx.devices(site, count=1)[0]
+        gateway_role = firewall.role.__class__.objects.create(name="Gateway", slug="gateway")
+        cls.expected = {  # device name -> its address as a probe's target
+            "gw-1": "10.1.0.1", "gw-2": "2001:db8:1::1", "dev-1": "10.1.9.1",
+        }
+        add_device("gw-1", site, agency, firewall, address="10.1.0.1/24")
+        add_device("gw-2", site, agency, firewall, address="2001:db8:1::1/64")
+        Device.objects.filter(name__in=("gw-1", "gw-2")).update(role=gateway_role)
+        with_primary_ip(firewall, "10.1.9.1/24")
+        add_device("gw-3", site, agency, firewall, status="planned", address="10.1.3.1/24")  # not active: left out
+        cls.prometheus_user = User.objects.create(username="prometheus")
+        for label in LEAST_PRIVILEGE:
+            grant(cls.prometheus_user, label, ["view"])
+        token = Token.objects.create(user=cls.prometheus_user, write_enabled=False)
+        cls.token = f"{TOKEN_PREFIX}{token.key}.{token.token}"
+
+    def setUp(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="egov-sd-"))
+        self.addCleanup(shutil.rmtree, self.folder)
+        self.exporter = f"127.0.0.1:{free_port()}"
+
+    def configuration(self, netbox_url):
+        text = re.search(r"```yaml\n(# prometheus.yml\n.*?)```", MONITORING_DOC.read_text(), re.DOTALL).group(1)
+        token_file = self.folder / "netbox-token"
+        token_file.write_text(self.token + "\n")  # as `printf` or an editor leaves it: Prometheus trims it
+        token_file.chmod(0o600)
+        text = text.replace("https://netbox.kominfo.klaten.go.id", netbox_url.rstrip("/"))
+        text = text.replace("/etc/prometheus/netbox-token", str(token_file))
+        path = self.folder / "prometheus.yml"
+        path.write_text(text)
+        return path
+
+    def test_prometheus_discovers_everything_through_the_documented_configuration(self):
+        live = LiveNetBox()
+        self.addCleanup(live.close)
+        config = self.configuration(live.url)
+        check = subprocess.run(["promtool", "check", "config", str(config)], capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        port = free_port()
+        prometheus = subprocess.Popen(
+            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={self.folder / 'data'}",
+             f"--web.listen-address=127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL, stderr=(self.folder / "prometheus.log").open("w"))
+        self.addCleanup(prometheus.wait, 30)
+        self.addCleanup(prometheus.terminate)
+        with override_settings(PLUGINS_CONFIG=plugin_settings(prometheus_exporters=[self.exporter])):
+            pools = live.call(discovered, f"http://127.0.0.1:{port}", {"egov-exporter": 1, "egov-devices-icmp": 3,
+                                                                       "egov-gateways-snmp": 2})
+        log = (self.folder / "prometheus.log").read_text()[-3000:]
+        self.assertEqual([target["labels"]["instance"] for target in pools["egov-exporter"]], [self.exporter], log)
+        self.assertEqual(pools["egov-exporter"][0]["discoveredLabels"]["__meta_egov_job"], "egov-exporter")
+        self.assertEqual(probed(pools["egov-devices-icmp"], "127.0.0.1:9115"), self.expected, log)
+        self.assertEqual(probed(pools["egov-gateways-snmp"], "127.0.0.1:9116"),
+                         {name: address for name, address in self.expected.items() if name.startswith("gw-")}, log)
+        for target in pools["egov-devices-icmp"]:
+            gateway = target["labels"]["device"].startswith("gw-")
+            # Prometheus drops a label whose value is "" (dev-1 has no tenant, none a platform).
+            self.assertEqual({key: target["labels"].get(key) for key in ("agency", "site", "role", "platform")},
+                             {"agency": "agency-1" if gateway else None, "site": "site-1", "platform": None,
+                              "role": "gateway" if gateway else "firewall"})
+            self.assertFalse([key for key in target["labels"] if key.startswith("__")])
+
+
+def discovered(prometheus, expected, deadline=DISCOVERY_DEADLINE):
+    """Prometheus' active targets by job, once each job has its `expected` number (or at the deadline)."""
+    stop = time.monotonic() + deadline
+    while True:
+        pools = defaultdict(list)
+        try:
+            for target in requests.get(f"{prometheus}/api/v1/targets", params={"state": "active"},
+                                       timeout=5).json()["data"]["activeTargets"]:
+                pools[target["scrapePool"]].append(target)
+        except requests.ConnectionError:  # still starting
+            pass
+        if time.monotonic() > stop or all(len(pools[job]) == count for job, count in expected.items()):
+            return pools
+        time.sleep(0.5)
+
+
+def probed(targets, prober):
+    """device -> the address its target probes, checking that the probe goes to `prober` with that address as
+    `target` and that the address is the instance."""
+    found = {}
+    for target in targets:
+        url = urlsplit(target["scrapeUrl"])
+        assert url.netloc == prober, target["scrapeUrl"]
+        assert parse_qs(url.query)["target"] == [target["labels"]["instance"]], target["scrapeUrl"]
+        found[target["labels"]["device"]] = target["labels"]["instance"]
+    return found

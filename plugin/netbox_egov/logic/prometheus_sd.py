@@ -27,23 +27,23 @@ def device_address(ip4, ip6):
 
 def device_group(row):
     """One device's target group. `row` maps id, name, status, tenant_slug, tenant_name, site_slug, site_name,
-    role_slug, platform_slug, ip4 and ip6 (a missing tenant, platform or address is None). One group per
-    device, so two devices of the same name at different sites stay two targets."""
+    role_slug, platform_slug, ip4 and ip6 (None for what is missing or hidden; an address at least). One
+    group per device, so two devices of the same name at different sites stay two targets."""
     address, target = device_address(row["ip4"], row["ip6"])
     return {
         "targets": [target],
         "labels": {
             "device": row["name"] or "",
             "agency": row["tenant_slug"] or "",
-            "site": row["site_slug"],
-            "role": row["role_slug"],
+            "site": row["site_slug"] or "",
+            "role": row["role_slug"] or "",
             "platform": row["platform_slug"] or "",
             "__meta_egov_device_id": str(row["id"]),
             "__meta_egov_device_status": row["status"],
             # Without brackets: what a blackbox or snmp_exporter probe takes as its `target` parameter.
             "__meta_egov_primary_ip": address,
             "__meta_egov_tenant_name": row["tenant_name"] or "",
-            "__meta_egov_site_name": row["site_name"],
+            "__meta_egov_site_name": row["site_name"] or "",
         },
     }
 
