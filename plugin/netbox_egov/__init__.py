@@ -5,9 +5,12 @@ top of NetBox core: an agency (Perangkat Daerah) is a Tenant, an office a
 Site, an ICT officer a Contact with the role "Pengelola TIK".
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from netbox.plugins import PluginConfig
+
+from .logic import prometheus_sd
 
 __version__ = "0.1.0"
 
@@ -41,7 +44,19 @@ class EgovConfig(PluginConfig):
         "push_lock_wait_seconds": 900,
         # Queue a push when a quota, schedule or filter policy changes and at schedule boundaries.
         "auto_push": False,
+        # The egov-exporter instances Prometheus scrapes, as "host:port" (docs/monitoring.md): served by
+        # /api/plugins/egov/prometheus-sd/exporters/ so one Prometheus configuration finds everything.
+        "prometheus_exporters": [],
     }
+
+    @classmethod
+    def validate(cls, user_config, netbox_version):
+        """NetBox's checks and defaults, then the plugin's settings that are checked at startup."""
+        super().validate(user_config, netbox_version)
+        try:
+            prometheus_sd.exporter_targets(user_config[prometheus_sd.SETTING])
+        except ValueError as error:
+            raise ImproperlyConfigured(f"PLUGINS_CONFIG['netbox_egov']: {error}") from None
 
     def ready(self):
         super().ready()

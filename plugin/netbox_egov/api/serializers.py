@@ -445,3 +445,11 @@ class PushSerializer(EgovModelSerializer):
         if request is not None and not may_read_details(request.user, instance):
             data.update(reason="", hosts={}, diff="", log="")  # they carry other agencies' settings
         return data
+
+
+class PrometheusTargetGroupSerializer(serializers.Serializer):
+    """A Prometheus HTTP SD target group, for the schema: api/sd.py builds the JSON itself (logic.prometheus_sd),
+    as a serializer per device would cost more than the query at thousands of devices."""
+
+    targets = serializers.ListField(child=serializers.CharField())
+    labels = serializers.DictField(child=serializers.CharField())

@@ -4,7 +4,7 @@ from django.urls import path
 
 from netbox.api.routers import NetBoxRouter
 
-from . import views
+from . import sd, views
 
 router = NetBoxRouter()
 router.register("dr-plans", views.DRPlanViewSet)
@@ -31,4 +31,6 @@ urlpatterns = [
     path("cable-label-sheet/", views.CableLabelSheetView.as_view(), name="cable_label_sheet"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("compiled-filter/<str:syntax>/", views.CompiledFilterView.as_view(), name="compiled_filter"),
+    path("prometheus-sd/devices/", sd.DeviceTargetsView.as_view(), name="prometheus_sd_devices"),
+    path("prometheus-sd/exporters/", sd.ExporterTargetsView.as_view(), name="prometheus_sd_exporters"),
 ]
