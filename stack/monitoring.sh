@@ -24,6 +24,7 @@ declare -gA STARTED=()  # pid -> "what (its log)", to say which one stopped the 
 start_monitoring() {
     mkdir -p "$MONITORING_DIR"
     write_collector_secrets
+    wait_until_netbox_answers
     if [ "$(demo_agents)" = namespaces ]; then
         start_live_network
     else
@@ -65,6 +66,25 @@ report_stopped() {
     for pid in "${!STARTED[@]}"; do
         kill -0 "$pid" 2>/dev/null || echo "egov-netops: ${STARTED[$pid]} stopped; stopping the demo" >&2
     done
+}
+
+# gunicorn's port opens before its workers have loaded NetBox: the devices read NetBox first thing.
+wait_until_netbox_answers() {
+    "$(venv_python)" - "$NETBOX_URL" <<'PY' || die "NetBox at $NETBOX_URL did not answer within 180 s; see $NETBOX_ROOT/web.log"
+import sys, time, urllib.error, urllib.request
+
+deadline = time.monotonic() + 180
+while True:
+    try:
+        urllib.request.urlopen(sys.argv[1] + "api/status/", timeout=10).close()
+        break
+    except urllib.error.HTTPError:
+        break  # an answer all the same
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit(1)
+        time.sleep(1)
+PY
 }
 
 wait_until_listening() {

@@ -30,7 +30,9 @@ def demo_config(example: dict, netbox_url: str, token_file: str, rules: Path, li
         for discovery in job.get("http_sd_configs", []):
             discovery["url"] = netbox_url.rstrip("/") + urlsplit(discovery["url"]).path
             discovery["refresh_interval"] = INTERVAL
-            discovery["authorization"]["credentials_file"] = token_file
+            # The type said, not left to the default: Prometheus 2.42 then sends the bare token, which NetBox
+            # refuses (403); the demo's is a v2 token.
+            discovery["authorization"] = {"type": "Bearer", "credentials_file": token_file}
         if job["job_name"] == "prometheus":
             job["static_configs"] = [{"targets": [listen]}]
         config["scrape_configs"].append(job)

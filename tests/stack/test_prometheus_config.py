@@ -35,7 +35,7 @@ def test_written_configuration_passes_promtool_and_discovers_through_the_demo(tm
     assert set(jobs) == {"egov-exporter", "prometheus"}  # no blackbox exporter in the demo: its job is left out
     [discovery] = jobs["egov-exporter"]["http_sd_configs"]
     assert discovery["url"] == "http://127.0.0.1:8030/api/plugins/egov/prometheus-sd/exporters/"
-    assert discovery["authorization"] == {"credentials_file": str(token)}
+    assert discovery["authorization"] == {"type": "Bearer", "credentials_file": str(token)}
     assert jobs["prometheus"]["static_configs"] == [{"targets": ["127.0.0.1:19090"]}]
     assert config["global"] == {"scrape_interval": "15s", "evaluation_interval": "15s"}
     assert "alerting" not in config
