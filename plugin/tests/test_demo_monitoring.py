@@ -74,6 +74,25 @@ class TestDemoMonitoring:
         assert len(labels) == Device.objects.count()
         assert labels["gw-disdik"] == {"site": "kantor-disdik", "agency": "disdik"}
 
+    def test_prometheus_discovers_every_active_device_and_the_exporters_with_its_token(self, demo, live_netbox):
+        import requests
+
+        from dcim.models import Device
+
+        def get(path):
+            response = live_netbox.call(requests.get, live_netbox.url + path, timeout=60,
+                                        headers={"Authorization": f"Bearer {demo['monitoring']}"})
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        groups = {group["labels"]["device"]: group for group in get("api/plugins/egov/prometheus-sd/devices/")}
+        assert set(groups) == set(Device.objects.filter(status="active", primary_ip4__isnull=False)
+                                  .values_list("name", flat=True))
+        assert groups["gw-disdik"]["targets"] == ["10.10.5.1"]
+        assert {key: groups["gw-disdik"]["labels"][key] for key in ("agency", "site", "role", "platform")} == {
+            "agency": "disdik", "site": "kantor-disdik", "role": "gateway", "platform": "ios"}
+        assert isinstance(get("api/plugins/egov/prometheus-sd/exporters/"), list)
+
     @pytest.mark.parametrize(("method", "path", "body"), [
         ("patch", "api/dcim/devices/{device}/", {"status": "offline"}),
         ("patch", "api/plugins/egov/bandwidth-quotas/{quota}/", {"monthly_cap_gb": 1}),
