@@ -64,14 +64,31 @@ stop_pidfile() {
     rm -f "$pidfile"
 }
 
-# How the demo simulates its devices: "namespaces" (root, with `ip netns`: snmpd and real traffic), else
-# "snmpsim" (agents on the loopback). The demo data loader and the monitoring start both ask.
+# How the demo simulates its devices: "namespaces" (root, allowed to make network namespaces: snmpd and real
+# traffic), else "snmpsim" (agents on the loopback). The demo data loader and the monitoring start both ask.
 demo_agents() {
-    if [ "$(id -u)" -eq 0 ] && ip netns list >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && unshare --net true 2>/dev/null; then
         echo namespaces
     else
         echo snmpsim
     fi
+}
+
+# Stop these child processes of the calling shell by pid: TERM, up to $STOP_SECONDS (default 20) to finish, then
+# KILL. A bounded wait: an RQ worker idle in a blocking Redis read may notice its TERM only when the read ends
+# (minutes later) if the signal lands on another of its threads.
+stop_children() {
+    [ $# -eq 0 ] && return 0
+    local pid alive
+    kill "$@" 2>/dev/null || true
+    for _ in $(seq 1 $((${STOP_SECONDS:-20} * 5))); do
+        alive=0
+        for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" -eq 0 ] && break
+        sleep 0.2
+    done
+    kill -9 "$@" 2>/dev/null || true
+    wait "$@" 2>/dev/null || true
 }
 
 venv_python() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The demo's monitoring beside NetBox; sourced by `netbox.sh serve --monitoring` (after lib.sh), never run.
 #
 # start_monitoring starts, in the background of the calling shell:
@@ -28,8 +29,8 @@ start_monitoring() {
     if [ "$(demo_agents)" = namespaces ]; then
         start_live_network
     else
-        echo "egov-netops: not root (or no 'ip netns'): the demo's devices are snmpsim agents on 127.0.0.x," \
-            "not network namespaces with snmpd and real traffic"
+        echo "egov-netops: not root (or not allowed to make network namespaces): the demo's devices are snmpsim" \
+            "agents on 127.0.0.x, not network namespaces with snmpd and real traffic"
         start_simulated_agents
     fi
     start_collectors
@@ -37,15 +38,15 @@ start_monitoring() {
     start_prometheus
 }
 
-# Processes started here, then the simulated devices (their namespaces go once nothing runs in them).
+# Processes started here, then the simulated devices (their namespaces go once nothing runs in them). Should the
+# simulated network not have finished within a minute, its record takes down what it left.
 stop_monitoring() {
-    if [ ${#MONITORING_PIDS[@]} -gt 0 ]; then
-        kill "${MONITORING_PIDS[@]}" 2>/dev/null || true
-        wait "${MONITORING_PIDS[@]}" 2>/dev/null || true
-    fi
+    stop_children "${MONITORING_PIDS[@]}"
     if [ -n "$DEVICES_PID" ]; then
-        kill "$DEVICES_PID" 2>/dev/null || true
-        wait "$DEVICES_PID" 2>/dev/null || true
+        STOP_SECONDS=60 stop_children "$DEVICES_PID"
+        if [ -n "$NOC_NAMESPACE" ]; then
+            "$(venv_python)" "$EGOV_ROOT/stack/live_network.py" down --workdir "$MONITORING_DIR/live-network" || true
+        fi
     fi
 }
 

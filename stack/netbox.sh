@@ -142,7 +142,9 @@ MSG
   $EGOV_STATE_DIR ('make clean' removes it).
 
 MSG
-    wait -n "$nginx_pid" "$wsgi_pid" "$worker_pid" "${MONITORING_PIDS[@]}" ${DEVICES_PID:-} || true
+    local watched=("$nginx_pid" "$wsgi_pid" "$worker_pid" "${MONITORING_PIDS[@]}")
+    if [ -n "${DEVICES_PID:-}" ]; then watched+=("$DEVICES_PID"); fi
+    wait -n "${watched[@]}" || true
     if [ "$monitoring" = --monitoring ]; then report_stopped; fi
 }
 
@@ -150,9 +152,8 @@ MSG
 # trap halfway (errexit still holds): every step tolerates a process already gone.
 MONITORING_PIDS=()
 stop_servers() {
-    kill "$nginx_pid" "$wsgi_pid" "$worker_pid" 2>/dev/null || true
     if declare -F stop_monitoring >/dev/null; then stop_monitoring; fi
-    wait "$nginx_pid" "$wsgi_pid" "$worker_pid" 2>/dev/null || true
+    stop_children "$nginx_pid" "$wsgi_pid" "$worker_pid"
 }
 
 case ${1:-} in
