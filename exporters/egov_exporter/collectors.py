@@ -20,6 +20,7 @@ import redis
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.samples import Sample
 
+from egov_collectors.counters import DISCARDS
 from egov_collectors.store import CollectorStore, DeviceData
 
 from .sources import SourceStatus
@@ -105,6 +106,13 @@ class RedisSource:
         return []
 
 
+def discard_counts(device: DeviceData) -> dict[str, int]:
+    """The device's dropped deltas per reason; every reason from 0 on a device measuring an agency, so that a
+    rate or an increase of the counter is defined before the first drop (docs/metrics.md)."""
+    zeros = dict.fromkeys(DISCARDS, 0) if device.agencies else {}
+    return zeros | dict(device.discards)
+
+
 def device_families(devices: list[DeviceData], device_labels: Mapping[str, Mapping[str, str]],
                     fresh_since: float) -> list[Metric]:
     """The per-device, per-interface and per-agency families of ``devices``. An agency counter read before
@@ -129,7 +137,7 @@ def device_families(devices: list[DeviceData], device_labels: Mapping[str, Mappi
             if counters is not None and counters.at >= fresh_since:
                 agency.add_metric((state.tenant, device.device, site, counters.kind, "down"), counters.down)
                 agency.add_metric((state.tenant, device.device, site, counters.kind, "up"), counters.up)
-        for reason, count in sorted(device.discards.items()):
+        for reason, count in sorted(discard_counts(device).items()):
             discarded.add_metric((*labels, reason), count)
     return [*health.families, discarded, *interfaces.families, agency]
 

@@ -127,6 +127,14 @@ def _last_value() -> common.ReduceDataOptions:
     return common.ReduceDataOptions().calcs(["lastNotNull"]).values(False)
 
 
+
+def _count_per_status(title, description, metric, statuses, width):
+    """A stat panel counting the objects of a state-set ``metric`` in each status ({status: its Indonesian
+    name}), one number per status."""
+    queries = [_query(f'sum({metric}{{status="{status}"}})', name, instant=True) for status, name in statuses.items()]
+    return (_stat(title, description, "none", queries, width=width, text_mode=BigValueTextMode.VALUE_AND_NAME)
+            .color_mode(BigValueColorMode.NONE))
+
 def _stat(title, description, unit, queries, *, width=6, height=5, text_mode=BigValueTextMode.AUTO):
     return _panel(stat.Panel(), title, description, unit, queries, width=width, height=height) \
         .graph_mode(BigValueGraphMode.NONE).color_mode(BigValueColorMode.BACKGROUND).text_mode(text_mode) \
@@ -233,12 +241,10 @@ def backbone() -> dashboard.Dashboard:
                    "Tautan backbone antarlokasi (Pasal 9): status di NetBox, utilisasi terhadap kapasitas yang "
                    "terdokumentasi (diukur di antarmuka ujung tautan) dan tautan yang putus.")
         .with_row(dashboard.Row("Status tautan"))
-        .with_panel(_stat("Jumlah tautan per status", "Tautan backbone menurut statusnya di NetBox.", "none", [
-            _query('sum(egov_backbone_link_status{status="active"})', "Aktif", instant=True),
-            _query('sum(egov_backbone_link_status{status="planned"})', "Direncanakan", instant=True),
-            _query('sum(egov_backbone_link_status{status="down"})', "Putus", instant=True),
-            _query('sum(egov_backbone_link_status{status="decommissioned"})', "Dinonaktifkan", instant=True),
-        ], width=12, text_mode=BigValueTextMode.VALUE_AND_NAME).color_mode(BigValueColorMode.NONE))
+        .with_panel(_count_per_status("Jumlah tautan per status", "Tautan backbone menurut statusnya di NetBox.",
+                                      "egov_backbone_link_status", {"active": "Aktif", "planned": "Direncanakan",
+                                                                    "down": "Putus",
+                                                                    "decommissioned": "Dinonaktifkan"}, width=12))
         .with_panel(_stat("Tautan berstatus putus", "Tautan yang di NetBox berstatus putus (down).", "none", [
             _query('sum(egov_backbone_link_status{status="down"})', "Putus", instant=True),
         ]).thresholds(_thresholds(GREEN, (1, RED))))
@@ -491,11 +497,9 @@ def dc_dr() -> dashboard.Dashboard:
                    "RPO dan RTO, umur uji coba terakhir dan jadwal uji berikutnya, serta penempatan sistem "
                    "Perangkat Daerah di pusat data.")
         .with_row(dashboard.Row("Ringkasan"))
-        .with_panel(_stat("Rencana DR per status", "Rencana DR menurut statusnya di NetBox.", "none", [
-            _query('sum(egov_dr_plan_status{status="active"})', "Aktif", instant=True),
-            _query('sum(egov_dr_plan_status{status="draft"})', "Draf", instant=True),
-            _query('sum(egov_dr_plan_status{status="retired"})', "Dipensiunkan", instant=True),
-        ], width=8, text_mode=BigValueTextMode.VALUE_AND_NAME).color_mode(BigValueColorMode.NONE))
+        .with_panel(_count_per_status("Rencana DR per status", "Rencana DR menurut statusnya di NetBox.",
+                                      "egov_dr_plan_status", {"active": "Aktif", "draft": "Draf",
+                                                              "retired": "Dipensiunkan"}, width=8))
         .with_panel(_stat("Rencana aktif dengan uji coba terlambat", "Rencana DR aktif yang jadwal uji "
                           "berikutnya sudah lewat.", "none", [_query(overdue, "Terlambat", instant=True)], width=8)
                     .thresholds(_thresholds(GREEN, (1, RED))))

@@ -131,6 +131,20 @@ def test_discarded_deltas_by_reason(store, redis_source):
     assert result.value("egov_device_discarded_deltas", sample, **device, reason="clock") == 1
 
 
+def test_every_reason_from_zero_on_a_device_measuring_an_agency(store, redis_source):
+    """A rate or increase needs the series before the first drop; a device measuring no agency has none."""
+    store.write_device(poll("gw-disdik"), agencies=[agency("disdik", "gw-disdik", down=10, up=20)],
+                       discards={"clock": 2})
+    store.write_device(poll("sw-lab"))
+    result = scrape(Families(redis_source.collect(KLATEN)))
+    counts = {dict(key)["reason"]: value for key, value in
+              result.values("egov_device_discarded_deltas", "egov_device_discarded_deltas_total").items()
+              if dict(key)["device"] == "gw-disdik"}
+    assert counts == {"clock": 2, "over-speed": 0, "discontinuity": 0, "restart-implausible": 0}
+    assert not [key for key in result.values("egov_device_discarded_deltas", "egov_device_discarded_deltas_total")
+                if dict(key)["device"] == "sw-lab"]
+
+
 def test_the_collectors_cycle(store, redis_source):
     families = [f"egov_collector_cycle_{name}" for name in
                 ("started_timestamp_seconds", "finished_timestamp_seconds", "devices", "jobs_left", "overruns")]

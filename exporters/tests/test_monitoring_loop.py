@@ -36,6 +36,10 @@ DASHBOARDS = EXPORTERS / "grafana" / "provisioning" / "dashboards"
 EXPORTER = Path(sys.executable).with_name("egov-exporter")
 PREFIX = "egov-loop"  # the collectors' key prefix in the session's Redis, the exporter's EGOV_EXPORTER_REDIS_PREFIX
 SCRAPE_SECONDS = 1
+# Prometheus' HTTP SD gives up on an answer after its refresh interval; NetBox here is one thread serving the
+# exporter's reads too.
+DISCOVERY_SECONDS = 10
+NETBOX_READ_SECONDS = 5
 WAIT_SECONDS = 90  # well within netbox_peers' CALL_DEADLINE (120 s)
 # Prometheus' token: view on what service discovery names, nothing else (docs/monitoring.md).
 SD_VIEWED = ("dcim.device", "dcim.site", "dcim.devicerole", "dcim.platform", "tenancy.tenant", "ipam.ipaddress")
@@ -128,13 +132,10 @@ def test_prometheus_finds_scrapes_and_alerts_on_the_regency(live_netbox, address
     sd_token_file.chmod(0o600)
 
     with Collectors(redis_url), running_exporter(exporter_port, live_netbox.url, redis_url, token_file) as exporter:
-        prometheus = start_loop_prometheus(tmp_path, live_netbox.url, sd_token_file)
-        try:
-            seen = live_netbox.call(wait_for_the_loop, prometheus, exporter)
-        finally:
-            prometheus.stop()
+        # Started from the client thread: NetBox answers only while live_netbox.call serves it.
+        seen = live_netbox.call(run_the_loop, tmp_path, live_netbox.url, sd_token_file, exporter)
 
-    assert seen.exporter_health == ["up"], seen.exporter_health
+    assert seen.exporter_health == ["up"], (seen.exporter_health, live_netbox.served[-20:], seen.log)
     assert seen.devices == {
         "core-1": {"address": "192.0.2.1", "agency": "", "site": "mon-dc-kominfo", "role": "mon-gateway",
                    "platform": ""},
@@ -159,7 +160,7 @@ class running_exporter:
         self.environment = {**os.environ, "EGOV_EXPORTER_LISTEN": f"127.0.0.1:{port}",
                             "EGOV_EXPORTER_REDIS_URL": redis_url, "EGOV_EXPORTER_REDIS_PREFIX": PREFIX,
                             "EGOV_EXPORTER_NETBOX_URL": netbox_url, "EGOV_EXPORTER_NETBOX_TOKEN_FILE": str(token_file),
-                            "EGOV_EXPORTER_NETBOX_INTERVAL": "1"}
+                            "EGOV_EXPORTER_NETBOX_INTERVAL": str(NETBOX_READ_SECONDS)}
         self.log = token_file.with_name("exporter.log")
 
     def __enter__(self):
@@ -184,11 +185,14 @@ def start_loop_prometheus(tmp_path, netbox_url, token_file):
         for rule in group["rules"]:
             if "for" in rule:
                 rule["for"] = "0s"
-    (tmp_path / "egov.rules.yml").write_text(yaml.safe_dump(rules))
-    discovery = {"refresh_interval": f"{SCRAPE_SECONDS}s", "authorization": {"credentials_file": str(token_file)}}
+    rule_file = tmp_path / "egov.rules.yml"
+    rule_file.write_text(yaml.safe_dump(rules))
+    # `type` spelled out: read from JSON, Prometheus 2.42 would send the bare token without its Bearer default.
+    authorization = {"type": "Bearer", "credentials_file": str(token_file)}
+    discovery = {"refresh_interval": f"{DISCOVERY_SECONDS}s", "authorization": authorization}
     config = {
         "global": {"scrape_interval": f"{SCRAPE_SECONDS}s", "evaluation_interval": f"{SCRAPE_SECONDS}s"},
-        "rule_files": ["egov.rules.yml"],
+        "rule_files": [str(rule_file)],
         "scrape_configs": [
             {"job_name": "egov-exporter", "http_sd_configs": [
                 {"url": f"{netbox_url}api/plugins/egov/prometheus-sd/exporters/", **discovery}]},
@@ -205,6 +209,17 @@ def start_loop_prometheus(tmp_path, netbox_url, token_file):
 class Seen:
     def __init__(self):
         self.exporter_health, self.devices, self.empty_queries, self.firing = [], {}, ["(not yet queried)"], set()
+        self.log = ""
+
+
+def run_the_loop(tmp_path, netbox_url, token_file, exporter):
+    prometheus = start_loop_prometheus(tmp_path, netbox_url, token_file)
+    try:
+        seen = wait_for_the_loop(prometheus, exporter)
+    finally:
+        prometheus.stop()
+    seen.log = prometheus.log.read_text(errors="replace")[-3000:]
+    return seen
 
 
 def wait_for_the_loop(prometheus, exporter):

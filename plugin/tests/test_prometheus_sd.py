@@ -1,10 +1,9 @@
 """Prometheus HTTP service discovery (api/sd.py, logic/prometheus_sd.py): the devices a token may view and the
 exporters to scrape, in Prometheus' HTTP SD format, called the way Prometheus calls it (a token in the
 Authorization header). On the Klaten demo, as the officer `tik.disdik` and the Dinas approver; the query count
-on a small agency of its own; and the Prometheus configuration of docs/monitoring.md run by a real Prometheus
-(Debian's) against NetBox served on the test database."""
+on a small agency of its own; and the shipped Prometheus configuration (exporters/prometheus/prometheus.yml.example)
+run by a real Prometheus (Debian's) against NetBox served on the test database."""
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +23,7 @@ from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from helpers import DemoClients, grant
 from tests.netbox_peers import LiveNetBox, free_port
+from tests.prometheus_example import adjusted_config
 
 from dcim.models import Device, Interface, Site
 from ipam.models import IPAddress
@@ -38,7 +38,6 @@ from netbox_egov.models import InformationSystem
 
 DEVICES = "/api/plugins/egov/prometheus-sd/devices/"
 EXPORTERS = "/api/plugins/egov/prometheus-sd/exporters/"
-MONITORING_DOC = Path(__file__).parents[2] / "docs" / "monitoring.md"
 # What docs/monitoring.md gives the Prometheus user: view on these, nothing else.
 LEAST_PRIVILEGE = ("dcim.device", "ipam.ipaddress", "dcim.site", "tenancy.tenant", "dcim.devicerole", "dcim.platform")
 # Prometheus fetches at start, then applies what it found within seconds (its discovery manager batches updates).
@@ -355,9 +354,10 @@ def test_device_address_prefers_ipv4_and_brackets_ipv6(ip4, ip6, expected):
 
 
 class DocumentedPrometheusConfigTest(TestCase):
-    """The prometheus.yml of docs/monitoring.md, only the NetBox URL and the token file replaced, passes
-    `promtool check config` and makes a real Prometheus discover the devices and the exporter, labelled and
-    relabeled as the page says, with a read-only token of a user with the page's least privilege."""
+    """exporters/prometheus/prometheus.yml.example, only what it marks ADJUST replaced (NetBox's URL, the token
+    file, the rules' folder), passes `promtool check config` and makes a real Prometheus discover the devices and
+    the exporter, labelled and relabeled as docs/monitoring.md says, with a read-only token of a user with that
+    page's least privilege."""
 
     @classmethod
     def setUpTestData(cls):
@@ -384,21 +384,10 @@ class DocumentedPrometheusConfigTest(TestCase):
         self.addCleanup(shutil.rmtree, self.folder)
         self.exporter = f"127.0.0.1:{free_port()}"
 
-    def configuration(self, netbox_url):
-        text = re.search(r"```yaml\n(# prometheus.yml\n.*?)```", MONITORING_DOC.read_text(), re.DOTALL).group(1)
-        token_file = self.folder / "netbox-token"
-        token_file.write_text(self.token + "\n")  # as `printf` or an editor leaves it: Prometheus trims it
-        token_file.chmod(0o600)
-        text = text.replace("https://netbox.kominfo.klaten.go.id", netbox_url.rstrip("/"))
-        text = text.replace("/etc/prometheus/netbox-token", str(token_file))
-        path = self.folder / "prometheus.yml"
-        path.write_text(text)
-        return path
-
-    def test_prometheus_discovers_everything_through_the_documented_configuration(self):
+    def test_prometheus_discovers_everything_through_the_shipped_configuration(self):
         live = LiveNetBox()
         self.addCleanup(live.close)
-        config = self.configuration(live.url)
+        config = adjusted_config(self.folder, live.url, self.token)
         check = subprocess.run(["promtool", "check", "config", str(config)], capture_output=True, text=True)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
         port = free_port()
@@ -409,15 +398,15 @@ class DocumentedPrometheusConfigTest(TestCase):
         self.addCleanup(prometheus.wait, 30)
         self.addCleanup(prometheus.terminate)
         with override_settings(PLUGINS_CONFIG=plugin_settings(prometheus_exporters=[self.exporter])):
-            pools = live.call(discovered, f"http://127.0.0.1:{port}", {"egov-exporter": 1, "egov-devices-icmp": 3,
+            pools = live.call(discovered, f"http://127.0.0.1:{port}", {"egov-exporter": 1, "egov-devices": 3,
                                                                        "egov-gateways-snmp": 2})
         log = (self.folder / "prometheus.log").read_text()[-3000:]
         self.assertEqual([target["labels"]["instance"] for target in pools["egov-exporter"]], [self.exporter], log)
         self.assertEqual(pools["egov-exporter"][0]["discoveredLabels"]["__meta_egov_job"], "egov-exporter")
-        self.assertEqual(probed(pools["egov-devices-icmp"], "127.0.0.1:9115"), self.expected, log)
+        self.assertEqual(probed(pools["egov-devices"], "127.0.0.1:9115"), self.expected, log)
         self.assertEqual(probed(pools["egov-gateways-snmp"], "127.0.0.1:9116"),
                          {name: address for name, address in self.expected.items() if name.startswith("gw-")}, log)
-        for target in pools["egov-devices-icmp"]:
+        for target in pools["egov-devices"]:
             gateway = target["labels"]["device"].startswith("gw-")
             # Prometheus drops a label whose value is "" (dev-1 has no tenant, none a platform).
             self.assertEqual({key: target["labels"].get(key) for key in ("agency", "site", "role", "platform")},
