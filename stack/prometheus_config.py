@@ -1,9 +1,10 @@
 """The demo's Prometheus configuration (stack/monitoring.sh), written to stdout from the example the project ships.
 
 exporters/prometheus/prometheus.yml.example's jobs, discovering through the demo's NetBox with the monitoring
-user's token file, and the shipped rules, every 15 s (the demo's collectors poll every 30 s). Left out: jobs whose
-exporter the demo does not run (blackbox_exporter's ICMP probes, ``metrics_path: /probe``) and Alertmanager (the
-alerts show on Prometheus' own /alerts page).
+user's token file, and the shipped rules, every 15 s (the demo's collectors poll every 30 s). Left out: the jobs
+that scrape through another exporter the demo does not run (those that relabel ``__address__`` to it:
+blackbox_exporter's ICMP probes, snmp_exporter's walks) and Alertmanager (the alerts show on Prometheus' own
+/alerts page).
 
 Usage: prometheus_config.py --example FILE --netbox-url URL --token-file FILE --rules DIR --listen HOST:PORT
 """
@@ -25,10 +26,11 @@ def demo_config(example: dict, netbox_url: str, token_file: str, rules: Path, li
         "scrape_configs": [],
     }
     for job in example["scrape_configs"]:
-        if job.get("metrics_path") == "/probe":
+        if any(rule.get("target_label") == "__address__" for rule in job.get("relabel_configs", [])):
             continue
         for discovery in job.get("http_sd_configs", []):
-            discovery["url"] = netbox_url.rstrip("/") + urlsplit(discovery["url"]).path
+            shipped = urlsplit(discovery["url"])  # NetBox's address replaced; path and filters kept
+            discovery["url"] = netbox_url.rstrip("/") + shipped.path + (f"?{shipped.query}" if shipped.query else "")
             discovery["refresh_interval"] = INTERVAL
             # The type said, not left to the default: Prometheus 2.42 then sends the bare token, which NetBox
             # refuses (403); the demo's is a v2 token.

@@ -32,7 +32,8 @@ def test_written_configuration_passes_promtool_and_discovers_through_the_demo(tm
 
     config = yaml.safe_load(written)
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
-    assert set(jobs) == {"egov-exporter", "prometheus"}  # no blackbox exporter in the demo: its job is left out
+    # No blackbox_exporter or snmp_exporter in the demo: the jobs through them are left out.
+    assert set(jobs) == {"egov-exporter", "prometheus"}
     [discovery] = jobs["egov-exporter"]["http_sd_configs"]
     assert discovery["url"] == "http://127.0.0.1:8030/api/plugins/egov/prometheus-sd/exporters/"
     assert discovery["authorization"] == {"type": "Bearer", "credentials_file": str(token)}
