@@ -29,6 +29,7 @@ import tomllib
 from pathlib import Path
 
 from live_network import UPLOAD_SHARE, Device, NetworkError, read_plan, read_spec
+from live_network import stop as stop_process
 
 PINNED = 0.98  # an agency offering more than its ceiling moves at about its ceiling
 MBIT = 125_000  # bytes per second in a Mbit/s
@@ -136,13 +137,7 @@ class Agents:
 
     def stop(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_process(process)
         if self.root:
             shutil.rmtree(self.folder, ignore_errors=True)
 
