@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter
+.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd
 
 demo:
 	@stack/demo.sh
@@ -61,3 +61,7 @@ bench-push:
 # One egov-exporter scrape at 500 devices x 48 interfaces next to prometheus-client rendering the same samples (no services needed).
 bench-exporter:
 	@.venv/bin/python bench/exporter_scrape.py
+
+# Prometheus service discovery at 5,000 devices next to core's device list (the stack's database, rolled back).
+bench-sd:
+	@stack/services.sh start >/dev/null && stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/prometheus_sd.py
