@@ -42,8 +42,7 @@ class Exporter:
 
     def collect(self) -> Iterator[Metric]:
         with self._scrape:
-            netbox = self.netbox.collect() if self.netbox is not None else []
-            labels = self.netbox.device_labels() if self.netbox is not None else {}
+            netbox, labels = self.netbox.snapshot() if self.netbox is not None else ([], {})
             families = [*self.redis.collect(labels), *netbox, *own_families(self.sources, self.version)]
         yield from families
 

@@ -69,50 +69,72 @@ class NetBoxSource:
 
     ``url`` is NetBox's own address (``https://netbox.example/``), ``timeout`` bounds each request. ``status``
     tells how the last refresh went (``up``, ``last_success`` as epoch seconds, ``duration_seconds``).
+
+    A refresh runs in a thread of its own and a scrape waits for it at most ``wait`` seconds: a NetBox that is slow
+    or silent (its requests time out one by one) never holds a scrape past Prometheus' scrape timeout (10 s by
+    default), so the collectors' series and ``egov_exporter_source_up{source="netbox"} 0`` still reach it.
     """
 
-    def __init__(self, url, token, *, interval=60.0, timeout=10.0):
+    def __init__(self, url, token, *, interval=60.0, timeout=10.0, wait=5.0):
         self.url = checked_url(url)
         if not isinstance(token, str) or not token:
             raise ValueError("token is empty: give a read-only NetBox API token")
         self.interval = checked_seconds("interval", interval, zero_allowed=True)  # 0: NetBox at every scrape
         self.timeout = checked_seconds("timeout", timeout)
+        self.wait = checked_seconds("wait", wait)
         self.status = SourceStatus()
         self._client = Client(self.url + "api/", token, self.timeout)
-        self._lock = threading.Lock()  # concurrent scrapes: one refreshes, the others wait for its answer
+        self._lock = threading.Lock()  # guards the two fields below
         self._attempted = None  # time.monotonic() of the last refresh attempt
-        self._families, self._devices = [], {}
+        self._refreshing = None  # the thread of the refresh under way, if any
+        # Families and labels of one read, replaced together: a scrape never mixes two reads.
+        self._answer = ([], {})
 
     def __repr__(self):
         return f"NetBoxSource({self.url!r}, interval={self.interval}, timeout={self.timeout})"  # never the token
 
+    def snapshot(self):
+        """(the metric families, the device labels) of the last good refresh; a refresh is started first when
+        ``interval`` has passed since the last attempt, and waited for at most ``wait`` seconds. Never raises:
+        no family and no label before a first success. The labels map device name -> {"site": site slug,
+        "agency": tenant slug or ""} for every device the token may view; read it, do not change it."""
+        refreshing = self._start_refresh_if_due()
+        if refreshing is not None:
+            refreshing.join(self.wait)
+        families, labels = self._answer
+        return list(families), labels
+
     def collect(self):
-        """The metric families (a list of prometheus_client Metric) of the last good refresh, refreshing first
-        when ``interval`` has passed since the last attempt. Never raises: no family before a first success."""
-        self._refresh_if_due()
-        return list(self._families)
+        """The metric families of ``snapshot()``."""
+        return self.snapshot()[0]
 
     def device_labels(self):
-        """Device name -> {"site": site slug, "agency": tenant slug or ""} for every device the token may view
-        (refreshed like ``collect``). The mapping is shared: read it, do not change it."""
-        self._refresh_if_due()
-        return self._devices
+        """The device labels of ``snapshot()``."""
+        return self.snapshot()[1]
 
-    def _refresh_if_due(self):
+    def _start_refresh_if_due(self):
         with self._lock:
-            if self._attempted is not None and time.monotonic() - self._attempted < self.interval:
-                return
-            self._attempted = time.monotonic()
-            started = time.perf_counter()
-            try:
-                self._families, self._devices = read(self._client, now())
-            except NetBoxError as error:
-                self._failed(started, str(error))
-            except Exception as error:  # a scrape must never fail over an answer this exporter cannot read
-                self._failed(started, f"an answer this exporter cannot read ({type(error).__name__}: {error})")
-            else:
-                self.status = SourceStatus(up=True, last_success=time.time(),
-                                           duration_seconds=time.perf_counter() - started)
+            if self._refreshing is None and (self._attempted is None
+                                             or time.monotonic() - self._attempted >= self.interval):
+                self._attempted = time.monotonic()
+                self._refreshing = threading.Thread(target=self._refresh, name="netbox-refresh", daemon=True)
+                self._refreshing.start()
+            return self._refreshing
+
+    def _refresh(self):
+        started = time.perf_counter()
+        try:
+            self._answer = read(self._client, now())
+        except NetBoxError as error:
+            self._failed(started, str(error))
+        except Exception as error:  # a scrape must never fail over an answer this exporter cannot read
+            self._failed(started, f"an answer this exporter cannot read ({type(error).__name__}: {error})")
+        else:
+            self.status = SourceStatus(up=True, last_success=time.time(),
+                                       duration_seconds=time.perf_counter() - started)
+        finally:
+            with self._lock:
+                self._refreshing = None
 
     def _failed(self, started, reason):
         log.warning("NetBox at %s: %s; serving the last good answer", self.url, reason)
@@ -167,14 +189,19 @@ class Client:
             raise NetBoxError(f"GET {where} answered {response.status_code} without JSON (a proxy's page?)") from None
 
     def rows(self, path, **params):
-        """Every row of a list, page by page. By offset rather than NetBox's ``next`` link: NetBox writes that with
-        the host it was asked as, which behind a proxy need not be the address used here."""
-        rows = []
+        """Every row of a list, page by page, once each. By offset rather than NetBox's ``next`` link: NetBox
+        writes that with the host it was asked as, which behind a proxy need not be the address used here. Pages
+        are ordered by id and rows kept by id: a row added or removed between two pages shifts the offsets, and
+        a row read twice would become a duplicate series, which makes Prometheus refuse the whole scrape."""
+        if "fields" in params and "id" not in params["fields"].split(","):
+            params["fields"] = f"id,{params['fields']}"
+        rows, offset = {}, 0
         while True:
-            page = self.get(path, limit=self.page_size, offset=len(rows), **params)
-            rows += page["results"]
-            if not page["results"] or len(rows) >= page["count"]:
-                return rows
+            page = self.get(path, limit=self.page_size, offset=offset, ordering="id", **params)
+            offset += len(page["results"])
+            rows.update((row["id"], row) for row in page["results"])
+            if not page["results"] or offset >= page["count"]:
+                return list(rows.values())
 
     def by_id(self, path, ids, **params):
         """{id: row} of the objects with these ids; no request without ids."""

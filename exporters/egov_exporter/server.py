@@ -23,11 +23,15 @@ GZIP_LEVEL = 1
 
 
 def metrics_app(exporter: Exporter):
-    """The WSGI application: ``GET /metrics`` is one scrape of ``exporter``; any other path is 404."""
+    """The WSGI application: ``GET /metrics`` is one scrape of ``exporter``; any other path is 404, any other
+    method 405 (a scrape is work: nothing but a GET makes one)."""
     def application(environ, start_response):
         if environ.get("PATH_INFO") != PATH:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
             return [f"Not found: the metrics are at {PATH}\n".encode()]
+        if environ.get("REQUEST_METHOD") != "GET":
+            start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET")])
+            return [f"Only GET: {environ.get('REQUEST_METHOD')} {PATH} is not a scrape\n".encode()]
         body = generate_text(exporter)
         headers = [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4)]
         if gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", "")):

@@ -111,10 +111,11 @@ def _per_poll(selector: str, by: str) -> str:
 
     The counter's rate divided by the rate of its device's last-poll timestamp, which steps in the same scrapes:
     exact whenever the window holds a poll, with no sample rather than a division by zero (``> 0``) when the device
-    sat out both polls.
+    sat out both polls. The divisor is one per device and exporter: a device that moved to another site or agency
+    has two label sets in the window, which would otherwise make the division many-to-many and fail.
     """
     return (f"max by ({by}) (rate({selector}[{POLL_WINDOW}]) / on (device, instance, job) group_left ()"
-            f" (rate(egov_device_last_poll_timestamp_seconds[{POLL_WINDOW}]) > 0))")
+            f" max by (device, instance, job) (rate(egov_device_last_poll_timestamp_seconds[{POLL_WINDOW}]) > 0))")
 
 
 def _bits(expr: str) -> str:

@@ -92,6 +92,9 @@ def test_serve_answers_prometheus_and_stops_cleanly(store, redis_url, stop):
         with pytest.raises(urllib.error.HTTPError) as elsewhere:
             urllib.request.urlopen(url.removesuffix("/metrics") + "/", timeout=30)
         assert elsewhere.value.code == 404
+        with pytest.raises(urllib.error.HTTPError) as posted:
+            urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST"), timeout=30)
+        assert (posted.value.code, posted.value.headers["Allow"]) == (405, "GET")
 
         server.send_signal(stop)
         _out, log = server.communicate(timeout=30)

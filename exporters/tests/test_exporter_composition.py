@@ -60,7 +60,7 @@ def test_netbox_labels_the_collectors_series_and_a_redis_outage_keeps_netboxs_me
     for device in ("gw-disdik", "core-1", "sw-unknown"):
         store.write_device(poll(device, interfaces=[interface(1)]))
     source = RedisSource(store)
-    exporter = Exporter(source, NetBoxSource(live_netbox.url, read_only_token, timeout=60))
+    exporter = Exporter(source, NetBoxSource(live_netbox.url, read_only_token, timeout=60, wait=120))
 
     result = live_netbox.call(lambda: scrape(exporter.registry()))
     assert result.value("egov_exporter_source_up", source="netbox") == 1

@@ -35,7 +35,8 @@ REFRESH_PATHS = {"/api/dcim/devices/", "/api/plugins/egov/bandwidth-quotas/", "/
 
 def source_of(live, token, **options):
     # A loaded machine: the first request loads NetBox's URL configuration and may take seconds.
-    return NetBoxSource(live.url, token, **{"timeout": 60, **options})
+    # The scrape waits for the whole refresh here: live_netbox serves only while the test's client call runs.
+    return NetBoxSource(live.url, token, **{"timeout": 60, "wait": 120, **options})
 
 
 def collected(live, source):
@@ -235,7 +236,7 @@ def test_long_lists_are_read_page_by_page_and_ids_in_chunks(monitored_regency, v
     names = live_netbox.call(lambda: sorted(row["name"] for row in client.rows("dcim/devices/", fields="name")))
     assert names == ["core-1", "gw-dinkes", "gw-disdik"]
     assert [request.split("?")[1] for request in live_netbox.served] == [
-        "limit=2&offset=0&fields=name", "limit=2&offset=2&fields=name"]
+        "limit=2&offset=0&ordering=id&fields=id%2Cname", "limit=2&offset=2&ordering=id&fields=id%2Cname"]
     ids = {device.pk for device in Device.objects.all()}
     assert set(live_netbox.call(client.by_id, "dcim/devices/", ids, fields="id")) == ids
     assert len(live_netbox.served) == 2
@@ -267,13 +268,30 @@ def test_netbox_going_down_keeps_the_last_answer(monitored_regency, viewer_token
 def test_a_stalled_netbox_times_out(monitored_regency, viewer_token, caplog):
     netbox = LiveNetBox()  # listening, never answering: nothing serves it
     try:
-        source = NetBoxSource(netbox.url, viewer_token(), timeout=0.2)
+        source = NetBoxSource(netbox.url, viewer_token(), timeout=0.2, wait=30)
         with caplog.at_level(logging.WARNING, logger="egov_exporter.netbox"):
             assert source.collect() == []
     finally:
         netbox.close()
     assert (source.status.up, source.status.last_success) == (False, None)
     assert "GET /api/dcim/devices/ failed: ReadTimeout" in caplog.text
+
+
+def test_a_scrape_does_not_wait_for_a_silent_netbox_beyond_its_wait(monitored_regency, viewer_token):
+    """Prometheus gives up on a scrape after its timeout: the exporter answers from its cache while the refresh goes
+    on in the background, and a second scrape does not start a second refresh."""
+    netbox = LiveNetBox()  # listening, never answering
+    try:
+        source = NetBoxSource(netbox.url, viewer_token(), timeout=5, wait=0.1)
+        assert source.snapshot() == ([], {})
+        refreshing = source._refreshing
+        assert refreshing is not None and refreshing.is_alive()  # answered before NetBox did
+        assert source.snapshot() == ([], {}) and source._refreshing is refreshing
+        assert source.status.up is False
+        refreshing.join(30)
+    finally:
+        netbox.close()
+    assert source._refreshing is None and source.status.up is False
 
 
 def test_a_refused_token_keeps_the_last_answer_and_the_log_names_the_path_and_status(

@@ -17,8 +17,7 @@ live_netbox = netbox_peers.live_netbox  # the fixture, in this module's namespac
 # prometheus-sd views), and the compliance scorecard's agencies.
 VIEWED = {"dcim.cable", "dcim.device", "dcim.devicerole", "dcim.interface", "dcim.platform", "dcim.site",
           "ipam.ipaddress", "tenancy.tenant", "netbox_egov.backbonelink", "netbox_egov.bandwidthquota",
-          "netbox_egov.domainlist", "netbox_egov.drplan", "netbox_egov.informationsystem",
-          "netbox_egov.quotausage", "netbox_egov.schedule", "netbox_egov.securityassessment"}
+          "netbox_egov.domainlist", "netbox_egov.drplan", "netbox_egov.quotausage", "netbox_egov.schedule"}
 
 
 @pytest.fixture(scope="class")
