@@ -508,15 +508,26 @@ def serve(network: Network) -> None:
     asyncio.run(main())
 
 
+def read_secrets(path) -> dict:
+    """The collectors' secrets file (TOML) as tables, refused like the collectors refuse it (naming the file and
+    its mode) when group or others may read it: the agents get the communities and keys the collectors use."""
+    from egov_collectors.secrets import SecretsError, read_private_file
+
+    try:
+        return tomllib.loads(read_private_file(path, True).decode("utf-8"))
+    except (SecretsError, tomllib.TOMLDecodeError) as error:
+        raise NetworkError(str(error)) from None
+
+
 def command_run(options) -> int:
     from egov_collectors.secrets import read_token_file
     from egov_push.netbox import NetBox, NetBoxError
 
-    secrets = tomllib.loads(Path(options.secrets).read_text())
     netbox = NetBox(options.netbox_url, read_token_file(options.token_file),
                     cache_dir=Path(options.workdir) / "push-cache")
     network = Network(options.run_id, options.workdir)
     try:
+        secrets = read_secrets(options.secrets)
         plan = read_plan(netbox, read_spec(options.spec))
         network.up(plan, secrets, options.relay_port)
         print(describe(network, plan), flush=True)

@@ -25,10 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
-from live_network import UPLOAD_SHARE, Device, NetworkError, read_plan, read_spec
+from live_network import UPLOAD_SHARE, Device, NetworkError, read_plan, read_secrets, read_spec
 from live_network import stop as stop_process
 
 PINNED = 0.98  # an agency offering more than its ceiling moves at about its ceiling
@@ -153,12 +152,12 @@ def main(argv=None) -> int:
     options = parser.parse_args(argv)
     workdir = Path(options.workdir)
     workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    secrets = tomllib.loads(Path(options.secrets).read_text())
     agents = Agents(workdir)
     stopping = []
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: stopping.append(True))
     try:
+        secrets = read_secrets(options.secrets)
         netbox = NetBox(options.netbox_url, read_token_file(options.token_file), cache_dir=workdir / "push-cache")
         plan = read_plan(netbox, read_spec(options.spec))
         for gateway in plan.gateways:
