@@ -23,11 +23,8 @@ class Labels:
 
         self.labels, self.status = labels, SourceStatus(up=True, last_success=time.time())
 
-    def collect(self):
-        return []
-
-    def device_labels(self):
-        return self.labels
+    def snapshot(self):
+        return [], self.labels
 
 
 def test_the_same_bytes_as_prometheus_client(store, redis_source):
