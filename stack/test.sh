@@ -14,7 +14,10 @@ log "lint (ruff)"
 
 log "tests (pytest; the first run creates the test database: a few minutes)"
 cd "$EGOV_ROOT"
-EGOV_TESTING=1 PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/pytest" "$@"
+# The whole suite names its 30 slowest tests, so CI's log shows where its time goes.
+durations=()
+[ $# -eq 0 ] && durations=(--durations=30)
+EGOV_TESTING=1 PATH="$EGOV_VENV/bin:$PATH" "$EGOV_VENV/bin/pytest" "${durations[@]}" "$@"
 
 # The whole suite also installs the built wheel into a fresh NetBox (tests/wheel), once the tests above have
 # left the migrated test database it starts from.
