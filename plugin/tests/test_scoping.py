@@ -313,19 +313,34 @@ class BadDateTimes:
             self.assertEqual(list(response.context["table"].data), [])
 
     def test_graphql_lists(self):
-        query = f'{{ backbone_link_list(filters: {{created: {{gte: "{self.BAD}"}}}}) {{ id }} }}'
-        response = Client().post(reverse("graphql"), {"query": query}, content_type="application/json",
-                                 **self.headers(self.dinas))
-        self.assertEqual(response.status_code, 200)
-        errors = response.json()["errors"]
-        self.assertIn("created__gte", errors[0]["message"])
-        self.assertIn("-22:52", errors[0]["message"])
-        self.assertNotIn("WHERE", errors[0]["message"])  # no SQL from a database error
+        # Core's filters nested in a plugin list's (its tags', its journal entries') are checked the same way.
+        for filters, parameter in (
+            (f'{{created: {{gte: "{self.BAD}"}}}}', "created__gte"),
+            (f'{{tags: {{last_updated: {{lt: "{self.BAD}"}}}}}}', "tags__last_updated__lt"),
+            (f'{{OR: {{journal_entries: {{created: {{in_list: ["{self.BAD}"]}}}}}}}}',
+             "journal_entries__created__in_list"),
+        ):
+            query = f"{{ backbone_link_list(filters: {filters}) {{ id }} }}"
+            response = Client().post(reverse("graphql"), {"query": query}, content_type="application/json",
+                                     **self.headers(self.dinas))
+            self.assertEqual(response.status_code, 200)
+            errors = response.json()["errors"]
+            self.assertIn(parameter, errors[0]["message"])
+            self.assertIn("-22:52", errors[0]["message"])
+            self.assertNotIn("WHERE", errors[0]["message"])  # no SQL from a database error
 
     def test_a_good_offset_still_filters(self):
-        later = (timezone.now() + datetime.timedelta(days=1)).isoformat()
-        response = self.get("/api/plugins/egov/backbone-links/", user=self.dinas, created__gte=later)
+        later = (timezone.now() + datetime.timedelta(days=1)).astimezone(datetime.timezone(datetime.timedelta(hours=7)))
+        response = self.get("/api/plugins/egov/backbone-links/", user=self.dinas, created__gte=later.isoformat())
         self.assertEqual(response.json()["count"], 0)
+        name = self.get("/api/plugins/egov/backbone-links/", user=self.dinas).json()["results"][0]["name"]
+        for filters, expected in (
+            (f'{{created: {{gte: "{later.isoformat()}"}}}}', []),
+            (f'{{created: {{lt: "{later.isoformat()}"}}, name: {{exact: "{name}"}}}}', [name]),
+            (f'{{OR: {{name: {{exact: "{name}"}}}}, tags: {{name: {{exact: "no-such-tag"}}}}}}', [name]),
+        ):
+            data = self.graphql(f"{{ backbone_link_list(filters: {filters}) {{ name }} }}", user=self.dinas)
+            self.assertEqual([link["name"] for link in data["backbone_link_list"]], expected, filters)
 
 
 class OfficerPages:
