@@ -95,6 +95,10 @@ class WritesThroughRelatedIds:
         self.assertIn(refused.status_code, (400, 403), refused.content)
         self.assertFalse(Device.objects.filter(name="ap-lantai-2", site=self.other_site).exists())
         self.assertEqual(self.post("/api/dcim/devices/", {**body, "site": self.own_site.pk}).status_code, 201)
+        moved = self.api("patch", f"/api/dcim/devices/{self.own_gateway.pk}/", self.officer,
+                         {"site": self.other_site.pk})
+        self.assertIn(moved.status_code, (400, 403), moved.content)
+        self.assertEqual(Device.objects.get(pk=self.own_gateway.pk).site, self.own_site)
 
     def test_an_officer_cannot_name_another_agencys_office_in_a_recommendation_item(self):
         response = self.post("/api/plugins/egov/recommendation-items/",
@@ -146,12 +150,14 @@ class HiddenNames:
 
     @override_settings(DEFAULT_PERMISSIONS=OWN_BOOKMARKS_AND_SUBSCRIPTIONS)
     def test_bookmarks_and_subscriptions_only_on_visible_objects(self):
+        hidden_objects = (("dcim.device", self.other_gateway), ("netbox_egov.recommendation", self.other_request))
         for path, model in (("/api/extras/bookmarks/", Bookmark), ("/api/extras/subscriptions/", Subscription)):
-            hidden = self.post(path, {"object_type": "dcim.device", "object_id": self.other_gateway.pk,
-                                      "user": self.officer.pk})
-            self.assertEqual(hidden.status_code, 400, hidden.content)
-            self.assertNotIn("gw-dinkes", hidden.content.decode())
-            self.assertFalse(model.objects.filter(user=self.officer, object_id=self.other_gateway.pk).exists())
+            for object_type, hidden_object in hidden_objects:
+                hidden = self.post(path, {"object_type": object_type, "object_id": hidden_object.pk,
+                                          "user": self.officer.pk})
+                self.assertEqual(hidden.status_code, 400, hidden.content)
+                self.assertNotIn(str(hidden_object), hidden.content.decode())
+                self.assertFalse(model.objects.filter(user=self.officer, object_id=hidden_object.pk).exists())
             own = self.post(path, {"object_type": "dcim.device", "object_id": self.own_gateway.pk,
                                    "user": self.officer.pk})
             self.assertEqual(own.status_code, 201, own.content)
@@ -189,13 +195,20 @@ class HiddenNames:
         root = self.get("/api/plugins/egov/").json()
         return [url.split("testserver", 1)[1] for url in root.values()]
 
-    def test_shared_backbone_names_agree_in_rest_and_graphql(self):
+    def test_shared_backbone_names_agree_in_rest_graphql_ui_and_csv(self):
         link = self.get("/api/plugins/egov/backbone-links/", site_id=self.own_site.pk).json()["results"][0]
         graphql = self.graphql(f'{{ backbone_link(id: {link["id"]}) {{ site_a {{ name }} site_b {{ name }} }} }}')
         rest_ends = {link["site_a"]["name"], link["site_b"]["name"]}
         self.assertEqual({graphql["backbone_link"]["site_a"]["name"], graphql["backbone_link"]["site_b"]["name"]},
                          rest_ends)
         self.assertEqual(len(rest_ends), 2)  # the neighbour on the shared backbone is named
+        client = self.ui()
+        page = client.get(urlparse(link["display_url"]).path).content.decode()
+        csv = client.get(reverse("plugins:netbox_egov:backbonelink_list"),
+                         {"export": "table", "site_id": self.own_site.pk}).content.decode()
+        for end in rest_ends:
+            self.assertIn(end, page)
+            self.assertIn(end, csv)
 
     def test_exempt_agencies_hidden_alike_in_rest_graphql_ui_and_csv(self):
         policy = FilterPolicy.objects.filter(exempt_tenants__isnull=False).first()
@@ -281,6 +294,11 @@ class SameAnswerForEveryone:
             refused = self.ui(admin).post(edit, form)
             self.assertEqual(refused.status_code, 200)  # the form again, with the refusal
             self.assertIn(field, refused.context["form"].errors)
+        api = Client().patch(f"/api/plugins/egov/recommendations/{decided.pk}/",
+                             json.dumps({"title": "Changed after approval"}), content_type="application/json",
+                             **self.headers(admin))
+        self.assertEqual(api.status_code, 400, api.content)
+        self.assertIn("title", api.json())
         decided.refresh_from_db()
         self.assertEqual((decided.title, decided.kind, decided.description), before)
 
