@@ -235,17 +235,17 @@ class HiddenNames:
         return body["data"]
 
 
-def nested_objects(data):
-    """(url, id) of every related object named inside a REST answer, at any depth."""
+def nested_objects(data, top=True):
+    """(url, id) of every related object named inside REST results (a list of objects), at any depth: one
+    related object (a foreign key) or a member of a list of them (a many-to-many relation)."""
     if isinstance(data, list):
         for item in data:
-            yield from nested_objects(item)
+            yield from nested_objects(item, top)
     elif isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(value, dict) and "url" in value and "id" in value:
-                yield value["url"], value["id"]
-            if key != "url":
-                yield from nested_objects(value) if isinstance(value, (dict, list)) else ()
+        if not top and "url" in data and "id" in data:
+            yield data["url"], data["id"]
+        for value in data.values():
+            yield from nested_objects(value, top=False)
 
 
 class SameAnswerForEveryone:
