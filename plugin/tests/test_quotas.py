@@ -185,6 +185,14 @@ class UsageUpsertTest(APITestCase):
         self.assertEqual(refused.status_code, 403)
         self.assertEqual(QuotaUsage.objects.count(), 1)  # the whole list was rolled back
 
+    def test_an_agency_the_token_may_not_view_is_answered_as_one_that_does_not_exist(self):
+        grant(self.user, "netbox_egov.quotausage", ["add", "change", "view"])
+        grant(self.user, "tenancy.tenant", ["view"], {"slug": "agency-1"})
+        hidden, missing = self.post(self.item(tenant="agency-2")), self.post(self.item(tenant="agency-9"))
+        self.assertEqual(hidden.status_code, 400, hidden.content)
+        self.assertEqual(hidden.content.decode(), missing.content.decode().replace("agency-9", "agency-2"))
+        self.assertEqual(QuotaUsage.objects.count(), 0)
+
     def test_a_stale_write_does_not_read_another_agency_row(self):
         QuotaUsage.objects.create(tenant=self.tenants[1], period="day", period_start=datetime.date(2026, 11, 27),
                                   source="gw-1", bytes_in=777, observed_at=fx.NOW)

@@ -95,6 +95,10 @@ class WritesThroughRelatedIds:
         self.assertIn(refused.status_code, (400, 403), refused.content)
         self.assertFalse(Device.objects.filter(name="ap-lantai-2", site=self.other_site).exists())
         self.assertEqual(self.post("/api/dcim/devices/", {**body, "site": self.own_site.pk}).status_code, 201)
+        moved = self.api("patch", f"/api/dcim/devices/{self.own_gateway.pk}/", self.officer,
+                         {"site": self.other_site.pk})
+        self.assertIn(moved.status_code, (400, 403), moved.content)
+        self.assertEqual(Device.objects.get(pk=self.own_gateway.pk).site, self.own_site)
 
     def test_an_officer_cannot_name_another_agencys_office_in_a_recommendation_item(self):
         response = self.post("/api/plugins/egov/recommendation-items/",
@@ -146,26 +150,35 @@ class HiddenNames:
 
     @override_settings(DEFAULT_PERMISSIONS=OWN_BOOKMARKS_AND_SUBSCRIPTIONS)
     def test_bookmarks_and_subscriptions_only_on_visible_objects(self):
+        hidden_objects = (("dcim.device", self.other_gateway), ("netbox_egov.recommendation", self.other_request))
         for path, model in (("/api/extras/bookmarks/", Bookmark), ("/api/extras/subscriptions/", Subscription)):
-            hidden = self.post(path, {"object_type": "dcim.device", "object_id": self.other_gateway.pk,
-                                      "user": self.officer.pk})
-            self.assertEqual(hidden.status_code, 400, hidden.content)
-            self.assertNotIn("gw-dinkes", hidden.content.decode())
-            self.assertFalse(model.objects.filter(user=self.officer, object_id=self.other_gateway.pk).exists())
+            for object_type, hidden_object in hidden_objects:
+                hidden = self.post(path, {"object_type": object_type, "object_id": hidden_object.pk,
+                                          "user": self.officer.pk})
+                self.assertEqual(hidden.status_code, 400, hidden.content)
+                self.assertNotIn(str(hidden_object), hidden.content.decode())
+                self.assertFalse(model.objects.filter(user=self.officer, object_id=hidden_object.pk).exists())
             own = self.post(path, {"object_type": "dcim.device", "object_id": self.own_gateway.pk,
                                    "user": self.officer.pk})
             self.assertEqual(own.status_code, 201, own.content)
 
     def test_filter_chips_of_plugin_lists_name_no_hidden_object(self):
+        """Every object filter of every plugin list in the menu, given an object the officer may not view."""
         client = self.ui()
-        for path, parameter, hidden in (
-            ("/plugins/egov/recommendations/", "tenant_id", self.dinkes.pk),
-            ("/plugins/egov/recommendation-items/", "recommendation_id", self.other_request.pk),
-            ("/plugins/egov/bandwidth-quotas/", "tenant_id", self.dinkes.pk),
-        ):
-            body = client.get(path, {parameter: hidden}).content.decode()
-            self.assertNotIn("Dinas Kesehatan", body, path)
-            self.assertNotIn(self.other_request.title, body, path)
+        checked = 0
+        for link in (item.link for group in menu.groups for item in group.items if item.link.endswith("_list")):
+            path = reverse(link)
+            for parameter, field in resolve(path).func.view_class.filterset_form().fields.items():
+                model = getattr(getattr(field, "queryset", None), "model", None)
+                if model is None or not hasattr(model.objects, "restrict"):
+                    continue
+                hidden = model.objects.exclude(pk__in=model.objects.restrict(self.officer, "view").values("pk"))
+                for hidden_object in hidden.order_by("pk")[:1]:
+                    body = client.get(path, {parameter: hidden_object.pk}).content.decode()
+                    self.assertFalse(str(hidden_object) in body,  # no assertNotIn: it would print the whole page
+                                     f"{path}?{parameter}={hidden_object.pk} names {hidden_object}")
+                    checked += 1
+        self.assertGreaterEqual(checked, 15)
 
     def test_rest_names_only_objects_the_officer_may_view(self):
         """Every nested object in every plugin list the officer reads is one the officer may view: REST agrees
@@ -189,13 +202,20 @@ class HiddenNames:
         root = self.get("/api/plugins/egov/").json()
         return [url.split("testserver", 1)[1] for url in root.values()]
 
-    def test_shared_backbone_names_agree_in_rest_and_graphql(self):
+    def test_shared_backbone_names_agree_in_rest_graphql_ui_and_csv(self):
         link = self.get("/api/plugins/egov/backbone-links/", site_id=self.own_site.pk).json()["results"][0]
         graphql = self.graphql(f'{{ backbone_link(id: {link["id"]}) {{ site_a {{ name }} site_b {{ name }} }} }}')
         rest_ends = {link["site_a"]["name"], link["site_b"]["name"]}
         self.assertEqual({graphql["backbone_link"]["site_a"]["name"], graphql["backbone_link"]["site_b"]["name"]},
                          rest_ends)
         self.assertEqual(len(rest_ends), 2)  # the neighbour on the shared backbone is named
+        client = self.ui()
+        page = client.get(urlparse(link["display_url"]).path).content.decode()
+        csv = client.get(reverse("plugins:netbox_egov:backbonelink_list"),
+                         {"export": "table", "site_id": self.own_site.pk}).content.decode()
+        for end in rest_ends:
+            self.assertIn(end, page)
+            self.assertIn(end, csv)
 
     def test_exempt_agencies_hidden_alike_in_rest_graphql_ui_and_csv(self):
         policy = FilterPolicy.objects.filter(exempt_tenants__isnull=False).first()
@@ -222,17 +242,17 @@ class HiddenNames:
         return body["data"]
 
 
-def nested_objects(data):
-    """(url, id) of every related object named inside a REST answer, at any depth."""
+def nested_objects(data, top=True):
+    """(url, id) of every related object named inside REST results (a list of objects), at any depth: one
+    related object (a foreign key) or a member of a list of them (a many-to-many relation)."""
     if isinstance(data, list):
         for item in data:
-            yield from nested_objects(item)
+            yield from nested_objects(item, top)
     elif isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(value, dict) and "url" in value and "id" in value:
-                yield value["url"], value["id"]
-            if key != "url":
-                yield from nested_objects(value) if isinstance(value, (dict, list)) else ()
+        if not top and "url" in data and "id" in data:
+            yield data["url"], data["id"]
+        for value in data.values():
+            yield from nested_objects(value, top=False)
 
 
 class SameAnswerForEveryone:
@@ -281,6 +301,11 @@ class SameAnswerForEveryone:
             refused = self.ui(admin).post(edit, form)
             self.assertEqual(refused.status_code, 200)  # the form again, with the refusal
             self.assertIn(field, refused.context["form"].errors)
+        api = Client().patch(f"/api/plugins/egov/recommendations/{decided.pk}/",
+                             json.dumps({"title": "Changed after approval"}), content_type="application/json",
+                             **self.headers(admin))
+        self.assertEqual(api.status_code, 400, api.content)
+        self.assertIn("title", api.json())
         decided.refresh_from_db()
         self.assertEqual((decided.title, decided.kind, decided.description), before)
 
@@ -305,25 +330,42 @@ class BadDateTimes:
         self.assertIn("-22:52", response.json()["at"])
 
     def test_ui_lists(self):
-        response = self.ui(self.dinas).get("/plugins/egov/backbone-links/", {"created__gte": self.BAD})
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "created__gte", status_code=400)
-        self.assertEqual(list(response.context["table"].data), [])
+        # The agencies page (the plugin menu's landing page) lists core's tenants with core's filters.
+        for path in ("/plugins/egov/backbone-links/", "/plugins/egov/agencies/"):
+            response = self.ui(self.dinas).get(path, {"created__gte": self.BAD})
+            self.assertEqual(response.status_code, 400, path)
+            self.assertContains(response, "created__gte", status_code=400)
+            self.assertEqual(list(response.context["table"].data), [])
 
     def test_graphql_lists(self):
-        query = f'{{ backbone_link_list(filters: {{created: {{gte: "{self.BAD}"}}}}) {{ id }} }}'
-        response = Client().post(reverse("graphql"), {"query": query}, content_type="application/json",
-                                 **self.headers(self.dinas))
-        self.assertEqual(response.status_code, 200)
-        errors = response.json()["errors"]
-        self.assertIn("created__gte", errors[0]["message"])
-        self.assertIn("-22:52", errors[0]["message"])
-        self.assertNotIn("WHERE", errors[0]["message"])  # no SQL from a database error
+        # Core's filters nested in a plugin list's (its tags', its journal entries') are checked the same way.
+        for filters, parameter in (
+            (f'{{created: {{gte: "{self.BAD}"}}}}', "created__gte"),
+            (f'{{tags: {{last_updated: {{lt: "{self.BAD}"}}}}}}', "tags__last_updated__lt"),
+            (f'{{OR: {{journal_entries: {{created: {{in_list: ["{self.BAD}"]}}}}}}}}',
+             "journal_entries__created__in_list"),
+        ):
+            query = f"{{ backbone_link_list(filters: {filters}) {{ id }} }}"
+            response = Client().post(reverse("graphql"), {"query": query}, content_type="application/json",
+                                     **self.headers(self.dinas))
+            self.assertEqual(response.status_code, 200)
+            errors = response.json()["errors"]
+            self.assertIn(parameter, errors[0]["message"])
+            self.assertIn("-22:52", errors[0]["message"])
+            self.assertNotIn("WHERE", errors[0]["message"])  # no SQL from a database error
 
     def test_a_good_offset_still_filters(self):
-        later = (timezone.now() + datetime.timedelta(days=1)).isoformat()
-        response = self.get("/api/plugins/egov/backbone-links/", user=self.dinas, created__gte=later)
+        later = (timezone.now() + datetime.timedelta(days=1)).astimezone(datetime.timezone(datetime.timedelta(hours=7)))
+        response = self.get("/api/plugins/egov/backbone-links/", user=self.dinas, created__gte=later.isoformat())
         self.assertEqual(response.json()["count"], 0)
+        name = self.get("/api/plugins/egov/backbone-links/", user=self.dinas).json()["results"][0]["name"]
+        for filters, expected in (
+            (f'{{created: {{gte: "{later.isoformat()}"}}}}', []),
+            (f'{{created: {{lt: "{later.isoformat()}"}}, name: {{exact: "{name}"}}}}', [name]),
+            (f'{{OR: {{name: {{exact: "{name}"}}}}, tags: {{name: {{exact: "no-such-tag"}}}}}}', [name]),
+        ):
+            data = self.graphql(f"{{ backbone_link_list(filters: {filters}) {{ name }} }}", user=self.dinas)
+            self.assertEqual([link["name"] for link in data["backbone_link_list"]], expected, filters)
 
 
 class OfficerPages:

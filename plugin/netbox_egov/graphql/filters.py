@@ -1,6 +1,7 @@
 """GraphQL filters of the registry models."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -10,7 +11,8 @@ from graphql import GraphQLError
 from strawberry.directive import DirectiveValue
 from strawberry.scalars import ID
 from strawberry.types import Info
-from strawberry_django import DateFilterLookup, DatetimeFilterLookup, StrFilterLookup
+from strawberry.types.base import has_object_definition
+from strawberry_django import DateFilterLookup, StrFilterLookup
 from strawberry_django.filters import process_filters
 
 from netbox.graphql.filters import NetBoxModelFilter, PrimaryModelFilter, register_filter
@@ -42,42 +44,52 @@ __all__ = (
 )
 
 
-@strawberry.input(description="Lookup for date-time fields; a UTC offset PostgreSQL cannot compare is refused.")
-class CheckedDatetimeFilterLookup(DatetimeFilterLookup):
+@dataclass
+class CheckedDatetimes:
+    """Every date-time anywhere in a plugin list's filters is one PostgreSQL can compare.
+
+    Checked once, on the whole input, before any query: the plugin's own created and last_updated, and core's
+    filters nested in them (tags, journal entries, their authors...), inside AND, OR and NOT, in lists and
+    ranges. A UTC offset PostgreSQL refuses is an error naming the filter and the value, not a database error
+    (whose message carries a piece of SQL).
+    """
+
     @strawberry_django.filter_field
     def filter(self, info: Info, queryset: QuerySet, prefix: DirectiveValue[str] = "") -> tuple[QuerySet, Q]:
-        for lookup in ("exact", "gt", "gte", "lt", "lte", "in_list", "range"):
-            for value in _datetimes(getattr(self, lookup, None)):
-                if offset := datetimes.offset_out_of_range(value):
-                    raise GraphQLError(f"{prefix}{lookup}: {value.isoformat()!r} has a UTC offset of {offset}; "
-                                       f"offsets run from {datetimes.OFFSET_RANGE}.")
+        if refused := unanswerable_datetime(self):
+            path, value, offset = refused
+            raise GraphQLError(f"{prefix}{'__'.join(path)}: {value.isoformat()!r} has a UTC offset of {offset}; "
+                               f"offsets run from {datetimes.OFFSET_RANGE}.")
         return process_filters(self, queryset, info, prefix, skip_object_filter_method=True)
 
 
-def _datetimes(value):
-    """The date-times a lookup's value holds: one, a list, or a range's ends."""
-    if value is None or value is strawberry.UNSET:
-        return []
+# Combinators: the filters inside them apply to the same object, so they add nothing to the path.
+COMBINATORS = {"AND", "OR", "NOT"}
+
+
+def unanswerable_datetime(value, path=()):
+    """(path, date-time, offset) of the first date-time in a filter input whose UTC offset PostgreSQL refuses."""
+    if isinstance(value, datetime):
+        offset = datetimes.offset_out_of_range(value)
+        return (path, value, offset) if offset else None
     if isinstance(value, list):
-        return value
-    if hasattr(value, "start"):
-        return [end for end in (value.start, value.end) if end is not None]
-    return [value]
+        parts = ((path, item) for item in value)
+    elif has_object_definition(value):
+        parts = ((path if field.name in COMBINATORS else (*path, field.name), getattr(value, field.name))
+                 for field in value.__strawberry_definition__.fields)
+    else:
+        return None
+    for part_path, part in parts:
+        if refused := unanswerable_datetime(part, part_path):
+            return refused
+    return None
 
 
-@dataclass
-class CheckedChangeLogging:
-    """created and last_updated, as NetBox's filters have them, with the offset check."""
-
-    created: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
-    last_updated: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
-
-
-class EgovPrimaryModelFilter(CheckedChangeLogging, PrimaryModelFilter):
+class EgovPrimaryModelFilter(CheckedDatetimes, PrimaryModelFilter):
     pass
 
 
-class EgovModelFilter(CheckedChangeLogging, NetBoxModelFilter):
+class EgovModelFilter(CheckedDatetimes, NetBoxModelFilter):
     pass
 
 
