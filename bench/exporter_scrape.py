@@ -64,11 +64,8 @@ class CachedLabels:
         self.labels = labels
         self.status = SourceStatus(up=True, last_success=time.time())
 
-    def collect(self):
-        return []
-
-    def device_labels(self):
-        return self.labels
+    def snapshot(self):
+        return [], self.labels
 
 
 class Families:
