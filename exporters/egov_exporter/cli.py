@@ -13,7 +13,6 @@ import click
 
 from . import server
 from .exporter import Exporter, build_exporter
-from .exposition import generate_text
 from .settings import Settings, SettingsError
 
 log = logging.getLogger("egov_exporter")
@@ -47,7 +46,7 @@ def serve():
 def print_metrics():
     """Print one scrape to stdout (Prometheus text format); exit status 1 when a source could not be read."""
     exporter = build_exporter(_settings())
-    sys.stdout.buffer.write(generate_text(exporter))
+    sys.stdout.buffer.write(exporter.text())
     sys.stdout.flush()
     _exit_if_down(exporter)
 
