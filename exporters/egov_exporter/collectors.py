@@ -8,7 +8,9 @@ within the store's ``ttl`` and each one's version: its health's ``polled_at`` an
 could repeat). Only a device whose version or NetBox labels changed is read (``CollectorStore.read_device``) and
 written afresh (``device_text``); the others' text is reused, and the devices' texts are joined family by family,
 as the text format wants every sample of a family together under its one HELP and TYPE. What is kept is the text of
-the devices of the last scrape, nothing more. This trusts the store's contract: a device's keys change only by
+the devices of the last scrape, nothing more. The collectors poll a whole cycle within seconds, so the scrape after
+it would write them all; ``refresh`` (run every second by ``Exporter.warm`` when the index moved) writes them as
+they come instead. This trusts the store's contract: a device's keys change only by
 ``write_device`` (one transaction that moves the version) or by expiring, which takes the health, hence the version,
 with them. A record written by anything else, behind the store's back, is seen at the device's next poll.
 
@@ -122,6 +124,8 @@ class RedisSource:
         self.status = SourceStatus()
         self._failure = ""  # the last failure logged, so an outage is logged when it starts, not at every scrape
         self._devices: dict[str, DeviceText] = {}  # device name -> its text, for the devices of the last scrape
+        self._labels: Mapping[str, Mapping[str, str]] | None = None  # NetBox's at the last scrape, for refresh()
+        self._written = None  # the index's size and latest write when written() last looked
 
     @classmethod
     def from_url(cls, url: str, prefix: str) -> "RedisSource":
@@ -142,8 +146,9 @@ class RedisSource:
         ``device_labels``: device name -> {"site": slug, "agency": slug}."""
         started = time.monotonic()
         now = time.time()
+        self._labels = device_labels or {}
         try:
-            text = self._devices_text(device_labels or {}, now)
+            text = self._devices_text(self._labels, now)
             text += render(cycle_families(self.store.client.hgetall(self.cycle_key)))
         except redis.RedisError as error:  # names host and port, never a password of the URL
             return self._failed(f"Redis is unavailable: {error}")
@@ -159,6 +164,33 @@ class RedisSource:
     def collect(self, device_labels: Mapping[str, Mapping[str, str]] | None = None) -> list[Metric]:
         """The families of ``text()``, read back with prometheus-client's parser."""
         return list(text_string_to_metric_families(self.text(device_labels).decode()))
+
+    def written(self) -> bool:
+        """Whether the collectors wrote since the last look, as far as the index tells in one round trip: its size
+        or its latest write moved (a write older than the latest waits for the next one, or the scrape). False
+        when Redis does not answer."""
+        pipe = self.store.client.pipeline(transaction=False)
+        pipe.zcard(self.store.index_key)
+        pipe.zrange(self.store.index_key, -1, -1, withscores=True)
+        try:
+            index = pipe.execute()
+        except redis.RedisError:
+            return False
+        index = (index[0], tuple(index[1]))
+        written, self._written = index != self._written, index
+        return written
+
+    def refresh(self) -> None:
+        """Read and write ahead the devices written since the last scrape or refresh, with the NetBox labels of
+        the last scrape (none before the first: nothing to do), so that the next scrape finds them written. It only
+        saves the scrape work: the scrape still checks every device's version and reports what fails, so this
+        never raises."""
+        if self._labels is None:
+            return
+        try:
+            self._refresh(self._labels, time.time())
+        except Exception:  # an outage or an unreadable record: the next scrape meets it again and reports it
+            log.debug("refresh ahead of the scrape failed", exc_info=True)
 
     def _failed(self, failure: str) -> bytes:
         if failure != self._failure:

@@ -21,6 +21,7 @@ from .settings import Settings
 from .sources import SourceStatus
 
 DISTRIBUTION = "egov-netops"  # the distribution egov_exporter ships in (pyproject.toml)
+WARM_INTERVAL = 1.0  # seconds between two looks at the collectors' index (one round trip) by warm()
 
 
 class Exporter:
@@ -52,6 +53,16 @@ class Exporter:
     def collect(self) -> Iterator[Metric]:
         """The families of one scrape: ``text()`` read back with prometheus-client's parser."""
         yield from text_string_to_metric_families(self.text().decode())
+
+    def warm(self, stopped: threading.Event, interval: float = WARM_INTERVAL) -> None:
+        """Until ``stopped`` is set, every ``interval`` seconds: when the collectors wrote since the last look, the
+        Redis source writes the devices polled since ahead of the next scrape (``RedisSource.refresh``). A cycle
+        polls every device within seconds, and the scrape after it would otherwise write them all. Run it in a
+        thread of its own; it looks outside the scrape's lock, so a Redis that hangs never holds up a scrape."""
+        while not stopped.wait(interval):
+            if self.redis.written():
+                with self._scrape:
+                    self.redis.refresh()
 
     def registry(self) -> CollectorRegistry:
         """A registry holding only this exporter (no process or platform collectors: every name is ours)."""

@@ -1,10 +1,13 @@
 """Each device's text kept between scrapes (collectors.RedisSource): after every kind of change the collectors' data
 goes through, a scrape equals byte for byte the plain rendering made from scratch (tests/exporter_reference.py) and
-a new source's first scrape; only the devices polled since are read; only the current devices are kept."""
+a new source's first scrape; only the devices polled since are read; only the current devices are kept; the warm
+loop writes ahead what the collectors polled."""
 
+import threading
 import time
 
 import pytest
+import redis
 from tests.exporter_peers import TTL, NetBoxLabels, Scrape, agency, interface, poll, promtool_check
 from tests.exporter_reference import reference_text
 
@@ -189,3 +192,59 @@ def test_only_the_current_devices_are_kept(store, redis_source, left, pruned):
         forget(store, name, pruned)
     assert uncached(redis_source, {}).devices("egov_device_up") == names - set(gone)
     assert redis_source.kept_devices == names - set(gone)
+
+
+def test_warm_writes_ahead_what_the_collectors_polled_and_the_scrape_reads_nothing(redis_client):
+    store = RecordingStore(redis_client, ttl=TTL)
+    write_regency(store)
+    exporter = Exporter(RedisSource(store), NetBoxLabels(LABELS))
+    exporter.text()  # the first scrape: NetBox's labels known from here on
+    stopped = threading.Event()
+    warming = threading.Thread(target=exporter.warm, args=(stopped, 0.02))
+    warming.start()
+    try:
+        store.read.clear()
+        store.write_device(poll("gw-disdik", interfaces=[interface(1, in_octets=424242)]))
+        store.write_device(poll("sw-new", interfaces=[interface(1)]))
+        deadline = time.monotonic() + 30
+        while sorted(store.read) != ["gw-disdik", "sw-new"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert sorted(store.read) == ["gw-disdik", "sw-new"]  # read ahead, no scrape asked
+
+        store.read.clear()
+        served = Scrape(exporter.text().decode())
+        assert store.read == []
+    finally:
+        stopped.set()
+        warming.join(10)
+    assert served.value("egov_interface_received_bytes", "egov_interface_received_bytes_total", device="gw-disdik",
+                        site="kantor-disdik", agency="disdik", interface="ether1") == 424242
+    assert "sw-new" in served.devices("egov_device_up")
+    uncached(exporter.redis)
+
+
+def test_warm_waits_for_the_first_scrape_and_for_writes(redis_client):
+    """Before the first scrape it has no NetBox labels to write with; after it, only a write moves it."""
+    store = RecordingStore(redis_client, ttl=TTL)
+    store.write_device(poll("sw-01", interfaces=[interface(1)]))
+    source = RedisSource(store)
+    assert source.written()
+    source.refresh()
+    assert store.read == []
+
+    source.text()
+    store.read.clear()
+    assert not source.written()
+    store.write_device(poll("sw-01", interfaces=[interface(1)]))
+    assert source.written()
+    source.refresh()
+    assert store.read == ["sw-01"]
+
+
+def test_warm_leaves_an_outage_to_the_scrape(store, redis_source, closed_port):
+    store.write_device(poll("gw-disdik", interfaces=[interface(1)]))
+    redis_source.text()
+    redis_source.store = CollectorStore(redis.Redis(port=closed_port), ttl=TTL)  # Redis gone
+    assert not redis_source.written()
+    redis_source.refresh()  # says nothing, raises nothing: the scrape reports it
+    assert redis_source.text() == b"" and not redis_source.status.up
