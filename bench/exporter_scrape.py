@@ -145,13 +145,14 @@ def scrape(url: str, headers: dict) -> bytes:
 
 def serving(exporter: Exporter):
     """A child process serving ``exporter`` as ``egov-exporter serve`` does, never scraped before (the kept text
-    starts empty), and its URL: a client thread here would share the server's interpreter lock and slow down the
-    scrapes it times."""
+    starts empty), its URL and the memory it starts with (this process's, shared): a client thread here would
+    share the server's interpreter lock and slow down the scrapes it times."""
     httpd = server.start(exporter, "127.0.0.1", 0)
+    forked_with = memory("self", "VmRSS")
     child = multiprocessing.get_context("fork").Process(target=serve, args=(exporter, httpd), daemon=True)
     child.start()
     httpd.server_close()  # the child has the socket
-    return child, server.url(httpd)
+    return child, server.url(httpd), forked_with
 
 
 def serve(exporter: Exporter, httpd):
@@ -161,7 +162,7 @@ def serve(exporter: Exporter, httpd):
 
 def scrapes(store: CollectorStore, labels: dict, moved: int) -> dict[str, float]:
     """One round of the scrapes of ``SCRAPES`` from a new exporter process."""
-    child, url = serving(Exporter(RedisSource(store), CachedLabels(labels)))
+    child, url, forked_with = serving(Exporter(RedisSource(store), CachedLabels(labels)))
     times = {}
     try:
         times["first"], _ = timed(lambda: scrape(url, PROMETHEUS_HEADERS))
@@ -174,10 +175,17 @@ def scrapes(store: CollectorStore, labels: dict, moved: int) -> dict[str, float]
         poll(store, range(DEVICES), moved + 2)
         time.sleep(2)
         times["all-later"], _ = timed(lambda: scrape(url, PROMETHEUS_HEADERS))
+        times["memory"] = memory(child.pid, "VmHWM") - forked_with
     finally:
         child.terminate()
         child.join(10)
     return times
+
+
+def memory(pid: int | str, field: str) -> float:
+    """A memory field of process ``pid``'s /proc status (VmRSS, VmHWM: resident now, at its peak), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith(f"{field}:")) / 1024
 
 
 def breakdown(store: CollectorStore, labels: dict, floor: Families) -> dict[str, float]:
@@ -216,7 +224,7 @@ def run(client: redis.Redis):
     floor = Families(list(text_string_to_metric_families(text.decode())))
     samples = sum(len(family.samples) for family in floor.collect())
     packed = len(gzip.compress(text, compresslevel=server.GZIP_LEVEL))
-    times = {"floor": [], **{key: [] for key in SCRAPES}}
+    times = {"floor": [], "memory": [], **{key: [] for key in SCRAPES}}
     steps = []
     for moved in range(0, 3 * ROUNDS, 3):
         times["floor"].append(timed(lambda: generate_latest(floor))[0])
@@ -237,6 +245,8 @@ def report(fill_time, samples, size, packed, times, steps):
     for name, values in rows:
         median = statistics.median(values)
         print(f"{name:62} {median:9.2f} {min(values):7.2f} {max(values):7.2f} {median / floor:8.2f}")
+    print(f"the exporter process's peak resident memory, beyond what it was forked with: "
+          f"{statistics.median(times['memory']):.0f} MB")
     print("steps, apart:")
     for step in steps[0]:
         values = [round_steps[step] for round_steps in steps]
