@@ -6,12 +6,13 @@ The exporter keeps each device's text from one poll to the next (collectors.py),
 how many devices the collectors polled since the last one. Timed, each over HTTP as Prometheus scrapes (its Accept
 header, gzip accepted):
 
-- the first scrape of a new exporter process: every device read and written;
+- the first scrape of a new exporter process, sent as it starts: every device read and written (by the scrape or
+  by the warm loop's first write of everything, ``Exporter.warm``, which it waits for);
 - a scrape with no device polled since the last (most scrapes: a cycle every 5 minutes, scrapes every 15 to 60 s);
 - a scrape with 25 devices polled since (polls spread over the cycle, one 15-s scrape's share: 500 x 15 / 300);
 - a scrape with all 500 polled since (a cycle's polls end within seconds, so this is the first scrape after
-  each cycle), right after the last write and 2 s after it: the exporter's warm loop (``Exporter.warm``, as
-  ``egov-exporter serve`` runs it) looks at the index every second and writes ahead what was polled;
+  each cycle), right after the last write and 2 s after it: the warm loop (as ``egov-exporter serve`` runs it)
+  looks at the index every second and writes ahead what was polled;
 - no device polled since, without gzip.
 
 The collectors' data is written into a private redis-server (Debian's, on a free port, no persistence) with
@@ -69,7 +70,7 @@ PROMETHEUS_HEADERS = {  # what Prometheus 2.42 sends with every scrape
     "Accept-Encoding": "gzip",
 }
 SCRAPES = {  # key -> row of the report
-    "first": "first scrape of the process: every device read",
+    "first": "first scrape, as the process starts: every device read",
     "none": "no device polled since the last scrape",
     "some": f"{SPREAD} devices polled since (polls spread over the cycle)",
     "all": f"all {DEVICES} polled since, right after the last write",

@@ -55,13 +55,15 @@ class Exporter:
         yield from text_string_to_metric_families(self.text().decode())
 
     def warm(self, stopped: threading.Event, interval: float = WARM_INTERVAL) -> None:
-        """Until ``stopped`` is set, every ``interval`` seconds: when the collectors wrote since the last look, the
-        Redis source writes the devices polled since ahead of the next scrape (``RedisSource.refresh``). A cycle
-        polls every device within seconds, and the scrape after it would otherwise write them all. Run it in a
-        thread of its own; it looks outside the scrape's lock, so a Redis that hangs never holds up a scrape."""
+        """Write ahead of the scrapes what they would otherwise write themselves: first one whole scrape, so that
+        Prometheus' first finds every device written; then until ``stopped`` is set, every ``interval`` seconds,
+        when the collectors wrote since the last look, the devices polled since (``RedisSource.refresh``): a cycle
+        polls every device within seconds, and the scrape after it would write them all. Run it in a thread of its
+        own; it looks outside the scrape's lock, so a Redis that hangs never holds up a scrape."""
+        self.text()
         while not stopped.wait(interval):
             if self.redis.written():
-                with self._scrape:
+                with self._scrape, garbage_collector_paused():
                     self.redis.refresh()
 
     def registry(self) -> CollectorRegistry:

@@ -68,6 +68,16 @@ def uncached(source: RedisSource, labels=LABELS) -> Scrape:
     return Scrape(text.decode())
 
 
+def eventually(condition, seconds=30.0) -> bool:
+    """Whether ``condition()`` holds within ``seconds`` (what a thread of the exporter does, it does in its time)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def forget(store, device, pruned=True):
     """What the collectors' data of ``device`` becomes when it is not polled any more: its keys expire and the
     next write of another device prunes it from the index (``pruned``; before that, the index still lists it)."""
@@ -194,22 +204,19 @@ def test_only_the_current_devices_are_kept(store, redis_source, left, pruned):
     assert redis_source.kept_devices == names - set(gone)
 
 
-def test_warm_writes_ahead_what_the_collectors_polled_and_the_scrape_reads_nothing(redis_client):
+def test_warm_writes_ahead_every_device_then_what_the_collectors_poll_and_the_scrape_reads_nothing(redis_client):
     store = RecordingStore(redis_client, ttl=TTL)
     write_regency(store)
     exporter = Exporter(RedisSource(store), NetBoxLabels(LABELS))
-    exporter.text()  # the first scrape: NetBox's labels known from here on
     stopped = threading.Event()
     warming = threading.Thread(target=exporter.warm, args=(stopped, 0.02))
     warming.start()
     try:
+        assert eventually(lambda: sorted(store.read) == sorted(["gw-disdik", UTAMA, "sw-core", "sw-lab"]))
         store.read.clear()
         store.write_device(poll("gw-disdik", interfaces=[interface(1, in_octets=424242)]))
         store.write_device(poll("sw-new", interfaces=[interface(1)]))
-        deadline = time.monotonic() + 30
-        while sorted(store.read) != ["gw-disdik", "sw-new"] and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert sorted(store.read) == ["gw-disdik", "sw-new"]  # read ahead, no scrape asked
+        assert eventually(lambda: sorted(store.read) == ["gw-disdik", "sw-new"])  # read ahead, no scrape asked
 
         store.read.clear()
         served = Scrape(exporter.text().decode())
