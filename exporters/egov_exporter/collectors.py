@@ -8,11 +8,14 @@ within the store's ``ttl`` and each one's version: its health's ``polled_at`` an
 could repeat). Only a device whose version or NetBox labels changed is read (``CollectorStore.read_device``) and
 written afresh (``device_text``); the others' text is reused, and the devices' texts are joined family by family,
 as the text format wants every sample of a family together under its one HELP and TYPE. What is kept is the text of
-the devices of the last scrape, nothing more. The collectors poll a whole cycle within seconds, so the scrape after
-it would write them all; ``refresh`` (run every second by ``Exporter.warm`` when the index moved) writes them as
-they come instead. This trusts the store's contract: a device's keys change only by
-``write_device`` (one transaction that moves the version) or by expiring, which takes the health, hence the version,
-with them. A record written by anything else, behind the store's back, is seen at the device's next poll.
+the devices of the last scrape, nothing more.
+
+This trusts the store's contract: a device's keys change only by ``write_device`` (one transaction that moves the
+version) or by expiring, which takes the health, hence the version, with them. A record written by anything else,
+behind the store's back, is seen at the device's next poll.
+
+The collectors poll a whole cycle within seconds, so the scrape after a cycle would write every device again;
+``refresh`` (run every second by ``Exporter.warm`` when the index moved) writes them as they come instead.
 
 The agency counters are the one part that changes with the clock: a counter read before ``now - ttl`` is left out
 (the collectors keep an agency's last read for days, to resume from it, also after failed polls or once the agency
@@ -108,16 +111,16 @@ class DeviceText:
     """One device's samples as of one write: a fragment per family of ``DEVICE_FAMILIES`` but the last (the
     agencies'), whose lines are kept apart with the time of the read they give, as (read at, lines)."""
 
-    version: tuple  # the health's VERSION fields as Redis gave them (None when it has no health)
+    version: tuple  # the health's VERSION fields as Redis gave them (Nones when it has no health)
     labels: tuple[str, str]  # the site and agency NetBox gave when it was written
     fragments: tuple[bytes, ...]
     agency_reads: tuple[tuple[float, bytes], ...]
 
 
 class RedisSource:
-    """The collectors' data, read from Redis at every scrape. Never raises: an outage or unreadable data gives no
-    text and ``status.up`` False, so the rest of the scrape is still served. One scrape at a time (the exporter
-    holds a lock around each)."""
+    """The collectors' data, looked up in Redis at every scrape. Never raises: an outage or unreadable data gives
+    no text and ``status.up`` False, so the rest of the scrape is still served. One scrape or refresh at a time
+    (the exporter holds a lock around each)."""
 
     def __init__(self, store: CollectorStore):
         self.store = store
