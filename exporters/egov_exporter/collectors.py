@@ -223,7 +223,7 @@ class RedisSource:
             versions.hmget(self.store.key(name, "health"), VERSION)
         # Read after its version: a write in between gives newer data under the older version, read again at the
         # next scrape; never older data under a newer version.
-        wanted = {name: (tuple(version), _labels(device_labels.get(name, UNKNOWN)))
+        wanted = {name: (tuple(version), _site_agency(device_labels.get(name, UNKNOWN)))
                   for name, version in zip(names, versions.execute(), strict=True)}
         stale = [name for name, (version, labels) in wanted.items()
                  if (known := self._devices.get(name)) is None or (known.version, known.labels) != (version, labels)]
@@ -338,7 +338,7 @@ def _sample(name: str, kind: str) -> str:
     return name + "_total" if kind == "counter" else name
 
 
-def _labels(where: Mapping[str, str]) -> tuple[str, str]:
+def _site_agency(where: Mapping[str, str]) -> tuple[str, str]:
     return where.get("site", ""), where.get("agency", "")
 
 
