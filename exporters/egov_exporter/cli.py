@@ -8,12 +8,12 @@ reads or the environment, never from the command line, where every user of the m
 import logging
 import signal
 import sys
+import threading
 
 import click
 
 from . import server
 from .exporter import Exporter, build_exporter
-from .exposition import generate_text
 from .settings import Settings, SettingsError
 
 log = logging.getLogger("egov_exporter")
@@ -29,17 +29,21 @@ def main():
 def serve():
     """Serve GET /metrics on EGOV_EXPORTER_LISTEN until stopped (Ctrl-C or SIGTERM)."""
     settings = _settings()
+    exporter = build_exporter(settings)
     try:
-        httpd = server.start(build_exporter(settings), settings.host, settings.port)
+        httpd = server.start(exporter, settings.host, settings.port)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {settings.listen} (EGOV_EXPORTER_LISTEN): {error}") from None
     log.info("serving metrics on %s", server.url(httpd))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # systemd's stop ends it as Ctrl-C does
+    stopped = threading.Event()
+    threading.Thread(target=exporter.warm, args=(stopped,), name="warm", daemon=True).start()
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
+        stopped.set()
         httpd.server_close()
 
 
@@ -47,7 +51,7 @@ def serve():
 def print_metrics():
     """Print one scrape to stdout (Prometheus text format); exit status 1 when a source could not be read."""
     exporter = build_exporter(_settings())
-    sys.stdout.buffer.write(generate_text(exporter))
+    sys.stdout.buffer.write(exporter.text())
     sys.stdout.flush()
     _exit_if_down(exporter)
 

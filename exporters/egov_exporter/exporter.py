@@ -1,8 +1,8 @@
 """One scrape: the collectors' data (Redis), NetBox's view and the exporter's own metrics, in one collector.
 
-``Exporter`` is what ``GET /metrics`` writes out (``exposition.generate_text``; ``registry()`` holds it for
-prometheus-client's own tools). At each scrape it asks NetBox first (its source
-refreshes at most every interval and otherwise answers from its cache), because the site and agency of every
+``Exporter.text()`` is what ``GET /metrics`` writes out; ``collect()`` reads the same text back into families for
+prometheus-client's own tools (``registry()``), so the two never differ. At each scrape it asks NetBox first (its
+source refreshes at most every interval and otherwise answers from its cache), because the site and agency of every
 device series come from NetBox's device labels, then reads Redis with them. A source that fails gives no families
 of its own and ``egov_exporter_source_up{source=...} 0``; the other source's families are served all the same.
 """
@@ -12,13 +12,16 @@ import threading
 from collections.abc import Iterator
 
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import CollectorRegistry
 
 from .collectors import RedisSource
+from .exposition import garbage_collector_paused, render
 from .settings import Settings
 from .sources import SourceStatus
 
 DISTRIBUTION = "egov-netops"  # the distribution egov_exporter ships in (pyproject.toml)
+WARM_INTERVAL = 1.0  # seconds between two looks at the collectors' index (one round trip) by warm()
 
 
 class Exporter:
@@ -40,11 +43,28 @@ class Exporter:
             statuses["netbox"] = self.netbox.status
         return statuses
 
-    def collect(self) -> Iterator[Metric]:
-        with self._scrape:
+    def text(self) -> bytes:
+        """One scrape in the Prometheus text format (0.0.4)."""
+        with self._scrape, garbage_collector_paused():
             netbox, labels = self.netbox.snapshot() if self.netbox is not None else ([], {})
-            families = [*self.redis.collect(labels), *netbox, *own_families(self.sources, self.version)]
-        yield from families
+            collected = self.redis.text(labels)  # before the exporter's own families, which report on it
+            return collected + render([*netbox, *own_families(self.sources, self.version)])
+
+    def collect(self) -> Iterator[Metric]:
+        """The families of one scrape: ``text()`` read back with prometheus-client's parser."""
+        yield from text_string_to_metric_families(self.text().decode())
+
+    def warm(self, stopped: threading.Event, interval: float = WARM_INTERVAL) -> None:
+        """Write ahead of the scrapes what they would otherwise write themselves: first one whole scrape, so that
+        Prometheus' first finds every device written; then until ``stopped`` is set, every ``interval`` seconds,
+        when the collectors wrote since the last look, the devices polled since (``RedisSource.refresh``): a cycle
+        polls every device within seconds, and the scrape after it would write them all. Run it in a thread of its
+        own; it looks outside the scrape's lock, so a Redis that hangs never holds up a scrape."""
+        self.text()
+        while not stopped.wait(interval):
+            if self.redis.written():
+                with self._scrape, garbage_collector_paused():
+                    self.redis.refresh()
 
     def registry(self) -> CollectorRegistry:
         """A registry holding only this exporter (no process or platform collectors: every name is ours)."""

@@ -2,16 +2,20 @@
 for counters and gauges, about three times faster on the exporter's families.
 
 ``generate_latest`` formats every sample's labels afresh: it sorts them, checks each name against a regular
-expression and escapes each value. The collectors' interface samples share one label dict per interface
-(collectors.py), so here each distinct dict is formatted once, with prometheus-client's own name escaping, and its
-text reused for every other sample that shares it. The tests compare the two outputs byte for byte. The cycle
-collector is paused while a scrape is collected and written (``garbage_collector_paused``).
+expression and escapes each value. Here each distinct label dict is formatted once (``labels_text``, with
+prometheus-client's own name escaping) and its text reused for every other sample that shares it. The collectors'
+device data does not go through families at all: collectors.py writes it with the same pieces (``header``,
+``labels_text``, ``labels_template`` and prometheus-client's ``floatToGoString``) and keeps it between scrapes.
+The tests compare the outputs byte for byte. The cycle collector is paused while a scrape is collected and written
+(``garbage_collector_paused``).
 """
 
 import gc
+from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import cache
 
+from prometheus_client.core import Metric
 from prometheus_client.openmetrics.exposition import escape_label_name, escape_metric_name
 from prometheus_client.utils import floatToGoString
 
@@ -19,11 +23,10 @@ from prometheus_client.utils import floatToGoString
 # their own.
 TYPES = ("counter", "gauge")
 
-
 def generate_text(collector) -> bytes:
     """The text exposition of every family ``collector.collect()`` yields (a registry, the exporter)."""
     with garbage_collector_paused():
-        return _text(collector)
+        return render(collector.collect())
 
 
 @contextmanager
@@ -41,37 +44,54 @@ def garbage_collector_paused():
         gc.enable()
 
 
-def _text(collector) -> bytes:
+def render(families: Iterable[Metric]) -> bytes:
+    """The text of ``families``, each its HELP and TYPE lines then its samples."""
     lines = []
     # id(labels dict) -> (the dict, its text). Holding the dict keeps it alive, so no other dict made during the
     # scrape can take its id.
     formatted = {}
-    for family in collector.collect():
-        if family.type not in TYPES:
-            raise ValueError(f"{family.name}: a {family.type} family; only {' and '.join(TYPES)} are written here")
-        name = _metric_name(family.name + "_total" if family.type == "counter" else family.name)
-        documentation = family.documentation.replace("\\", r"\\").replace("\n", r"\n")
-        lines.append(f"# HELP {name} {documentation}\n# TYPE {name} {family.type}\n")
+    for family in families:
+        lines.append(header(family.name, family.type, family.documentation))
         for sample in family.samples:
             known = formatted.get(id(sample.labels))
             if known is None:
-                known = formatted[id(sample.labels)] = (sample.labels, _labels(sample.labels))
+                known = formatted[id(sample.labels)] = (sample.labels, labels_text(sample.labels))
             timestamp = "" if sample.timestamp is None else f" {int(float(sample.timestamp) * 1000):d}"
             lines.append(f"{_metric_name(sample.name)}{known[1]} {floatToGoString(sample.value)}{timestamp}\n")
     return "".join(lines).encode()
 
 
-# Names are few and come from the code, values many and from the devices: names are escaped once per process.
-_metric_name = cache(escape_metric_name)
-_label_name = cache(escape_label_name)
+def header(name: str, kind: str, documentation: str) -> str:
+    """The HELP and TYPE lines of a family named ``name`` (without ``_total``) of type ``kind``."""
+    if kind not in TYPES:
+        raise ValueError(f"{name}: a {kind} family; only {' and '.join(TYPES)} are written here")
+    name = _metric_name(name + "_total" if kind == "counter" else name)
+    documentation = documentation.replace("\\", r"\\").replace("\n", r"\n")
+    return f"# HELP {name} {documentation}\n# TYPE {name} {kind}\n"
 
 
-def _labels(labels: dict) -> str:
+def labels_text(labels: dict[str, str]) -> str:
+    """``{name="value",...}`` sorted by name, values escaped; "" for no labels."""
     if not labels:
         return ""
-    pairs = ",".join(f'{_label_name(key)}="{_escape(value)}"' for key, value in sorted(labels.items()))
+    pairs = ",".join(f'{_label_name(key)}="{escape(value)}"' for key, value in sorted(labels.items()))
     return f"{{{pairs}}}"
 
 
-def _escape(value: str) -> str:
+def labels_template(labels: dict[str, str | None]) -> str:
+    """``labels_text`` with a ``str.format`` field in the place of each value that is None, so that the labels many
+    samples share are sorted and escaped once: ``template.format(interface=escape(value))`` fills one in."""
+    pairs = ",".join(f'{_label_name(key)}="{{{key}}}"' if value is None
+                     else f'{_label_name(key)}="{escape(value).replace("{", "{{").replace("}", "}}")}"'
+                     for key, value in sorted(labels.items()))
+    return f"{{{{{pairs}}}}}"
+
+
+def escape(value: str) -> str:
+    """A label value as the text format writes it."""
     return value.replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
+
+
+# Names are few and come from the code, values many and from the devices: names are escaped once per process.
+_metric_name = cache(escape_metric_name)
+_label_name = cache(escape_label_name)

@@ -1,11 +1,11 @@
 """``GET /metrics`` over HTTP: a threaded wsgiref server answering every scrape in the Prometheus text format.
 
 Not prometheus-client's own WSGI application, for its costs measured at 500 devices x 48 interfaces (about
-300,000 samples, bench/exporter_scrape.py): it renders with ``generate_latest``, three times slower than
-``exposition.generate_text`` for the same bytes; it answers Prometheus (which asks for OpenMetrics first) in
-OpenMetrics, which prometheus-client 0.26 renders slower still, where the text format serves Prometheus just as
-well; and it gzips at level 9, most of a second for the 35 MB, where level 1 takes a tenth of that for a body
-twice as large (still a twenty-fifth of the text).
+300,000 samples, bench/exporter_scrape.py): it renders every sample of every scrape with ``generate_latest``,
+where ``Exporter.text`` writes the same bytes from each device's text kept since its last poll; it answers
+Prometheus (which asks for OpenMetrics first) in OpenMetrics, which prometheus-client 0.26 renders slower still,
+where the text format serves Prometheus just as well; and it gzips at level 9, most of a second for the 35 MB,
+where level 1 takes a tenth of that for a body twice as large (still a twenty-fifth of the text).
 """
 
 import gzip
@@ -16,7 +16,6 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, gzip_accepted
 
 from .exporter import Exporter
-from .exposition import generate_text
 
 PATH = "/metrics"
 GZIP_LEVEL = 1
@@ -32,7 +31,7 @@ def metrics_app(exporter: Exporter):
         if environ.get("REQUEST_METHOD") != "GET":
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET")])
             return [f"Only GET: {environ.get('REQUEST_METHOD')} {PATH} is not a scrape\n".encode()]
-        body = generate_text(exporter)
+        body = exporter.text()
         headers = [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4)]
         if gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = gzip.compress(body, compresslevel=GZIP_LEVEL)

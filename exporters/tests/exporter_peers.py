@@ -14,6 +14,7 @@ from egov_collectors.accounting import KIND_QUEUE, AgencyCounters, AgencyState
 from egov_collectors.model import DevicePoll, InterfaceCounters
 from egov_collectors.store import CollectorStore
 from egov_exporter.collectors import RedisSource
+from egov_exporter.sources import SourceStatus
 
 PROMTOOL = "/usr/bin/promtool"
 TTL = 900  # the store's default: what the collectors write with
@@ -80,13 +81,23 @@ class Scrape:
         """The value of the one sample of ``family`` with exactly ``labels``, None when there is none."""
         return self.values(family, sample).get(tuple(sorted(labels.items())))
 
-    def devices(self, family) -> set[str]:
-        return {dict(labels)["device"] for labels in self.values(family)}
+    def devices(self, family, sample=None) -> set[str]:
+        return {dict(labels)["device"] for labels in self.values(family, sample)}
 
 
 def scrape(collector) -> Scrape:
     """One scrape of ``collector`` (anything with ``collect()``: a registry, the exporter) in the text format."""
     return Scrape(generate_latest(collector).decode())
+
+
+class NetBoxLabels:
+    """NetBox's share of a scrape as its cache gives it between refreshes: device labels, no families, up."""
+
+    def __init__(self, labels):
+        self.labels, self.status = labels, SourceStatus(up=True, last_success=time.time())
+
+    def snapshot(self):
+        return [], self.labels
 
 
 class Families:

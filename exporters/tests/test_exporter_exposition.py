@@ -1,5 +1,6 @@
-"""exposition.generate_text writes byte for byte what prometheus-client's generate_latest writes, on a real scrape
-with the label values devices send (quotes, backslashes, new lines, bytes that are not UTF-8)."""
+"""The exporter's text and exposition.generate_text are byte for byte what prometheus-client's generate_latest
+writes, on a real scrape with the label values devices send (quotes, backslashes, new lines, bytes that are not
+UTF-8)."""
 
 import gc
 import time
@@ -7,24 +8,13 @@ import time
 import pytest
 from prometheus_client import generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
-from tests.exporter_peers import Families, Scrape, agency, interface, poll, promtool_check
+from prometheus_client.parser import text_string_to_metric_families
+from tests.exporter_peers import Families, NetBoxLabels, Scrape, agency, interface, poll, promtool_check
 
 from egov_exporter.exporter import Exporter
 from egov_exporter.exposition import generate_text
 
 KLATEN = {"gw-disdik": {"site": "kantor-disdik", "agency": "disdik"}}
-
-
-class Labels:
-    """NetBox's share of a scrape as its cache gives it: device labels, no families, up."""
-
-    def __init__(self, labels):
-        from egov_exporter.sources import SourceStatus
-
-        self.labels, self.status = labels, SourceStatus(up=True, last_success=time.time())
-
-    def snapshot(self):
-        return [], self.labels
 
 
 def test_the_same_bytes_as_prometheus_client(store, redis_source):
@@ -34,11 +24,12 @@ def test_the_same_bytes_as_prometheus_client(store, redis_source):
     ]), agencies=[agency("disdik", "gw-disdik", down=2**64 - 1, up=0)], discards={"over-speed": 4})
     store.write_device(poll("sw-lab", ok=False))
     store.client.hset(redis_source.cycle_key, mapping={"started": time.time(), "devices": 2, "left": 1})
-    # One collect, rendered twice: a second collect would read Redis again and time it differently.
-    families = Families(list(Exporter(redis_source, Labels(KLATEN)).collect()))
+    # One scrape, read back into families: a second would read the sources again and time them differently.
+    text = Exporter(redis_source, NetBoxLabels(KLATEN)).text()
+    families = Families(list(text_string_to_metric_families(text.decode())))
 
-    text = generate_text(families)
-    assert text == generate_latest(families)
+    assert generate_latest(families) == text
+    assert generate_text(families) == text
     assert gc.isenabled()
     assert 'alias="garbled \\\\udcfe\\\\udcff"' in text.decode()  # escaped, as the store escapes health fields
     assert Scrape(text.decode()).value("egov_interface_info", device="gw-disdik", site="kantor-disdik",
