@@ -1,4 +1,5 @@
-"""Usage writes kept on disk until NetBox takes them, replayed in order.
+"""Writes kept on disk until NetBox takes them, replayed in order: usage batches, and the reconciliation's
+reports (``reconcile``: one report per batch, in a spool of their own).
 
 Every batch of upsert items goes to the spool first (``put``): a SQLite database in WAL mode with
 ``synchronous=FULL``, so a batch whose ``put`` returned survives the process being killed and the machine losing
@@ -106,8 +107,10 @@ class Spool:
         backoff_max: float = 300.0,
         busy_timeout: float = 30.0,
         clock: Callable[[], float] = time.time,
+        database: str = DATABASE,
     ):
         self.directory = Path(directory)
+        self.database = database
         self.directory.mkdir(parents=True, exist_ok=True)
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -212,8 +215,8 @@ class Spool:
                 (batch_id, created_at, self.clock(), refusal.status, reason, items),
             )
             db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
-        log.warning("usage batch %s refused by NetBox (status %s), moved to the dead letters: %s",
-                    batch_id, refusal.status, reason)
+        log.warning("batch %s of %s refused by NetBox (status %s), moved to the dead letters: %s",
+                    batch_id, self.directory / self.database, refusal.status, reason)
 
     def _postpone(self, batch_id: int, attempts: int, error: str) -> None:
         delay = min(self.backoff_max, self.backoff_base * 2 ** (attempts - 1))
@@ -226,7 +229,7 @@ class Spool:
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             # A connection must not cross a fork: the child opens its own (the parent's stays the parent's).
-            self._connection = sqlite3.connect(self.directory / DATABASE, timeout=self.busy_timeout,
+            self._connection = sqlite3.connect(self.directory / self.database, timeout=self.busy_timeout,
                                                isolation_level=None)
             self._pid = os.getpid()
             self._connection.execute("PRAGMA journal_mode=WAL")

@@ -201,7 +201,9 @@ def arp_addresses(arp: Iterable[ArpEntry]) -> dict[str, str]:
     answers for many; a VLAN interface holds a whole subnet)."""
     found: dict[str, set[str]] = {}
     for entry in arp:
-        for key in (mac_key(entry.mac), port_key(entry.interface)):
+        # EOS names the VLAN and the port it learnt the entry on: "Vlan10, Ethernet49".
+        ports = [port_key(part) for part in entry.interface.split(",")]
+        for key in (mac_key(entry.mac), *ports):
             if key:
                 found.setdefault(key, set()).add(entry.ip)
     return {key: next(iter(ips)) for key, ips in found.items() if len(ips) == 1}
