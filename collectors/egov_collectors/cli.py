@@ -75,7 +75,7 @@ def reconcile(devices, as_json):
         click.echo(json.dumps({"devices": [r.summary() for r in results], "skipped": list(plan.skipped)}, indent=2))
     else:
         table_console().print(_reconcile_table(results, plan.skipped))
-    sys.exit(0 if results and all(r.reached and not r.error for r in results) else 1)
+    sys.exit(0 if results and all(r.ok for r in results) else 1)
 
 
 @main.command()

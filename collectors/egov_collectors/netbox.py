@@ -260,6 +260,9 @@ def netbox_message(response):
         body = response.json()
     except ValueError:
         text = response.text
+        if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+            # NetBox's own "Page Not Found" page: the endpoint is not there (a plugin missing or too old?).
+            return f"{response.reason} (a web page, not an API answer: is {response.url} an endpoint of this NetBox?)"
     else:
         text = body["detail"] if isinstance(body, dict) and set(body) == {"detail"} else str(body)
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "..."

@@ -58,6 +58,37 @@ EOS_COMMANDS = {
 }
 FAKENOS_PLUGIN = {"ios": "cisco_ios", "eos": "arista_eos"}
 
+# What NetBox documents for the recorded network (test_reconcile_compare.py and test_reconcile_netbox.py): it
+# agrees with the devices but for exactly four things: gw-disdik's serial (a typo), core-1 Gi1/0/3's cable to
+# gw-dinkes (never documented), core-1 Gi1/0/4's cable to sw-lantai2 (documented, never seen: sw-lantai2's LLDP is
+# off), and leaf-1 Ethernet3, cabled to srv-app but down.
+NETWORK_DEVICES = ("core-1", "gw-disdik", "leaf-1", "gw-dinkes", "sw-lantai2")  # platforms with a NAPALM driver
+SERVERS = ("srv-backup", "srv-db", "srv-app")
+PORTS = {
+    "core-1": [f"GigabitEthernet1/0/{n}" for n in range(1, 25)] + ["TenGigabitEthernet1/1/1",
+                                                                     "TenGigabitEthernet1/1/2"],
+    "gw-disdik": ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1", "GigabitEthernet0/0/2"],
+    "leaf-1": [f"Ethernet{n}" for n in range(1, 53)] + ["Management1"],
+    "gw-dinkes": ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1"],
+    "sw-lantai2": ["GigabitEthernet0/1", "GigabitEthernet0/2"],
+    "srv-backup": ["eth0"], "srv-db": ["eth0"], "srv-app": ["eth0"],
+}
+CABLES = [  # (device, interface, device, interface)
+    ("core-1", "GigabitEthernet1/0/1", "gw-disdik", "GigabitEthernet0/0/1"),
+    ("core-1", "GigabitEthernet1/0/4", "sw-lantai2", "GigabitEthernet0/1"),
+    ("core-1", "GigabitEthernet1/0/10", "srv-backup", "eth0"),
+    ("core-1", "TenGigabitEthernet1/1/1", "leaf-1", "Ethernet49"),
+    ("leaf-1", "Ethernet1", "srv-db", "eth0"),
+    ("leaf-1", "Ethernet3", "srv-app", "eth0"),
+]
+DOCUMENTED = {  # the reconciled devices: device type, serial and expected OS version as NetBox has them
+    "core-1": {"serial": "FDO1732Q1AB", "model": "Catalyst 3750X-24T", "part_number": "WS-C3750X-24T-S",
+               "os_version": "15.2(4)E10"},
+    "gw-disdik": {"serial": "FDO2231M0AA", "model": "ISR4331/K9", "part_number": "ISR4331/K9",
+                  "os_version": "16.9.5"},
+    "leaf-1": {"serial": "JPE16281042", "model": "DCS-7050TX-64", "part_number": "", "os_version": "4.28.3M"},
+}
+
 
 @dataclass(frozen=True)
 class RecordedDevice:

@@ -1,17 +1,17 @@
 """The findings (reconcile.compare: pure) of facts NAPALM parsed from the recorded devices (napalm_peers.py, read
 once over SSH for the module), against documentation as NetBox's list requests give it.
 
-The documentation below is the Dinas' data centre as NetBox has it in test_reconcile_netbox.py: the devices agree
-with it except for exactly four things (gw-disdik's serial, core-1's cable to gw-dinkes that nobody documented,
-core-1's documented cable to sw-lantai2 that LLDP never shows, leaf-1's Ethernet3 that is cabled but down). The
-other tests change one thing at a time.
+The documentation is the Dinas' data centre as NetBox has it in test_reconcile_netbox.py (napalm_peers.PORTS,
+CABLES, DOCUMENTED): the devices agree with it except for exactly four things (gw-disdik's serial, core-1's cable
+to gw-dinkes that nobody documented, core-1's documented cable to sw-lantai2 that LLDP never shows, leaf-1's
+Ethernet3 that is cabled but down). The other tests change one thing at a time.
 """
 
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tests.napalm_peers import PASSWORD, USERNAME
+from tests.napalm_peers import CABLES, DOCUMENTED, NETWORK_DEVICES, PASSWORD, PORTS, USERNAME
 
 from egov_collectors.model import SSHCredential
 from egov_collectors.reconcile.compare import findings, mac_key, same_model, same_version
@@ -36,33 +36,6 @@ from egov_collectors.reconcile.resolve import Directory, NetBoxDevice, NetBoxPor
 # NetBox ids of the documented world.
 DEVICES = {"core-1": 1, "gw-disdik": 2, "leaf-1": 3, "gw-dinkes": 4, "sw-lantai2": 5, "srv-backup": 6, "srv-db": 7,
            "srv-app": 8}
-NETWORK_DEVICES = {"core-1", "gw-disdik", "leaf-1", "gw-dinkes", "sw-lantai2"}  # platforms with a NAPALM driver
-PORTS = {
-    "core-1": [f"GigabitEthernet1/0/{n}" for n in range(1, 25)] + ["TenGigabitEthernet1/1/1",
-                                                                     "TenGigabitEthernet1/1/2"],
-    "gw-disdik": ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1", "GigabitEthernet0/0/2"],
-    "leaf-1": [f"Ethernet{n}" for n in range(1, 53)] + ["Management1"],
-    "gw-dinkes": ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1"],
-    "sw-lantai2": ["GigabitEthernet0/1", "GigabitEthernet0/2"],
-    "srv-backup": ["eth0"], "srv-db": ["eth0"], "srv-app": ["eth0"],
-}
-CABLES = [  # (device, interface, device, interface)
-    ("core-1", "GigabitEthernet1/0/1", "gw-disdik", "GigabitEthernet0/0/1"),
-    ("core-1", "GigabitEthernet1/0/4", "sw-lantai2", "GigabitEthernet0/1"),
-    ("core-1", "GigabitEthernet1/0/10", "srv-backup", "eth0"),
-    ("core-1", "TenGigabitEthernet1/1/1", "leaf-1", "Ethernet49"),
-    ("leaf-1", "Ethernet1", "srv-db", "eth0"),
-    ("leaf-1", "Ethernet3", "srv-app", "eth0"),
-]
-TARGETS = {
-    "core-1": {"serial": "FDO1732Q1AB", "model": "Catalyst 3750X-24T", "part_number": "WS-C3750X-24T-S",
-               "os_version": "15.2(4)E10"},
-    "gw-disdik": {"serial": "FDO2231M0AA", "model": "ISR4331/K9", "part_number": "ISR4331/K9",
-                  "os_version": "16.9.5"},
-    "leaf-1": {"serial": "JPE16281042", "model": "DCS-7050TX-64", "os_version": "4.28.3M"},
-}
-
-
 def port_id(device, name, ports=PORTS):
     return DEVICES.get(device, 9) * 1000 + ports[device].index(name)
 
@@ -97,7 +70,7 @@ def without(ports, device, name):
 
 def target(name, **changes):
     return ReconcileTarget(device=name, device_id=DEVICES[name], host="127.0.0.1", driver="ios", credential="lab",
-                           **{**TARGETS[name], **changes})
+                           **{**DOCUMENTED[name], **changes})
 
 
 @pytest.fixture(scope="module")

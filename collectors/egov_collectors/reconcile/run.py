@@ -77,6 +77,11 @@ class DeviceResult:
     delivery: str = ""  # "sent", "spooled: <why>", "refused: <why>", "" when there was nothing to report
     skipped: str = ""  # why it was not read this time (claimed by another job or run)
 
+    @property
+    def ok(self) -> bool:
+        """Read completely, compared, and the report taken by NetBox."""
+        return self.reached and self.complete and not self.error and self.delivery == "sent"
+
     def summary(self) -> dict:
         return {"device": self.device, "reached": self.reached, "complete": self.complete,
                 "duration": round(self.duration, 3), "error": self.error, "error_kind": self.error_kind,
