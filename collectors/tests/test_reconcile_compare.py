@@ -96,7 +96,8 @@ def test_the_recorded_network_gives_exactly_the_four_disagreements(facts):
         Finding(DOCUMENTED_LINK_NOT_SEEN, "GigabitEthernet1/0/4", port_id("core-1", "GigabitEthernet1/0/4"),
                 netbox_says="sw-lantai2 GigabitEthernet0/1", device_says="no LLDP neighbour"),
         Finding(UNDOCUMENTED_LINK, "GigabitEthernet1/0/3", port_id("core-1", "GigabitEthernet1/0/3"),
-                netbox_says="no cable", device_says="gw-dinkes GigabitEthernet0/0/1"),
+                netbox_says="no cable", device_says="gw-dinkes GigabitEthernet0/0/1",
+                far_interface=port_id("gw-dinkes", "GigabitEthernet0/0/1")),
     ]
     assert compare(facts, "gw-disdik") == [
         Finding(SERIAL_DIFFERS, netbox_says="FDO2231M0AA", device_says="FDO2231M0AB")]
@@ -217,8 +218,8 @@ def test_a_neighbour_on_another_device_than_documented_is_a_wrong_far_end(facts)
     cables = [*CABLES, ("core-1", "GigabitEthernet1/0/3", "sw-lantai2", "GigabitEthernet0/2")]
     found = compare(facts, "core-1", documentation=interfaces_of("core-1", cables=cables))
     assert Finding(WRONG_FAR_END, "GigabitEthernet1/0/3", port_id("core-1", "GigabitEthernet1/0/3"),
-                   netbox_says="sw-lantai2 GigabitEthernet0/2",
-                   device_says="gw-dinkes GigabitEthernet0/0/1") in found
+                   netbox_says="sw-lantai2 GigabitEthernet0/2", device_says="gw-dinkes GigabitEthernet0/0/1",
+                   far_interface=port_id("gw-dinkes", "GigabitEthernet0/0/1")) in found
     assert UNDOCUMENTED_LINK not in {f.kind for f in found}
 
 
@@ -227,8 +228,8 @@ def test_a_neighbour_on_another_port_of_the_documented_device_is_a_wrong_far_end
                                                          "GigabitEthernet0/0/2") for c in CABLES]
     found = compare(facts, "core-1", documentation=interfaces_of("core-1", cables=cables))
     assert Finding(WRONG_FAR_END, "GigabitEthernet1/0/1", port_id("core-1", "GigabitEthernet1/0/1"),
-                   netbox_says="gw-disdik GigabitEthernet0/0/2",
-                   device_says="gw-disdik GigabitEthernet0/0/1") in found
+                   netbox_says="gw-disdik GigabitEthernet0/0/2", device_says="gw-disdik GigabitEthernet0/0/1",
+                   far_interface=port_id("gw-disdik", "GigabitEthernet0/0/1")) in found
 
 
 def test_a_neighbour_netbox_does_not_know_is_an_unknown_neighbour_with_its_address(facts):
@@ -256,7 +257,8 @@ def test_lldp_on_a_port_netbox_does_not_have_names_the_devices_port(facts):
     ports = without(PORTS, "core-1", "GigabitEthernet1/0/3")
     found = compare(facts, "core-1", ports=ports)
     assert Finding(UNDOCUMENTED_LINK, "GigabitEthernet1/0/3", None, netbox_says="no such interface",
-                   device_says="gw-dinkes GigabitEthernet0/0/1") in found
+                   device_says="gw-dinkes GigabitEthernet0/0/1",
+                   far_interface=port_id("gw-dinkes", "GigabitEthernet0/0/1")) in found
 
 
 def test_a_documented_link_is_expected_in_lldp_only_to_a_network_device_over_a_connected_path(facts):
@@ -327,6 +329,8 @@ def test_mac_keys(value, key):
 def test_a_finding_is_cut_to_the_models_lengths_and_its_kind_checked():
     item = Finding(UNKNOWN_NEIGHBOUR, "x" * 150, None, "n" * 300, "d" * 300).item()
     assert (len(item["subject"]), len(item["netbox_says"]), len(item["device_says"])) == (100, 255, 255)
+    assert "far_interface" not in item  # only link findings name one
+    assert Finding(UNDOCUMENTED_LINK, "Gi1", 1, far_interface=7).item()["far_interface"] == 7
     assert item["device_says"].endswith("...")
     with pytest.raises(ValueError, match="kind 'serial_mismatch' is not one of undocumented_link"):
         Finding("serial_mismatch")

@@ -170,10 +170,10 @@ def port_findings(interface: DocumentedInterface | None, neighbours: list[Neighb
                                  netbox_says=f"{documented}; {resolved.reason}", device_says=said))
         elif far_end is None and not (interface and interface.cabled):
             found.append(Finding(UNDOCUMENTED_LINK, subject, interface_id, netbox_says=documented,
-                                 device_says=str(resolved)))
+                                 device_says=str(resolved), far_interface=resolved.port.id))
         elif not is_far_end(resolved, far_end):
             found.append(Finding(WRONG_FAR_END, subject, interface_id, netbox_says=documented,
-                                 device_says=str(resolved)))
+                                 device_says=str(resolved), far_interface=resolved.port.id))
     return found
 
 
@@ -241,7 +241,10 @@ def merged(found: Iterable[Finding]) -> list[Finding]:
         if len(group) == 1:
             result.append(group[0])
             continue
+        # Several far ends on one port: none of them is the one cable to create.
+        far = {f.far_interface for f in group}
         result.append(Finding(kind, subject, group[0].interface,
                               netbox_says="; ".join(sorted(dict.fromkeys(f.netbox_says for f in group))),
-                              device_says="; ".join(sorted(dict.fromkeys(f.device_says for f in group)))))
+                              device_says="; ".join(sorted(dict.fromkeys(f.device_says for f in group))),
+                              far_interface=far.pop() if len(far) == 1 else None))
     return result

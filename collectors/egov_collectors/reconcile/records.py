@@ -142,15 +142,20 @@ class Finding:
     interface: int | None = None  # NetBox interface id, when NetBox has the interface
     netbox_says: str = ""
     device_says: str = ""
+    far_interface: int | None = None  # links: the NetBox interface the device sees at the far end (to accept)
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
 
     def item(self) -> dict:
-        """The finding as the report endpoint takes it, text cut to the model's lengths."""
-        return {"kind": self.kind, "subject": self.subject[:SUBJECT_LENGTH], "interface": self.interface,
+        """The finding as the report endpoint takes it, text cut to the model's lengths (``far_interface`` only
+        when there is one: only link findings name it)."""
+        item = {"kind": self.kind, "subject": self.subject[:SUBJECT_LENGTH], "interface": self.interface,
                 "netbox_says": cut(self.netbox_says), "device_says": cut(self.device_says)}
+        if self.far_interface is not None:
+            item["far_interface"] = self.far_interface
+        return item
 
 
 def cut(text: str, length: int = SAYS_LENGTH) -> str:
