@@ -18,7 +18,7 @@ Replays are safe: the upsert is idempotent (a write whose ``observed_at`` is not
 batch sent twice (NetBox took it but the answer was lost) counts nothing twice. Any number of processes may
 ``put`` at once (SQLite's lock, waited on up to ``busy_timeout``); one ``flush`` runs at a time (an exclusive
 ``flock`` on ``flush.lock``; a second one returns at once with ``busy``). A ``Spool`` opened before a fork
-reopens its database in the child, as SQLite requires.
+reopens its database in the child, as SQLite requires; one ``Spool`` is used by one thread at a time.
 """
 
 import fcntl
@@ -229,8 +229,9 @@ class Spool:
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             # A connection must not cross a fork: the child opens its own (the parent's stays the parent's).
+            # One thread after another may use it (a worker's jobs, a test's calls): never two at once.
             self._connection = sqlite3.connect(self.directory / self.database, timeout=self.busy_timeout,
-                                               isolation_level=None)
+                                               isolation_level=None, check_same_thread=False)
             self._pid = os.getpid()
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=FULL")

@@ -38,7 +38,6 @@ from egov_collectors.reconcile.records import (
 )
 from egov_collectors.reconcile.run import Batch, Reconciler
 from egov_collectors.settings import Settings
-from egov_collectors.spool import Spool
 
 django_settings = pytest.importorskip("django.conf").settings
 if not django_settings.configured:
@@ -263,8 +262,7 @@ def test_a_run_finds_exactly_the_four_disagreements_in_constant_requests(datacen
         assert {result.delivery for result in results.values()} == {
             f"refused: NetBox refused the request (404): Not Found (a web page, not an API answer: is "
             f"{live_netbox.url}api/plugins/egov/findings/report/ an endpoint of this NetBox?)"}
-        letters = Spool(reconciler.spool.directory, database=reconciler.spool.database).dead_letters()
-        assert sorted(letter.items[0]["device"] for letter in letters) == sorted(
+        assert sorted(letter.items[0]["device"] for letter in reconciler.spool.dead_letters()) == sorted(
             datacentre.devices[name].pk for name in RECONCILED)
 
 
