@@ -15,14 +15,13 @@ from tests.napalm_peers import PASSWORD, USERNAME
 from egov_collectors.model import SSHCredential
 from egov_collectors.reconcile.facts import (
     GETTERS,
-    ReconcileError,
     driver_class,
     driver_options,
     read_facts,
     read_target,
     run_getters,
 )
-from egov_collectors.reconcile.records import ArpEntry, InterfaceState, Neighbour
+from egov_collectors.reconcile.records import ArpEntry, InterfaceState, Neighbour, ReconcileError
 from egov_collectors.secrets import SecretStore
 
 WRONG_PASSWORD = "Wr0ng-Lab-77aa"

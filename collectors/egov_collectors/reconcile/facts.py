@@ -26,7 +26,7 @@ from napalm.base.exceptions import ModuleImportError, UnsupportedVersion
 
 from ..secrets import SecretsError
 from ..ssh_errors import causes, classify, netmiko_host_key_options
-from .records import ArpEntry, DeviceFacts, InterfaceState, Neighbour, ReconcileTarget
+from .records import ArpEntry, DeviceFacts, InterfaceState, Neighbour, ReconcileError, ReconcileTarget
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +36,6 @@ NAPALM_ROS = "napalm-ros==1.6.1"
 GETTERS = ("get_facts", "get_interfaces", "get_lldp_neighbors_detail", "get_arp_table")
 # Enough of a getter's error to recognise it, not a screenful of device output.
 NOTE_LENGTH = 200
-
-
-class ReconcileError(Exception):
-    """A device could not be read. ``kind``: credential, driver-missing, unsupported, authentication,
-    host-key-changed, host-key-unknown, timeout, unreachable."""
-
-    def __init__(self, device, kind, reason):
-        super().__init__(f"{device}: {reason}")
-        self.device = device
-        self.kind = kind
-        self.reason = reason
 
 
 def read_target(target: ReconcileTarget, store, known_hosts=None, timeout=30.0) -> DeviceFacts:

@@ -133,6 +133,17 @@ class DeviceFacts:
         return self.facts_read and self.interfaces is not None and self.neighbours is not None
 
 
+class ReconcileError(Exception):
+    """A device could not be read (``facts``). ``kind``: credential, driver-missing, unsupported, authentication,
+    host-key-changed, host-key-unknown, timeout, unreachable."""
+
+    def __init__(self, device, kind, reason):
+        super().__init__(f"{device}: {reason}")
+        self.device = device
+        self.kind = kind
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Finding:
     """One disagreement between NetBox and a device, keyed (device, kind, subject) by the plugin."""

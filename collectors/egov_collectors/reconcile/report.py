@@ -7,8 +7,7 @@ device's findings it no longer sees. A device read in part (a getter failed) rep
 """
 
 from ..periods import iso_timestamp
-from .facts import ReconcileError
-from .records import DEVICE_UNREACHABLE, Finding, ReconcileTarget
+from .records import DEVICE_UNREACHABLE, Finding, ReconcileError, ReconcileTarget
 
 # Login failures that are the device's (or the network's) to answer for. A credential missing on the collector or
 # a driver not installed is the collector's own problem: shown and logged, never reported on the device.

@@ -33,8 +33,8 @@ from ..settings import Settings
 from ..spool import FlushResult, Rejected, Spool
 from .compare import findings as compare
 from .documentation import Documentation, read_documentation, reconcile_targets
-from .facts import ReconcileError, read_target
-from .records import DeviceFacts, Finding, ReconcileTarget
+from .facts import read_target
+from .records import DeviceFacts, Finding, ReconcileError, ReconcileTarget
 from .report import report, unreachable_report
 from .resolve import system_names
 
