@@ -156,16 +156,18 @@ def wait_for_port(address, port, timeout=30):
 
 
 def serve(devices, key_file):
-    """A started FakeNOS serving each (name, driver, address) with its recordings, and the RecordedDevices."""
+    """A started FakeNOS serving each (name, driver, address[, recording]) with the recordings of ``recording``
+    (default: its name), and the RecordedDevices."""
     recorded = {}
     hosts = {}
-    for name, driver, address in devices:
+    for name, driver, address, *recording in devices:
         port = free_port(address)
         recorded[name] = RecordedDevice(name, driver, address, port)
+        answers = commands(recording[0] if recording else name, driver)
         hosts[name] = {"username": USERNAME, "password": PASSWORD, "port": port,
                        "server": {"plugin": "ParamikoSshServer",
                                   "configuration": {"address": address, "ssh_key_file": str(key_file)}},
-                       "nos": {"plugin": FAKENOS_PLUGIN[driver], "configuration": {"commands": commands(name, driver)}}}
+                       "nos": {"plugin": FAKENOS_PLUGIN[driver], "configuration": {"commands": answers}}}
     fakenos = FakeNOS(inventory={"hosts": hosts})
     fakenos.start()
     for device in recorded.values():
