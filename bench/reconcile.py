@@ -64,8 +64,7 @@ from tests.napalm_peers import serve
 devices = [(f"bench-{n:03}", "ios", f"127.1.0.{n}", "core-1") for n in range(1, int(sys.argv[2]) + 1)]
 fakenos, recorded = serve(devices, Path(sys.argv[3]))
 print(json.dumps({name: device.port for name, device in recorded.items()}), flush=True)
-sys.stdin.read()  # until the bench closes it
-fakenos.stop()
+sys.stdin.read()  # until the bench ends this process
 """
 
 
@@ -246,8 +245,8 @@ def main():
     except Rollback:
         pass
     finally:
-        fakenos.stdin.close()
-        fakenos.wait(timeout=60)
+        fakenos.terminate()  # 200 servers stopping one by one take minutes; the process ending ends them all
+        fakenos.wait(timeout=30)
         redis_server.terminate()
         redis_server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)

@@ -162,6 +162,8 @@ def serve(devices, key_file):
     hosts = {}
     for name, driver, address, *recording in devices:
         port = free_port(address)
+        while port in {device.port for device in recorded.values()}:  # FakeNOS wants each port once, any address
+            port = free_port(address)
         recorded[name] = RecordedDevice(name, driver, address, port)
         answers = commands(recording[0] if recording else name, driver)
         hosts[name] = {"username": USERNAME, "password": PASSWORD, "port": port,
