@@ -179,6 +179,7 @@ class Reconciler:
         return results
 
     def flush(self) -> FlushResult:
+        """Send what the findings spool holds (each job does this after spooling its reports)."""
         return self.spool.flush(self._sender({}))
 
     def _claim(self, run: str, targets):
