@@ -18,7 +18,7 @@ not seen: 5 findings each, the same on every run. The reports go to the plugin's
 installed (issue 13's plugin side); without it NetBox answers 404 and the reports become dead letters of the
 spool, and the POST figures are those of a 404.
 
-Run: ``make bench-reconcile`` (as root: loopback addresses; the stack's database, nothing kept);
+Run: ``make bench-reconcile`` (the stack's database, nothing kept);
 BENCH_RECONCILE_DEVICES=50 for a quicker run. Results: docs/benchmarks.md.
 """
 

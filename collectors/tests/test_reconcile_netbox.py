@@ -12,7 +12,8 @@ need it are skipped until ``netbox_egov.models.Finding`` exists; before that the
 checked to be dead letters of the spool, not lost.
 
 Needs NetBox: ``NETBOX_ROOT=<worktree>/.state/netbox EGOV_TESTING=1 .venv/bin/pytest
-collectors/tests/test_reconcile_netbox.py``. Needs root only for nothing: FakeNOS listens on 127.0.0.11-14.
+collectors/tests/test_reconcile_netbox.py``. No root needed: FakeNOS listens on 127.0.0.11-14, loopback addresses
+any user may bind.
 """
 
 import itertools
