@@ -171,7 +171,7 @@ def run_lab(live, environment, settings, client):
     queue = Queue(settings.queue, connection=client)
 
     def enqueue(run, batch):
-        queue.enqueue("egov_collectors.reconcile.jobs.reconcile_batch", run, batch, job_timeout=DEADLINE)
+        queue.enqueue("egov_collectors.jobs.reconcile_batch", run, batch, job_timeout=DEADLINE)
 
     started = time.monotonic()
     _run, scheduled = Reconciler(settings, client=client).start_run(enqueue)

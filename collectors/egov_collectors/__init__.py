@@ -12,6 +12,7 @@ The collectors talk to the plugin only over its REST API (pynetbox) and never im
 - ``secrets``, ``settings``: credentials resolved by name at run time; the settings from the environment.
 - ``netbox``: what to poll and the quotas, read from NetBox; usage written back through the upsert.
 - ``spool``, ``store``: usage writes kept on disk until NetBox takes them; the latest data for the exporter.
-- ``cycle``, ``jobs``, ``cli``: a poll cycle cut into RQ jobs; the job; the ``egov-collector`` command.
+- ``cycle``, ``runs``, ``jobs``, ``cli``: a poll cycle cut into RQ jobs; the record of a run of jobs in Redis; the
+  jobs (polls, reconciliations); the ``egov-collector`` command.
 - ``terminal``: the progress bar and table console of the command-line tools (egov-push's too).
 """

@@ -96,7 +96,7 @@ def run(once):
                       description=f"poll {len(batch.targets)} devices, cycle {cycle}")
 
     def enqueue_reconcile(run_id, batch):
-        queue.enqueue("egov_collectors.reconcile.jobs.reconcile_batch", run_id, batch,
+        queue.enqueue("egov_collectors.jobs.reconcile_batch", run_id, batch,
                       job_timeout=settings.reconcile_interval, result_ttl=settings.reconcile_interval,
                       failure_ttl=86400, description=f"reconcile {len(batch.targets)} devices, run {run_id}")
 

@@ -10,5 +10,5 @@ One concern per module:
   get_arp_table), every login failure a per-device error;
 - ``resolve``, ``compare``: LLDP neighbours to NetBox objects, and the findings (pure, no I/O);
 - ``report``: one device's report to the plugin's endpoint (pure);
-- ``run``, ``jobs``: a run cut into RQ jobs, the job.
+- ``run``: a run cut into RQ jobs (``egov_collectors.jobs.reconcile_batch``), and a job's work.
 """

@@ -29,6 +29,7 @@ import redis
 from .. import secrets
 from ..netbox import NetBox, NetBoxError, NetBoxRefused
 from ..periods import REGENCY_TZ
+from ..runs import RunRecord
 from ..settings import Settings
 from ..spool import FlushResult, Rejected, Spool
 from .compare import findings as compare
@@ -115,6 +116,7 @@ class Reconciler:
         self.redis = client or redis.Redis.from_url(settings.redis_url)
         self.netbox = NetBox(settings.netbox_url, settings.netbox_token, timeout=settings.netbox_timeout)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.runs = RunRecord(self.redis, RUN_KEY, settings.reconcile_interval)
         self._spool: Spool | None = None
 
     @property
@@ -131,12 +133,9 @@ class Reconciler:
 
     def start_run(self, enqueue) -> tuple[str | None, str]:
         """Start a run unless the last one is still going: (run id or None, what happened). ``enqueue(run,
-        batch)`` puts one job on the queue; the batches left expire after two intervals, so a worker that died
-        with a job never blocks the runs after it for good."""
-        left = int(self.redis.hget(RUN_KEY, "left") or 0)
-        if left > 0 and self.redis.exists(f"{RUN_KEY}:left-alive"):
-            run = _text(self.redis.hget(RUN_KEY, "id"))
-            self.redis.hincrby(RUN_KEY, "overruns", 1)
+        batch)`` puts one job on the queue (``runs.RunRecord`` counts the batches left)."""
+        if running := self.runs.overrunning():
+            run, left = running
             message = (f"reconciliation run {run} overran its interval of {self.settings.reconcile_interval} s: "
                        f"{left} batches still running; the next run starts when it is done")
             log.warning(message)
@@ -144,11 +143,7 @@ class Reconciler:
         plan = self.plan()
         run = "reconcile-" + datetime.now(REGENCY_TZ).strftime("%Y%m%dT%H%M%S")
         devices = sum(len(batch.targets) for batch in plan.batches)
-        with self.redis.pipeline() as pipe:
-            pipe.hset(RUN_KEY, mapping={"id": run, "left": len(plan.batches), "started": time.time(),
-                                        "devices": devices})
-            pipe.set(f"{RUN_KEY}:left-alive", 1, ex=2 * self.settings.reconcile_interval)
-            pipe.execute()
+        self.runs.begin(run, len(plan.batches), devices)
         for batch in plan.batches:
             enqueue(run, batch)
         for reason in plan.skipped:
@@ -157,10 +152,7 @@ class Reconciler:
 
     def batch_done(self, run: str) -> None:
         """One job of ``run`` ended; a job of an older run (finished late) changes nothing."""
-        if _text(self.redis.hget(RUN_KEY, "id") or b"") != run:
-            return
-        if self.redis.hincrby(RUN_KEY, "left", -1) <= 0:
-            self.redis.hset(RUN_KEY, mapping={"left": 0, "finished": time.time()})
+        self.runs.batch_done(run)
 
     # A job's side.
 
@@ -284,7 +276,3 @@ def _release(lock) -> None:
     # A lock that expired (the job outlived its time) may be someone else's now: theirs to release.
     with contextlib.suppress(redis.exceptions.LockError):
         lock.release()
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
