@@ -32,6 +32,7 @@ from .model import DevicePoll, Target
 from .netbox import NetBox, NetBoxRefused, NetBoxUnavailable
 from .nft import NftError, read_target
 from .periods import REGENCY_TZ
+from .runs import RunRecord
 from .settings import Settings
 from .snmp import poll_many
 from .snmp.backoff import Backoff, BackoffState
@@ -109,6 +110,7 @@ class Collector:
         self._spool: Spool | None = None
         self.netbox = NetBox(settings.netbox_url, settings.netbox_token, timeout=settings.netbox_timeout)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.cycles = RunRecord(self.redis, CYCLE_KEY, settings.interval)
 
     @property
     def spool(self) -> Spool:
@@ -138,37 +140,26 @@ class Collector:
     def start_cycle(self, enqueue) -> tuple[str | None, str]:
         """Start a cycle unless the last one is still running: (cycle id or None, what happened).
 
-        ``enqueue(cycle, batch)`` puts one job on the queue. The batches left are counted in Redis and expire
-        after two intervals, so a worker that died with a job never blocks the cycles after it for good."""
-        left = int(self.redis.hget(CYCLE_KEY, "left") or 0)
-        if left > 0 and self.redis.exists(f"{CYCLE_KEY}:left-alive"):
-            cycle = _text(self.redis.hget(CYCLE_KEY, "id"))
-            self.redis.hincrby(CYCLE_KEY, "overruns", 1)
-            self.redis.hset(CYCLE_KEY, "last_overrun", time.time())
+        ``enqueue(cycle, batch)`` puts one job on the queue (``runs.RunRecord`` counts the batches left)."""
+        if running := self.cycles.overrunning():
+            cycle, left = running
             message = f"cycle {cycle} overran its interval of {self.settings.interval} s: {left} batches still " \
                       "running; the next cycle starts when it is done"
             log.warning(message)
             return None, message
         plan = self.current_plan()
         cycle = datetime.now(REGENCY_TZ).strftime("%Y%m%dT%H%M%S")
-        with self.redis.pipeline() as pipe:
-            pipe.hset(CYCLE_KEY, mapping={"id": cycle, "left": len(plan.batches), "started": time.time(),
-                                          "devices": sum(len(b.targets) for b in plan.batches)})
-            pipe.set(f"{CYCLE_KEY}:left-alive", 1, ex=2 * self.settings.interval)
-            pipe.execute()
+        devices = sum(len(b.targets) for b in plan.batches)
+        self.cycles.begin(cycle, len(plan.batches), devices)
         for batch in plan.batches:
             enqueue(cycle, batch)
         for reason in plan.skipped:
             log.warning("not polled: %s", reason)
-        return cycle, f"cycle {cycle}: {len(plan.batches)} jobs, {sum(len(b.targets) for b in plan.batches)} devices"
+        return cycle, f"cycle {cycle}: {len(plan.batches)} jobs, {devices} devices"
 
     def batch_done(self, cycle: str) -> None:
         """One job of ``cycle`` ended; a job of an older cycle (finished late) changes nothing."""
-        if _text(self.redis.hget(CYCLE_KEY, "id") or b"") != cycle:
-            return
-        left = self.redis.hincrby(CYCLE_KEY, "left", -1)
-        if left <= 0:
-            self.redis.hset(CYCLE_KEY, mapping={"left": 0, "finished": time.time()})
+        self.cycles.batch_done(cycle)
 
     # A job's side.
 
@@ -292,10 +283,6 @@ def _months_kept() -> list[date]:
     today = datetime.now(REGENCY_TZ).date()
     previous_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     return [previous_month + timedelta(days=n) for n in range((today - previous_month).days + 1)]
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _plan_json(plan: Plan) -> str:

@@ -1,20 +1,36 @@
-"""The RQ job of a poll cycle: ``poll_batch`` runs in ``egov-collector worker`` processes on any machine."""
+"""The RQ jobs, run in ``egov-collector worker`` processes on any machine: ``poll_batch`` (a poll cycle's batch) and
+``reconcile_batch`` (a reconciliation run's batch), on the same queue."""
 
 from rq import get_current_job
 
 from .cycle import Batch, Collector
+from .reconcile.run import Batch as ReconcileBatch
+from .reconcile.run import Reconciler
 from .settings import Settings
 
-_collector: Collector | None = None  # one per worker process: its Redis, spool and NetBox sessions are reused
+# One of each per worker process: their Redis, spool and NetBox sessions are reused.
+_collector: Collector | None = None
+_reconciler: Reconciler | None = None
+
+
+def worker_name() -> str:
+    # The RQ worker's name, not the pid: RQ runs each job in a fresh fork of its worker.
+    job = get_current_job()
+    return job.worker_name if job else ""
 
 
 def collector() -> Collector:
     global _collector
     if _collector is None:
-        job = get_current_job()
-        # The RQ worker's name, not the pid: RQ runs each job in a fresh fork of its worker.
-        _collector = Collector(Settings.from_env(), worker=job.worker_name if job else "")
+        _collector = Collector(Settings.from_env(), worker=worker_name())
     return _collector
+
+
+def reconciler() -> Reconciler:
+    global _reconciler
+    if _reconciler is None:
+        _reconciler = Reconciler(Settings.from_env(), worker=worker_name())
+    return _reconciler
 
 
 def poll_batch(cycle: str, batch: Batch) -> dict:
@@ -26,3 +42,11 @@ def poll_batch(cycle: str, batch: Batch) -> dict:
     return {"cycle": cycle, "devices": [{"device": r.poll.device, "ok": r.poll.ok, "error": r.poll.error,
                                          "skipped": r.skipped, "measured": r.measured} for r in reports]}
 
+
+def reconcile_batch(run: str, batch: ReconcileBatch) -> dict:
+    """Reconcile one batch of a run; the batch counts as done however it ends."""
+    try:
+        results = reconciler().run_batch(run, batch)
+    finally:
+        reconciler().batch_done(run)
+    return {"run": run, "devices": [result.summary() for result in results]}

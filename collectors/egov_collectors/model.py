@@ -50,6 +50,7 @@ class SSHCredential:
     password: str | None = field(default=None, repr=False)
     key_file: str | None = None  # path of a private key (the path is no secret; the file's content is)
     passphrase: str | None = field(default=None, repr=False)  # of the key file, when it is encrypted
+    enable_secret: str | None = field(default=None, repr=False)  # IOS/EOS enable, when the login is not privileged
 
 
 @dataclass(frozen=True)

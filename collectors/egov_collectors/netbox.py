@@ -6,7 +6,11 @@ request per device, so a cycle costs NetBox the same few calls for 30 devices or
 The polling profile of a device is the key ``egov_polling`` of its rendered config context (docs/collectors.md)::
 
     {"snmp": {"version": "2c", "port": 161, "timeout": 2, "retries": 1, "credential": "gateways-v2c"},
-     "ssh": {"credential": "gw-linux", "port": 22}}
+     "ssh": {"credential": "gw-linux", "port": 22},
+     "napalm": {"optional_args": {...}}}
+
+A device with ``ssh`` (and ``napalm``) but no ``snmp`` is not polled: it is only read over SSH by the
+reconciliation (docs/reconciliation.md).
 
 Config contexts are assigned by role, platform, site, tenant (and more) with weights, merged key by key, and a
 device's local context overrides them: one context per role covers a fleet, an exception is one local edit, and
@@ -33,12 +37,16 @@ POLLING_KEY = "egov_polling"
 DEVICE_FIELDS = "id,name,status,primary_ip,platform,tenant,site,role,config_context"
 QUOTA_FIELDS = "id,tenant,monthly_cap_gb,enforcement_device,enforcement_interface"
 UPSERT_PATH = "plugins/egov/quota-usage/upsert/"
+FINDINGS_REPORT_PATH = "plugins/egov/findings/report/"
 # NetBox's MAX_PAGE_SIZE (1000 by default) caps a page; ids and names go in chunks that keep a URL short
 # (gunicorn refuses request lines over 4094 bytes).
 PAGE_SIZE = 1000
 FILTER_CHUNK = 100
 SNMP_DEFAULTS = {"version": "2c", "port": 161, "timeout": 2.0, "retries": 1}
 SSH_DEFAULTS = {"port": 22}
+# The parts of a profile: SNMP polling, the SSH login (nft counters, reconciliation), NAPALM's options
+# (reconcile.documentation checks that part).
+PROFILE_PARTS = ("snmp", "ssh", "napalm")
 MAX_TIMEOUT = 60
 MAX_RETRIES = 10
 # A NetBox message is shown whole unless it is huge (a list of a thousand item errors).
@@ -136,9 +144,9 @@ class NetBox:
         devices only, and each named one that cannot be polled is in ``skipped`` saying why."""
         if names:
             devices = [device for chunk in chunks(sorted(set(names)), FILTER_CHUNK)
-                       for device in self._list(self.api.dcim.devices, name=chunk, fields=DEVICE_FIELDS)]
+                       for device in self.rows(self.api.dcim.devices, name=chunk, fields=DEVICE_FIELDS)]
         else:
-            devices = self._list(self.api.dcim.devices, status="active", has_primary_ip=True, fields=DEVICE_FIELDS)
+            devices = self.rows(self.api.dcim.devices, status="active", has_primary_ip=True, fields=DEVICE_FIELDS)
         result = Targets()
         for device in devices:
             try:
@@ -159,7 +167,7 @@ class NetBox:
 
     def quotas(self):
         """Every bandwidth quota the token may view, with its enforcement point (``Quota``)."""
-        quotas = self._list(self.api.plugins.egov.bandwidth_quotas, fields=QUOTA_FIELDS)
+        quotas = self.rows(self.api.plugins.egov.bandwidth_quotas, fields=QUOTA_FIELDS)
         interface_devices = {quota["enforcement_interface"]["device"]["id"]
                              for quota in quotas if quota.get("enforcement_interface")}
         owners = self._device_tenants(interface_devices)
@@ -173,7 +181,7 @@ class NetBox:
             filters["source"] = list(sources)
         if not filters["period_start"] or filters.get("source") == []:
             return []
-        return self._list(self.api.plugins.egov.quota_usage, **filters)
+        return self.rows(self.api.plugins.egov.quota_usage, **filters)
 
     # Writing.
 
@@ -185,7 +193,17 @@ class NetBox:
         payload = [dict(item) for item in items]
         if not payload:
             return []
-        url = self.api.base_url.rstrip("/") + "/" + UPSERT_PATH
+        return self._post(UPSERT_PATH, payload)
+
+    def report_findings(self, report):
+        """One device's reconciliation report (docs/reconciliation.md), applied all or nothing by the plugin.
+        Returns its counts: {"created", "updated", "reopened", "resolved", "unchanged"}."""
+        return self._post(FINDINGS_REPORT_PATH, dict(report))
+
+    # Plumbing.
+
+    def _post(self, path, payload):
+        url = self.api.base_url.rstrip("/") + "/" + path
         try:
             response = self.api.http_session.post(url, json=payload, headers=self._headers())
         except requests.RequestException as error:
@@ -193,20 +211,17 @@ class NetBox:
         if error := answer_error(response):
             raise error
         try:
-            rows = response.json()
+            return response.json()
         except ValueError:
             raise NetBoxUnavailable(f"not a JSON answer from POST {url} (a proxy's page?)") from None
-        return rows
-
-    # Plumbing.
 
     def _headers(self):
         token = self.api.token
         scheme = "Bearer" if token.startswith("nbt_") else "Token"  # v2 tokens (NetBox 4.5+) or legacy v1
         return {"Authorization": f"{scheme} {token}", "Accept": "application/json"}
 
-    def _list(self, endpoint, **filters):
-        """Every row of a filtered list (plain dicts), page by page."""
+    def rows(self, endpoint, **filters):
+        """Every row of a filtered list (plain dicts), page by page (``endpoint``: a pynetbox endpoint)."""
         try:
             return [dict(record) for record in endpoint.filter(limit=self.page_size, **filters)]
         except pynetbox.RequestError as error:  # raised for every answer of 400 and above
@@ -220,7 +235,7 @@ class NetBox:
         """Device id -> its tenant's slug ("" without one), in chunks of ids."""
         owners = {}
         for chunk in chunks(sorted(device_ids), FILTER_CHUNK):
-            for device in self._list(self.api.dcim.devices, id=chunk, fields="id,tenant"):
+            for device in self.rows(self.api.dcim.devices, id=chunk, fields="id,tenant"):
                 owners[device["id"]] = (device.get("tenant") or {}).get("slug", "")
         return owners
 
@@ -245,6 +260,9 @@ def netbox_message(response):
         body = response.json()
     except ValueError:
         text = response.text
+        if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+            # NetBox's own "Page Not Found" page: the endpoint is not there (a plugin missing or too old?).
+            return f"{response.reason} (a web page, not an API answer: is {response.url} an endpoint of this NetBox?)"
     else:
         text = body["detail"] if isinstance(body, dict) and set(body) == {"detail"} else str(body)
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "..."
@@ -259,7 +277,9 @@ def not_polled_reason(device):
         return f"status is {status!r}, not 'active'"
     if not device.get("primary_ip"):
         return "has no primary IP"
-    return f"has no {POLLING_KEY} in its config context"
+    if POLLING_KEY not in (device.get("config_context") or {}):
+        return f"has no {POLLING_KEY} in its config context"
+    return f"its {POLLING_KEY} has no snmp part (read over SSH only: egov-collector reconcile)"
 
 
 def device_target(device):
@@ -271,6 +291,8 @@ def device_target(device):
     if not name:
         raise ProfileError(f"device {device['id']} has a polling profile but no name")
     snmp, ssh = polling_profile(name, profile)
+    if snmp is None:
+        return None
     return Target(
         device=name,
         host=device["primary_ip"]["address"].split("/")[0],
@@ -294,12 +316,14 @@ def slug_of(nested):
 
 
 def polling_profile(device, profile):
-    """The checked ``snmp`` and ``ssh`` parts of a profile, defaults filled in."""
-    if not isinstance(profile, dict):
-        raise ProfileError(f"{device}: {POLLING_KEY} must be an object, not {type(profile).__name__}")
-    unknown_keys(device, POLLING_KEY, profile, ("snmp", "ssh"))
+    """The checked ``snmp`` and ``ssh`` parts of a profile, defaults filled in; ``snmp`` is None for a device only
+    read over SSH (a profile with ``ssh`` and ``napalm`` only, for the reconciliation)."""
+    check_profile(device, profile)
+    ssh = ssh_section(device, profile)
     if "snmp" not in profile:
-        raise ProfileError(f"{device}: {POLLING_KEY}.snmp is missing")
+        if not ssh:
+            raise ProfileError(f"{device}: {POLLING_KEY}.snmp is missing")
+        return None, ssh
     snmp = {**SNMP_DEFAULTS, **section(device, profile, "snmp", (*SNMP_DEFAULTS, "credential"))}
     field = f"{POLLING_KEY}.snmp"
     snmp["version"] = snmp_version(device, snmp["version"])
@@ -307,11 +331,22 @@ def polling_profile(device, profile):
     snmp["retries"] = bounded_int(device, f"{field}.retries", snmp["retries"], 0, MAX_RETRIES)
     snmp["timeout"] = timeout(device, f"{field}.timeout", snmp["timeout"])
     snmp["credential"] = credential_name(device, f"{field}.credential", snmp.get("credential"))
+    return snmp, ssh
+
+
+def check_profile(device, profile):
+    if not isinstance(profile, dict):
+        raise ProfileError(f"{device}: {POLLING_KEY} must be an object, not {type(profile).__name__}")
+    unknown_keys(device, POLLING_KEY, profile, PROFILE_PARTS)
+
+
+def ssh_section(device, profile):
+    """The checked ``ssh`` part of a profile ({} without one), its port defaulted."""
     ssh = section(device, profile, "ssh", ("credential", *SSH_DEFAULTS)) if "ssh" in profile else {}
     if ssh:
         ssh["credential"] = credential_name(device, f"{POLLING_KEY}.ssh.credential", ssh.get("credential"))
         ssh["port"] = bounded_int(device, f"{POLLING_KEY}.ssh.port", ssh.get("port", 22), 1, 65535)
-    return snmp, ssh
+    return ssh
 
 
 def section(device, profile, name, allowed):

@@ -5,22 +5,19 @@ The enforcement playbooks keep, in table ``inet egov`` of each Linux gateway, th
 ``nft -j list counters table inet egov`` and returns {counter name: (packets, bytes)}, raw as the kernel counts
 them (deltas are the counter rules' job), parsed by ``accounting.parse_nft_counters``.
 
-Host keys are checked strictly against a known_hosts file: a gateway whose key changed is refused, never
-trusted anew. Every failure is an ``NftError`` naming the device and the reason (its ``kind`` says which), never
-a password or passphrase.
+Host keys are checked strictly against a known_hosts file (``ssh_errors``): a gateway whose key changed is
+refused, never trusted anew. Every failure is an ``NftError`` naming the device and the reason (its ``kind`` says
+which), never a password or passphrase.
 """
 
-import socket
-
-import paramiko
 from netmiko import ConnectHandler
-from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+from netmiko.exceptions import ReadTimeout
 
 from .accounting import NFT_FAMILY, NFT_TABLE, parse_nft_counters
 from .secrets import SecretsError
+from .ssh_errors import classify, netmiko_host_key_options
 
 COMMAND = f"nft -j list counters table {NFT_FAMILY} {NFT_TABLE}"
-DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
 # Enough of an unexpected answer to recognise it, not a screenful.
 ANSWER_EXCERPT = 200
 
@@ -66,7 +63,7 @@ def read_counters(host, credential, device=None, port=22, known_hosts=None, time
 
 
 def connect_options(host, port, credential, known_hosts, timeout):
-    options = {
+    return {
         "device_type": "linux",
         "host": host,
         "port": port,
@@ -76,49 +73,18 @@ def connect_options(host, port, credential, known_hosts, timeout):
         "key_file": credential.key_file,
         "passphrase": credential.passphrase,
         "allow_agent": False,  # the credential says how to log in, not whatever agent the collector runs under
-        "ssh_strict": True,  # an unknown host key is refused, never added
         "conn_timeout": timeout,
         "banner_timeout": timeout,
         "auth_timeout": timeout,
+        **netmiko_host_key_options(known_hosts),
     }
-    if known_hosts is None:
-        options["system_host_keys"] = True
-    else:
-        options.update(alt_host_keys=True, alt_key_file=str(known_hosts))
-    return options
 
 
 def connection_error(device, where, username, known_hosts, timeout, error):
-    """An ``NftError`` for what went wrong while logging in."""
-    cause = error.__context__
-    known = str(known_hosts or DEFAULT_KNOWN_HOSTS)
-    if isinstance(error, NetmikoAuthenticationException):
-        return NftError(device, "authentication", f"SSH login as {username} refused by {where} "
-                                                  f"(wrong password or key)")
-    if isinstance(cause, paramiko.BadHostKeyException):
-        return NftError(device, "host-key-changed", f"the SSH host key of {where} is not the one in {known}: "
-                                                    f"it changed (reinstalled, or someone in between); check it "
-                                                    f"before replacing it there")
-    if "not found in known_hosts" in str(cause or ""):
-        return NftError(device, "host-key-unknown", f"{where} is not in {known}: check its host key, then add it "
-                                                    f"(ssh-keyscan -p {where.rsplit(':', 1)[1]} "
-                                                    f"{where.rsplit(':', 1)[0]})")
-    if isinstance(cause, socket.timeout | TimeoutError) or "banner" in str(cause or ""):
-        return NftError(device, "timeout", f"no SSH answer from {where} within {timeout:g} s")
-    if refused(cause):
-        return NftError(device, "unreachable", f"{where} refused the connection (no sshd on that port?)")
-    if isinstance(cause, OSError):
-        return NftError(device, "unreachable", f"{where} cannot be reached: {cause.strerror or cause}")
-    if isinstance(error, NetmikoTimeoutException | ReadTimeout):
-        return NftError(device, "timeout", f"no shell prompt from {where} within {timeout:g} s")
-    return NftError(device, "unreachable", f"SSH to {where} failed: {type(error).__name__}")
-
-
-def refused(cause):
-    # paramiko reports a refused connection as NoValidConnectionsError: the error per address tried.
-    if isinstance(cause, paramiko.ssh_exception.NoValidConnectionsError):
-        return all(isinstance(error, ConnectionRefusedError) for error in cause.errors.values())
-    return isinstance(cause, ConnectionRefusedError)
+    """An ``NftError`` for what went wrong while logging in (``ssh_errors.classify``)."""
+    host, port = where.rsplit(":", 1)
+    kind, reason = classify(error, host, int(port), username, known_hosts, timeout)
+    return NftError(device, kind, reason)
 
 
 def parse_answer(device, username, answer):

@@ -5,8 +5,9 @@ communities and keys and the SSH logins live on the collector's machine:
 
 - the environment: ``EGOV_SNMP_<NAME>_COMMUNITY``, ``..._USER``, ``..._AUTH_PROTOCOL``, ``..._AUTH_KEY``,
   ``..._PRIV_PROTOCOL``, ``..._PRIV_KEY``; ``EGOV_SSH_<NAME>_USERNAME``, ``..._PASSWORD``, ``..._KEY_FILE``,
-  ``..._PASSPHRASE`` (``<NAME>`` is the name in capitals, ``-`` written ``_``). A credential with any of its
-  variables set is read from the environment only, so the file can never fill in half of it.
+  ``..._PASSPHRASE``, ``..._ENABLE_SECRET`` (``<NAME>`` is the name in capitals, ``-`` written ``_``). A
+  credential with any of its variables set is read from the environment only, so the file can never fill in half
+  of it.
 - a TOML file, ``/etc/egov/collector-secrets.toml`` or the file ``EGOV_COLLECTOR_SECRETS`` names, with a
   table per credential: ``[snmp.<name>]`` and ``[ssh.<name>]``. It must be readable and writable by its owner
   only (root or the collector's user): anything looser is refused before it is read.
@@ -29,7 +30,7 @@ PATH_VARIABLE = "EGOV_COLLECTOR_SECRETS"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
 
 SNMP_FIELDS = ("community", "user", "auth_protocol", "auth_key", "priv_protocol", "priv_key")
-SSH_FIELDS = ("username", "password", "key_file", "passphrase")
+SSH_FIELDS = ("username", "password", "key_file", "passphrase", "enable_secret")
 FIELDS = {"snmp": SNMP_FIELDS, "ssh": SSH_FIELDS}
 # Protocol names as pysnmp knows them; "SHA-256" and "sha256" are both read as "SHA256".
 AUTH_PROTOCOLS = ("MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512")
@@ -255,7 +256,8 @@ def ssh_credential(name, fields, origin):
     if key_file and not os.access(key_file, os.R_OK):
         raise SecretsError(f"SSH credential {name!r} ({origin}): key_file {key_file} cannot be read")
     return SSHCredential(name=name, username=fields["username"], password=fields.get("password"),
-                         key_file=key_file, passphrase=fields.get("passphrase"))
+                         key_file=key_file, passphrase=fields.get("passphrase"),
+                         enable_secret=fields.get("enable_secret"))
 
 
 def checked_strings(name, fields, origin, allowed):

@@ -23,13 +23,16 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/2"
     spool_dir: Path = Path("/var/lib/egov-collector/spool")
     secrets_path: Path | None = None  # None: secrets' default (/etc/egov/collector-secrets.toml)
-    known_hosts: Path | None = None  # SSH host keys of the Linux gateways (None: ~/.ssh/known_hosts)
+    known_hosts: Path | None = None  # SSH host keys of the devices read over SSH (None: ~/.ssh/known_hosts)
     interval: int = 300  # seconds between cycles
     batch_size: int = 25  # devices per RQ job
     concurrency: int = 64  # SNMP polls in flight per job
     deadline: float = 30.0  # seconds one device may take
     netbox_timeout: float = 30.0  # seconds one NetBox request may take
     queue: str = "egov-collector"
+    reconcile_interval: int = 3600  # seconds between reconciliation runs (NAPALM over SSH)
+    reconcile_concurrency: int = 8  # SSH sessions in flight per reconciliation job
+    reconcile_timeout: float = 30.0  # seconds for an SSH connection, the login, and each command
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -47,6 +50,10 @@ class Settings:
             deadline=number(env, PREFIX + "DEADLINE", cls.deadline, float, low=1),
             netbox_timeout=number(env, PREFIX + "NETBOX_TIMEOUT", cls.netbox_timeout, float, low=1),
             queue=env.get(PREFIX + "QUEUE", cls.queue),
+            reconcile_interval=number(env, PREFIX + "RECONCILE_INTERVAL", cls.reconcile_interval, int, low=60),
+            reconcile_concurrency=number(env, PREFIX + "RECONCILE_CONCURRENCY", cls.reconcile_concurrency, int,
+                                         low=1),
+            reconcile_timeout=number(env, PREFIX + "RECONCILE_TIMEOUT", cls.reconcile_timeout, float, low=1),
         )
 
 

@@ -1,4 +1,5 @@
-"""Usage writes kept on disk until NetBox takes them, replayed in order.
+"""Writes kept on disk until NetBox takes them, replayed in order: usage batches, and the reconciliation's
+reports (``reconcile``: one report per batch, in a spool of their own).
 
 Every batch of upsert items goes to the spool first (``put``): a SQLite database in WAL mode with
 ``synchronous=FULL``, so a batch whose ``put`` returned survives the process being killed and the machine losing
@@ -17,7 +18,7 @@ Replays are safe: the upsert is idempotent (a write whose ``observed_at`` is not
 batch sent twice (NetBox took it but the answer was lost) counts nothing twice. Any number of processes may
 ``put`` at once (SQLite's lock, waited on up to ``busy_timeout``); one ``flush`` runs at a time (an exclusive
 ``flock`` on ``flush.lock``; a second one returns at once with ``busy``). A ``Spool`` opened before a fork
-reopens its database in the child, as SQLite requires.
+reopens its database in the child, as SQLite requires; one ``Spool`` is used by one thread at a time.
 """
 
 import fcntl
@@ -106,8 +107,10 @@ class Spool:
         backoff_max: float = 300.0,
         busy_timeout: float = 30.0,
         clock: Callable[[], float] = time.time,
+        database: str = DATABASE,
     ):
         self.directory = Path(directory)
+        self.database = database
         self.directory.mkdir(parents=True, exist_ok=True)
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -212,8 +215,8 @@ class Spool:
                 (batch_id, created_at, self.clock(), refusal.status, reason, items),
             )
             db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
-        log.warning("usage batch %s refused by NetBox (status %s), moved to the dead letters: %s",
-                    batch_id, refusal.status, reason)
+        log.warning("batch %s of %s refused by NetBox (status %s), moved to the dead letters: %s",
+                    batch_id, self.directory / self.database, refusal.status, reason)
 
     def _postpone(self, batch_id: int, attempts: int, error: str) -> None:
         delay = min(self.backoff_max, self.backoff_base * 2 ** (attempts - 1))
@@ -226,8 +229,9 @@ class Spool:
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             # A connection must not cross a fork: the child opens its own (the parent's stays the parent's).
-            self._connection = sqlite3.connect(self.directory / DATABASE, timeout=self.busy_timeout,
-                                               isolation_level=None)
+            # One thread after another may use it (a worker's jobs, a test's calls): never two at once.
+            self._connection = sqlite3.connect(self.directory / self.database, timeout=self.busy_timeout,
+                                               isolation_level=None, check_same_thread=False)
             self._pid = os.getpid()
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=FULL")

@@ -2,6 +2,7 @@
 and NetBox), never mocks of SNMP or NetBox."""
 
 pytest_plugins = [
+    "tests.napalm_peers",
     "tests.netbox_peers",
     "tests.snmp_peers",
     "tests.ssh_peers",

@@ -13,10 +13,12 @@ import egov_collectors
 
 MODULES = sorted(module.name for module in pkgutil.walk_packages(egov_collectors.__path__, "egov_collectors."))
 PURE = ["egov_collectors.counters", "egov_collectors.periods", "egov_collectors.accounting",
-        "egov_collectors.model", "egov_collectors.snmp.backoff"]
+        "egov_collectors.model", "egov_collectors.snmp.backoff", "egov_collectors.reconcile.names",
+        "egov_collectors.reconcile.records", "egov_collectors.reconcile.resolve", "egov_collectors.reconcile.compare",
+        "egov_collectors.reconcile.report"]
 # Not pure: what talks to devices, NetBox, Redis or the disk's database.
 NETWORK_AND_STORAGE = {"asyncio", "socket", "pysnmp", "pyasn1", "requests", "pynetbox", "redis", "rq", "netmiko",
-                       "paramiko", "sqlite3"}
+                       "paramiko", "sqlite3", "napalm"}
 
 # A fresh interpreter: what the module pulls in, and nothing the test runner loaded before.
 IMPORT_ALONE = """

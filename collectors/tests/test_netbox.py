@@ -20,6 +20,7 @@ from egov_collectors.netbox import (
     ProfileError,
     Quota,
     Skipped,
+    device_target,
     polling_profile,
 )
 
@@ -191,7 +192,8 @@ def test_named_devices_that_cannot_be_polled_say_why(regency, admin_token, live_
 
 @pytest.mark.parametrize(("profile", "message"), [
     ([], "gw: egov_polling must be an object, not list"),
-    ({"ssh": {"credential": "gw-linux"}}, "gw: egov_polling.snmp is missing"),
+    ({"ssh": {}}, "gw: egov_polling.snmp is missing"),
+    ({"ssh": {"port": 22}}, "gw: egov_polling.ssh.credential is missing"),
     ({"snmp": {"credential": "a"}, "snmpv3": {}}, "gw: egov_polling has unknown keys snmpv3"),
     ({"snmp": "2c"}, "gw: egov_polling.snmp must be an object, not str"),
     ({"snmp": {}}, "gw: egov_polling.snmp.credential is missing"),
@@ -217,6 +219,14 @@ def test_profile_defaults_and_the_integer_version_3():
     snmp, ssh = polling_profile("gw", {"snmp": {"credential": "backbone-v3", "version": 3, "timeout": 1.5}})
     assert snmp == {"version": "3", "port": 161, "timeout": 1.5, "retries": 1, "credential": "backbone-v3"}
     assert ssh == {}
+
+
+def test_a_profile_without_snmp_is_read_over_ssh_only():
+    profile = {"ssh": {"credential": "switches"}, "napalm": {"optional_args": {"global_delay_factor": 2}}}
+    assert polling_profile("sw", profile) == (None, {"credential": "switches", "port": 22})
+    row = {"id": 1, "name": "sw", "status": {"value": "active"}, "primary_ip": {"address": "10.0.0.1/32"},
+           "config_context": {"egov_polling": profile}}
+    assert device_target(row) is None
 
 
 # Quotas.

@@ -89,6 +89,8 @@ def test_credentials_from_the_environment_alone(tmp_path):
         "EGOV_SNMP_CORE_AUTH_KEY": AUTH_KEY, "EGOV_SNMP_CORE_PRIV_PROTOCOL": "AES256",
         "EGOV_SNMP_CORE_PRIV_KEY": PRIV_KEY,
         "EGOV_SSH_GW_LINUX_USERNAME": "egov", "EGOV_SSH_GW_LINUX_KEY_FILE": str(key_file),
+        "EGOV_SSH_SWITCHES_USERNAME": "netops", "EGOV_SSH_SWITCHES_PASSWORD": AUTH_KEY,
+        "EGOV_SSH_SWITCHES_ENABLE_SECRET": PRIV_KEY,
     }
     # No file at the default path on a test machine: the environment alone serves.
     assert not DEFAULT_PATH.exists()
@@ -98,6 +100,9 @@ def test_credentials_from_the_environment_alone(tmp_path):
     assert (core.auth_protocol, core.auth_key, core.priv_protocol, core.priv_key) == (
         "SHA", AUTH_KEY, "AES256", PRIV_KEY)
     assert store.ssh("gw-linux").key_file == str(key_file)
+    switches = store.ssh("switches")
+    assert (switches.password, switches.enable_secret) == (AUTH_KEY, PRIV_KEY)
+    assert PRIV_KEY not in repr(switches) and AUTH_KEY not in repr(switches)
 
 
 def test_the_environment_wins_whole_over_the_file(secrets_file):

@@ -10,6 +10,8 @@ BASE = {"EGOV_COLLECTOR_NETBOX_URL": "https://netbox.example", "EGOV_COLLECTOR_N
 def test_defaults_and_overrides():
     settings = Settings.from_env({**BASE, "EGOV_COLLECTOR_INTERVAL": "60", "EGOV_COLLECTOR_DEADLINE": "2.5"})
     assert (settings.interval, settings.deadline, settings.batch_size) == (60, 2.5, 25)
+    assert (settings.reconcile_interval, settings.reconcile_concurrency, settings.reconcile_timeout) == (3600, 8, 30)
+    assert Settings.from_env({**BASE, "EGOV_COLLECTOR_RECONCILE_INTERVAL": "900"}).reconcile_interval == 900
     assert settings.netbox_token == "nbt_abc.s3cret-token"
     assert "s3cret" not in repr(settings)
 
@@ -24,6 +26,10 @@ def test_a_missing_setting_is_named(missing):
     ("INTERVAL", "five", "EGOV_COLLECTOR_INTERVAL must be a number, got 'five'"),
     ("INTERVAL", "3", "EGOV_COLLECTOR_INTERVAL must be at least 10, got '3'"),
     ("BATCH_SIZE", "0", "EGOV_COLLECTOR_BATCH_SIZE must be at least 1, got '0'"),
+    ("RECONCILE_INTERVAL", "59", "EGOV_COLLECTOR_RECONCILE_INTERVAL must be at least 60, got '59'"),
+    ("RECONCILE_INTERVAL", "1h", "EGOV_COLLECTOR_RECONCILE_INTERVAL must be a number, got '1h'"),
+    ("RECONCILE_CONCURRENCY", "0", "EGOV_COLLECTOR_RECONCILE_CONCURRENCY must be at least 1, got '0'"),
+    ("RECONCILE_TIMEOUT", "0.5", "EGOV_COLLECTOR_RECONCILE_TIMEOUT must be at least 1, got '0.5'"),
 ])
 def test_a_wrong_number_names_the_variable_and_the_value(name, value, message):
     with pytest.raises(SettingsError) as raised:
