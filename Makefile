@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd
+.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd bench-reconcile
 
 demo:
 	@stack/demo.sh
@@ -65,3 +65,7 @@ bench-exporter:
 # Prometheus service discovery at 5,000 devices next to core's device list (the stack's database, rolled back).
 bench-sd:
 	@stack/services.sh start >/dev/null && stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/prometheus_sd.py
+
+# 200 devices (FakeNOS) reconciled by the scheduler and two RQ workers against NetBox on the stack's database (rolled back).
+bench-reconcile:
+	@stack/services.sh start >/dev/null && stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/reconcile.py
