@@ -410,15 +410,8 @@ class ReportTest(DemoClients, TestCase):
 # Accepting a finding
 #
 
-class AcceptTest(DemoClients, TestCase):
+class Accepting:
     """The officer of Dinas Pendidikan may change their own devices and interfaces; the Dinas only views them."""
-
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.serial = Finding.objects.get(device=cls.own_gateway, kind="serial_differs")
-        cls.port = Finding.objects.get(device=cls.own_gateway, kind="interface_down_but_enabled")
-        cls.link = Finding.objects.get(kind="undocumented_link")
 
     def accept_url(self, finding):
         return reverse("plugins:netbox_egov:finding_accept", kwargs={"pk": finding.pk})
@@ -501,6 +494,20 @@ class AcceptTest(DemoClients, TestCase):
         self.own_gateway.refresh_from_db()
         self.assertEqual(self.own_gateway.device_type, isr4321)
 
+    def test_a_link_to_a_device_the_officer_may_not_view_is_not_named(self):
+        core = Interface.objects.get(device__name="core-sw-01", name="GigabitEthernet1/0/46")
+        port = Interface.objects.get(device=self.own_gateway, name="GigabitEthernet0/0/2")
+        finding = Finding.objects.create(device=self.own_gateway, kind="undocumented_link", subject=port.name,
+                                         interface=port, far_interface=core, netbox_says="no cable",
+                                         device_says="an LLDP neighbour", first_seen=T0, last_seen=T0)
+        page = self.ui(self.officer).get(self.accept_url(finding))
+        self.assertContains(page, "You may not view both ends of this link.")
+        self.assertNotContains(page, "core-sw-01")
+        response = self.api("post", f"{FINDINGS}{finding.pk}/accept/", self.officer, {})
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("core-sw-01", response.content.decode())
+        self.assertIsNone(self.api("get", f"{FINDINGS}{finding.pk}/", self.officer).json()["far_interface"])
+
     def test_kinds_without_an_obvious_fix_are_not_accepted(self):
         dinkes = Finding.objects.get(kind="os_differs")
         response = self.api("post", f"{FINDINGS}{dinkes.pk}/accept/", self.dinas, {})
@@ -512,7 +519,7 @@ class AcceptTest(DemoClients, TestCase):
 # Panels, scorecard, scoping on the demo
 #
 
-class FindingPagesTest(DemoClients, TestCase):
+class Pages:
     def test_the_device_page_lists_its_open_and_acknowledged_findings(self):
         page = self.ui(self.officer).get(self.own_gateway.get_absolute_url()).content.decode()
         table_url = f"/plugins/egov/findings/?embedded=True&device_id={self.own_gateway.pk}&amp;status=open&amp;" \
@@ -561,3 +568,14 @@ class FindingPagesTest(DemoClients, TestCase):
     def test_the_demo_has_findings_of_several_kinds_and_states(self):
         self.assertGreaterEqual(Finding.objects.values("kind").distinct().count(), 5)
         self.assertEqual(set(Finding.objects.values_list("status", flat=True)), {"open", "acknowledged", "resolved"})
+
+
+class OnTheDemoTest(Accepting, Pages, DemoClients, TestCase):
+    """Accepting, the pages and the scoping on the demo's own findings (one demo load for all of them)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.serial = Finding.objects.get(device=cls.own_gateway, kind="serial_differs")
+        cls.port = Finding.objects.get(device=cls.own_gateway, kind="interface_down_but_enabled")
+        cls.link = Finding.objects.get(kind="undocumented_link")

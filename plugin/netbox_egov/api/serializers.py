@@ -1,8 +1,11 @@
 """REST serializers of the registry models; related objects nest in brief form, as in core."""
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -509,10 +512,22 @@ class FindingReportItemSerializer(serializers.Serializer):
 class FindingReportSerializer(serializers.Serializer):
     """Every difference seen on one device at one time; `complete` when the run read everything it compares."""
 
+    # When a device can have been read: a report from the future (beyond a clock's drift) or from before the
+    # network was documented would pin or date its findings wrongly.
+    EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    DRIFT = datetime.timedelta(hours=1)
+
     device = object_id(help_text="The device's id")
     complete = serializers.BooleanField(help_text="True: findings of the device not listed are resolved")
-    observed_at = OffsetDateTimeField(help_text="When the device was read (ISO 8601 with a UTC offset)")
+    observed_at = OffsetDateTimeField(help_text="When the device was read (ISO 8601 with a UTC offset), between "
+                                                "2000 and an hour from now")
     findings = serializers.ListField(child=FindingReportItemSerializer(), allow_empty=True, max_length=10000)
+
+    def validate_observed_at(self, value):
+        if not self.EARLIEST <= value <= timezone.now() + self.DRIFT:
+            raise serializers.ValidationError(f"{value.isoformat()} is not a time a device was read: give a time "
+                                              "between 2000 and an hour from now")
+        return value
 
 
 class FindingReportResultSerializer(serializers.Serializer):

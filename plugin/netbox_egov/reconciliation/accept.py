@@ -101,6 +101,9 @@ def _cable(finding, user, action):
     if near is None or far is None:
         return Proposal(action, refusal=_("NetBox does not have both ends of this link as interfaces: add the "
                                           "missing one, and the next run names it."))
+    # The far end may be a device the user may not view (the Dinas core behind an agency's gateway): not named.
+    if Interface.objects.restrict(user, "view").filter(pk__in=(near.pk, far.pk)).count() < 2:
+        return Proposal(action, refusal=_("You may not view both ends of this link."), forbidden=True)
     for end in (near, far):
         if end.cable_id:
             return Proposal(action, refusal=_("{device} {interface} is cabled already: correct its cable by "
