@@ -19,6 +19,7 @@ from tenancy.models import Tenant
 from users.models import User
 from utilities.testing import APIViewTestCases, ViewTestCases
 
+from netbox_egov.cable_labels import active_scheme, judge_cable
 from netbox_egov.choices import FindingKindChoices, FindingStatusChoices
 from netbox_egov.compliance import scorecard
 from netbox_egov.logic import findings as rules
@@ -473,6 +474,7 @@ class Accepting:
         self.ui(admin).post(self.accept_url(self.link))
         cable = Cable.objects.get(terminations___device=near.device, terminations__termination_id=near.pk)
         self.assertEqual({end.pk for end in (*cable.a_terminations, *cable.b_terminations)}, {near.pk, far.pk})
+        self.assertEqual(judge_cable(cable, active_scheme()).status, "correct")  # labelled as Pasal 11(3) asks
         self.assertTrue(ObjectChange.objects.filter(changed_object_type__model="cable", changed_object_id=cable.pk,
                                                     user=admin, action="create").exists())
         self.link.refresh_from_db()

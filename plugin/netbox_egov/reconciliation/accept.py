@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from dcim.choices import LinkStatusChoices
 from dcim.models import Cable, Device, DeviceType, Interface
 
+from ..cable_labels import active_scheme
 from ..choices import FindingStatusChoices
+from ..logic import labels
 from ..logic.findings import accept_action
 
 
@@ -202,8 +204,23 @@ def _apply_cable(proposal, user):
     # The agency's cable when both ends are the agency's devices; the Dinas' otherwise.
     tenant = near.device.tenant if near.device.tenant_id and near.device.tenant_id == far.device.tenant_id else None
     cable = Cable(a_terminations=[near], b_terminations=[far], status=LinkStatusChoices.STATUS_CONNECTED,
-                  tenant=tenant)
+                  tenant=tenant, label=_scheme_label(near, far))
     return _save_checked(cable, user, "add")
+
+
+def _scheme_label(near, far):
+    """The inter-node label the active scheme gives the new cable (Pasal 11(3)), or none when the scheme's
+    rules refuse what it renders (the cable-label check then lists the cable as unlabelled)."""
+    scheme = active_scheme()
+    ends = {side: {"site": end.device.site.slug, "device": end.device.name or "", "port": end.name}
+            for side, end in (("a", near), ("b", far))}
+    try:
+        label = labels.render_label(scheme.template, ends)
+    except labels.LabelTemplateError:
+        return ""
+    problems = labels.label_problems(label, min(scheme.max_length, Cable._meta.get_field("label").max_length),
+                                     scheme.allowed_characters)
+    return "" if problems else label
 
 
 def _apply_interface(proposal, user):
