@@ -351,6 +351,12 @@ class ReportTest(DemoClients, TestCase):
                 self.assertEqual(response.status_code, 400, response.content)
                 self.assertIn(key, response.json())
 
+    def test_a_report_beyond_the_request_size_limit_is_refused_not_a_server_error(self):
+        padding = [self.item(netbox_says="x" * 250, device_says="y" * 250)] * 6000  # about 3.5 MB
+        response = self.report(padding)
+        self.assertEqual(response.status_code, 413, response.content[:300])
+        self.assertFalse(Finding.objects.exists())
+
     def test_the_query_count_does_not_grow_with_the_findings(self):
         def run(size, observed_at):
             items = [self.port_item(port) for port in self.ports[:size]]

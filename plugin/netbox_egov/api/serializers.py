@@ -521,7 +521,9 @@ class FindingReportSerializer(serializers.Serializer):
     complete = serializers.BooleanField(help_text="True: findings of the device not listed are resolved")
     observed_at = OffsetDateTimeField(help_text="When the device was read (ISO 8601 with a UTC offset), between "
                                                 "2000 and an hour from now")
-    findings = serializers.ListField(child=FindingReportItemSerializer(), allow_empty=True, max_length=10000)
+    # Far more than a device has (a 48-port switch with every kind on every port has under 300), far less than
+    # NetBox's request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default) holds.
+    findings = serializers.ListField(child=FindingReportItemSerializer(), allow_empty=True, max_length=2000)
 
     def validate_observed_at(self, value):
         if not self.EARLIEST <= value <= timezone.now() + self.DRIFT:

@@ -1,7 +1,7 @@
 """REST API viewsets; NetBox restricts each queryset to the token's permissions."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -364,7 +364,7 @@ class FindingViewSet(EgovModelViewSet):
 
     @extend_schema(
         request=serializers.FindingReportSerializer,
-        responses={200: serializers.FindingReportResultSerializer},
+        responses={200: serializers.FindingReportResultSerializer, 413: OpenApiTypes.OBJECT},
         description="Every difference seen on one device at one time. A new (kind, subject) is created open; one "
                     "seen again takes observed_at as its last sighting and what the item says; an acknowledged one "
                     "is reopened only when device_says changed, a resolved one is reopened. complete=true resolves "
@@ -377,9 +377,14 @@ class FindingViewSet(EgovModelViewSet):
     def report(self, request):
         if not request.user.has_perm("netbox_egov.change_finding"):
             raise PermissionDenied("Reporting findings needs permission to change findings.")
-        incoming = serializers.FindingReportSerializer(data=request.data)
+        try:
+            data = request.data
+        except RequestDataTooBig as refusal:
+            return Response({"detail": f"The report is larger than NetBox accepts: {refusal}"},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        incoming = serializers.FindingReportSerializer(data=data)
         if not incoming.is_valid():
-            raise DRFValidationError(report_errors(incoming.errors, request.data))
+            raise DRFValidationError(report_errors(incoming.errors, data))
         try:
             counts = apply_report(request.user, incoming.validated_data)
         except ReportRefused as refusal:
