@@ -15,6 +15,7 @@ from helpers import DemoClients, RegistryAPI, RegistryURLs, grant, set_superuser
 
 from core.models import ObjectChange
 from dcim.models import Cable, Device, DeviceType, Interface, Manufacturer
+from netbox.search.backends import search_backend
 from tenancy.models import Tenant
 from users.models import User
 from utilities.testing import APIViewTestCases, ViewTestCases
@@ -572,6 +573,17 @@ class Pages:
         self.assertEqual(acknowledged.status_code, 200, acknowledged.content)
         self.assertEqual(self.api("patch", f"{FINDINGS}{other.pk}/", self.officer, {"note": "x"}).status_code, 404)
         self.assertEqual(self.api("delete", f"{FINDINGS}{own.pk}/", self.officer).status_code, 403)
+
+    def test_graphql_filters_findings(self):
+        query = ('{ finding_list(filters: {status: {exact: "open"}, kind: {exact: "serial_differs"}}) '
+                 '{ device { name } } }')
+        graphql = self.api("post", "/graphql/", self.dinas, {"query": query}).json()
+        self.assertEqual(graphql["data"]["finding_list"], [{"device": {"name": "gw-disdik"}}])
+
+    def test_global_search_finds_a_finding_by_what_the_device_says(self):
+        search_backend.cache(Finding.objects.all(), remove_existing=False)
+        results = search_backend.search("FDO2231A0KX", user=self.dinas)
+        self.assertEqual([result.object for result in results], [self.serial])
 
     def test_the_demo_has_findings_of_several_kinds_and_states(self):
         self.assertGreaterEqual(Finding.objects.values("kind").distinct().count(), 5)
