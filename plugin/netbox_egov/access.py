@@ -8,9 +8,10 @@ Each agency gets a group "PD <slug>". Its ICT officer views:
   servers and virtual machines that host their information systems, the public space allocated to them;
 - the catalogue every agency writes with (manufacturers, device types and roles, platforms, providers,
   tags, schedules, domain lists) and the Dinas users who decide on their requests.
-They change only their own LAN (devices in their own offices, their interfaces and cables) and their
-recommendation drafts. Nothing of another agency's own objects is visible. Every permission that allows a
-change also lies inside the view permission, so an officer never changes or deletes what they cannot see.
+They change only their own LAN (devices in their own offices, their interfaces and cables), their
+recommendation drafts, and the review of the findings on their own devices (status and note). Nothing of
+another agency's own objects is visible. Every permission that allows a change also lies inside the view
+permission, so an officer never changes or deletes what they cannot see.
 
 The group "Dinas Kominfo" manages every plugin object, may approve or reject recommendations and apply
 pushes to gateways (an officer only reads the pushes to their agency's gateways), and views
@@ -76,6 +77,8 @@ def agency_view(tenant):
         "netbox_egov.filterpolicy": [{"tenants__slug": slug}, {"tenants__isnull": True}],
         # Pushes to the gateways that enforced the agency's quota at the time.
         "netbox_egov.push": {"tenants__slug": slug},
+        # Where the agency's own devices disagree with NetBox (reconciliation).
+        "netbox_egov.finding": {"device__tenant__slug": slug},
         **dict.fromkeys(CATALOGUE),
     }
 
@@ -99,6 +102,12 @@ def agency_lan(tenant):
         "dcim.interface": {"device__tenant__slug": slug},
         "dcim.cable": {"tenant__slug": slug, "terminations___device__tenant__slug": slug},
     }
+
+
+def agency_findings(tenant):
+    """Findings on the agency's own devices: the officer reviews them (acknowledges with a note, resolves) and
+    accepts them where they may change what accepting changes. Only the collectors' reports add findings."""
+    return {"netbox_egov.finding": {"device__tenant__slug": tenant.slug}}
 
 
 def agency_drafts(tenant):
@@ -150,6 +159,8 @@ def ensure_agency_access(tenant):
              for label, constraint in agency_lan(tenant).items()]
     kept += [_permission(f"{prefix} drafts {label}", group, [label], ["add", "change", "delete"], constraint)
              for label, constraint in agency_drafts(tenant).items()]
+    kept += [_permission(f"{prefix} review {label}", group, [label], ["change"], constraint)
+             for label, constraint in agency_findings(tenant).items()]
     _drop_stale(group, prefix, kept)
     return group
 

@@ -340,3 +340,43 @@ class PushStatusChoices(ChoiceSet):
     ]
 
     FINISHED = (OK, CHANGED, FAILED, UNREACHABLE, ERRORED)
+
+
+class FindingKindChoices(ChoiceSet):
+    """Where a device and NetBox disagree (reconciliation, docs/reconciliation.md); values as in logic/findings.py."""
+
+    UNDOCUMENTED_LINK = "undocumented_link"
+    WRONG_FAR_END = "wrong_far_end"
+    DOCUMENTED_LINK_NOT_SEEN = "documented_link_not_seen"
+    UNKNOWN_NEIGHBOUR = "unknown_neighbour"
+    SERIAL_DIFFERS = "serial_differs"
+    OS_DIFFERS = "os_differs"
+    MODEL_DIFFERS = "model_differs"
+    INTERFACE_DOWN_BUT_ENABLED = "interface_down_but_enabled"
+    INTERFACE_UP_BUT_DISABLED = "interface_up_but_disabled"
+    DEVICE_UNREACHABLE = "device_unreachable"
+
+    CHOICES = [
+        (UNDOCUMENTED_LINK, _("Undocumented link"), "orange"),
+        (WRONG_FAR_END, _("Wrong far end"), "red"),
+        (DOCUMENTED_LINK_NOT_SEEN, _("Documented link not seen"), "orange"),
+        (UNKNOWN_NEIGHBOUR, _("Unknown neighbour"), "purple"),
+        (SERIAL_DIFFERS, _("Serial number differs"), "yellow"),
+        (OS_DIFFERS, _("OS version differs"), "yellow"),
+        (MODEL_DIFFERS, _("Model differs"), "yellow"),
+        (INTERFACE_DOWN_BUT_ENABLED, _("Interface down but enabled in NetBox"), "orange"),
+        (INTERFACE_UP_BUT_DISABLED, _("Interface up but disabled in NetBox"), "orange"),
+        (DEVICE_UNREACHABLE, _("Device unreachable"), "red"),
+    ]
+
+
+class FindingStatusChoices(ChoiceSet):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"  # the difference is known and accepted, with a note saying why
+    RESOLVED = "resolved"
+
+    CHOICES = [
+        (OPEN, _("Open"), "red"),
+        (ACKNOWLEDGED, _("Acknowledged"), "yellow"),
+        (RESOLVED, _("Resolved"), "green"),
+    ]

@@ -1,4 +1,4 @@
-"""The agency compliance scorecard (Pasal 10, 11, 14, 19, 21): one row per agency the user may view.
+"""The agency compliance scorecard (Pasal 9, 10, 11, 14, 19, 21): one row per agency the user may view.
 
 A check is True (complies), False (does not) or None (does not apply, e.g.
 no information systems); percentages are None when there is nothing to
@@ -23,6 +23,7 @@ from tenancy.models import ContactAssignment, Tenant
 from . import cable_labels, recommendations
 from .agencies import agency_tenants, ict_officer_role_slug
 from .models import BandwidthQuota, InformationSystem, SecurityAssessment
+from .reconciliation.summary import open_findings_per_agency
 
 PASS_PERCENT = 100
 
@@ -36,6 +37,8 @@ class AgencyCompliance:
     quota_assigned: bool
     systems_in_data_center: bool | None
     assessments_current: bool | None
+    # Reconciliation: findings on the agency's devices still open (acknowledged ones are accepted differences).
+    open_findings: int | None
 
     @property
     def checks(self):
@@ -46,6 +49,7 @@ class AgencyCompliance:
             "quota_assigned": self.quota_assigned,
             "systems_in_data_center": self.systems_in_data_center,
             "assessments_current": self.assessments_current,
+            "documentation_matches": None if self.open_findings is None else self.open_findings == 0,
         }
 
     @property
@@ -84,6 +88,7 @@ def scorecard(user, agencies=None, today=None):
     uncovered = Counter(recommendations.uncovered_devices(agency_devices, today).values_list("tenant", flat=True))
     quotas = set(BandwidthQuota.objects.filter(tenant__in=agencies).values_list("tenant", flat=True))
     placement, assessed = _systems(agencies, today)
+    findings = open_findings_per_agency(agencies)
     return [
         AgencyCompliance(
             agency=agency,
@@ -93,6 +98,8 @@ def scorecard(user, agencies=None, today=None):
             quota_assigned=agency.pk in quotas,
             systems_in_data_center=all(placement[agency.pk]) if placement[agency.pk] else None,
             assessments_current=all(assessed[agency.pk]) if assessed[agency.pk] else None,
+            # No devices: nothing to reconcile, the check does not apply.
+            open_findings=findings[agency.pk] if devices[agency.pk] else None,
         )
         for agency in agencies
     ]

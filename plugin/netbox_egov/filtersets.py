@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from circuits.models import Circuit
 from dcim.filtersets import DeviceFilterSet
-from dcim.models import Device, Site
+from dcim.models import Device, Interface, Site
 from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from tenancy.models import Tenant
 from users.models import User
@@ -22,6 +22,7 @@ from .site_filter.storage import lists_blocking
 __all__ = (
     "DomainListFilterSet",
     "FilterPolicyFilterSet",
+    "FindingFilterSet",
     "LabelSchemeFilterSet",
     "RecommendationFilterSet",
     "RecommendationItemFilterSet",
@@ -457,3 +458,24 @@ class PushFilterSet(EgovFilterSet):
 
     def search(self, queryset, name, value):
         return search_fields(queryset, value, "gateway_name", "reason")
+
+
+@register_filterset
+class FindingFilterSet(EgovFilterSet):
+    device_id, device = by_id_and_key("device", Device, key="name", label=_("Device"))
+    # The agency and office through the device: a finding is the device's.
+    tenant_id, tenant = by_id_and_key("device__tenant", Tenant, label=_("Agency"))
+    site_id, site = by_id_and_key("device__site", Site, label=_("Site"))
+    interface_id = django_filters.ModelMultipleChoiceFilter(field_name="interface", queryset=Interface.objects.all(),
+                                                            label=_("Interface (ID)"))
+    far_interface_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="far_interface", queryset=Interface.objects.all(), label=_("Far interface (ID)"))
+    kind = choice_filter(choices.FindingKindChoices)
+    status = choice_filter(choices.FindingStatusChoices)
+
+    class Meta:
+        model = models.Finding
+        fields = ("id", "subject", "netbox_says", "device_says", "first_seen", "last_seen", "resolved_at")
+
+    def search(self, queryset, name, value):
+        return search_fields(queryset, value, "device__name", "subject", "netbox_says", "device_says", "note")

@@ -81,6 +81,12 @@ label_items = (
     model_item("labelscheme", _("Label schemes")),
 )
 
+reconciliation_items = (
+    # Findings come from the collectors' reports: listed and reviewed, never added by hand.
+    PluginMenuItem(link="plugins:netbox_egov:finding_list", link_text=_("Findings"),
+                   permissions=["netbox_egov.view_finding"]),
+)
+
 menu = PluginMenu(
     label=_("e-Gov"),
     groups=(
@@ -92,6 +98,7 @@ menu = PluginMenu(
         (_("Site filtering (Pasal 10)"), filtering_items),
         (_("Recommendations (Pasal 11)"), recommendation_items),
         (_("Cable labels (Pasal 11(3))"), label_items),
+        (_("Documentation and the network"), reconciliation_items),
     ),
     icon_class="mdi mdi-bank-outline",
 )

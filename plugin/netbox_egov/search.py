@@ -95,10 +95,16 @@ class PushIndex(SearchIndex):
     display_attrs = ("mode", "status", "trigger", "reason")
 
 
+class FindingIndex(SearchIndex):
+    model = models.Finding
+    fields = (("subject", 100), ("netbox_says", 300), ("device_says", 300), ("note", 500))
+    display_attrs = ("device", "kind", "status", "netbox_says", "device_says")
+
+
 # Registered by the plugin loader (PluginConfig.search_indexes).
 indexes = (
     BackboneLinkIndex, DRPlanIndex, InformationSystemIndex, PublicIPAllocationIndex, UplinkIndex,
     SecuritySystemIndex, SecurityAssessmentIndex, RepositoryIndex, ScheduleIndex, BandwidthQuotaIndex,
-    RecommendationIndex, LabelSchemeIndex, DomainListIndex, FilterPolicyIndex, PushIndex,
+    RecommendationIndex, LabelSchemeIndex, DomainListIndex, FilterPolicyIndex, PushIndex, FindingIndex,
 )
 

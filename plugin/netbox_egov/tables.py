@@ -414,6 +414,9 @@ class ComplianceTable(tables.Table):
     quota_assigned = CheckColumn(verbose_name=_("Quota"))
     systems_in_data_center = CheckColumn(verbose_name=_("Systems in data center"), default=None)
     assessments_current = CheckColumn(verbose_name=_("Assessments current"), default=None)
+    open_findings = tables.Column(verbose_name=_("Open findings"), default="—")
+    documentation_matches = CheckColumn(verbose_name=_("Documentation matches the network"), default=None,
+                                        accessor="checks__documentation_matches", orderable=False)
     score = PercentColumn(verbose_name=_("Score"), default="—")
 
     class Meta:
@@ -456,3 +459,26 @@ class PushTable(NetBoxTable):
                   "tenants", "started", "completed", "tags", "created", "last_updated")
         default_columns = ("id", "gateway", "mode", "trigger", "reason", "status", "requested_by", "created",
                            "completed")
+
+
+class FindingTable(NetBoxTable):
+    id = tables.Column(verbose_name=_("ID"), linkify=True)
+    device = related(_("Device"))
+    subject = tables.Column(verbose_name=_("Subject"))
+    interface = related(_("Interface"))
+    far_interface = related(_("Far interface"))
+    kind = columns.ChoiceFieldColumn(verbose_name=_("Kind"))
+    status = columns.ChoiceFieldColumn(verbose_name=_("Status"))
+    netbox_says = tables.Column(verbose_name=_("NetBox says"))
+    device_says = tables.Column(verbose_name=_("Device says"))
+    first_seen = columns.DateTimeColumn(verbose_name=_("First seen"))
+    last_seen = columns.DateTimeColumn(verbose_name=_("Last seen"))
+    resolved_at = columns.DateTimeColumn(verbose_name=_("Resolved at"))
+    note = tables.Column(verbose_name=_("Note"))
+    tags = tags("finding")
+
+    class Meta(NetBoxTable.Meta):
+        model = models.Finding
+        fields = ("pk", "id", "device", "subject", "interface", "far_interface", "kind", "status", "netbox_says",
+                  "device_says", "first_seen", "last_seen", "resolved_at", "note", "tags", "created", "last_updated")
+        default_columns = ("id", "device", "subject", "kind", "status", "netbox_says", "device_says", "last_seen")

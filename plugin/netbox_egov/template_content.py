@@ -1,4 +1,5 @@
-"""Registry panels on core pages: the Tenant (agency) page, the Site page and a gateway's Device page.
+"""Registry panels on core pages: the Tenant (agency) page, the Site page, a gateway's Device page, and the
+reconciliation findings on the Device and Tenant pages.
 
 Every table is NetBox's HTMX object table, served by the plugin's list views,
 so it shows only what the viewing user may see; the map is drawn from
@@ -15,12 +16,14 @@ from netbox.ui.panels import ObjectsTablePanel
 
 from . import backbone, compliance, pushes
 from .agencies import agency_tenants
+from .logic.findings import LIVE
+from .reconciliation.summary import live_findings, live_findings_per_kind
 from .site_filter.compiling import policies_in_force
 
 
-def related_table(context, model_name, filter_name, title):
+def related_table(context, model_name, filter_name, title, **filters):
     panel = ObjectsTablePanel(
-        model=f"netbox_egov.{model_name}", filters={filter_name: context["object"].pk}, title=title
+        model=f"netbox_egov.{model_name}", filters={filter_name: context["object"].pk, **filters}, title=title
     )
     return panel.render(context)
 
@@ -35,6 +38,10 @@ class AgencyRegistry(PluginTemplateExtension):
         user = self.context["request"].user
         rows = compliance.scorecard(user, agency_tenants().filter(pk=tenant.pk))
         panels = [render_to_string("netbox_egov/inc/compliance_panel.html", {"row": rows[0] if rows else None})]
+        if user.has_perm("netbox_egov.view_finding"):
+            panels.append(render_to_string("netbox_egov/inc/agency_findings_panel.html", {
+                "object": tenant, "kinds": live_findings_per_kind(user, tenant),
+            }))
         if user.has_perm("netbox_egov.view_filterpolicy"):
             panels.append(render_to_string("netbox_egov/inc/site_filter_panel.html", {
                 "object": tenant, "policies": policies_in_force(user, tenant, timezone.now()),
@@ -88,4 +95,17 @@ class GatewayPushes(PluginTemplateExtension):
         return related_table(self.context, "push", "gateway_id", _("Pushes"))
 
 
-template_extensions = [AgencyRegistry, SiteBackbone, GatewayPushes]
+class DeviceFindings(PluginTemplateExtension):
+    """On a device's page: its open and acknowledged findings (the user's visible ones), when it has any."""
+
+    models = ["dcim.device"]
+
+    def full_width_page(self):
+        device, user = self.context["object"], self.context["request"].user
+        if not live_findings(user).filter(device=device).exists():
+            return ""
+        return related_table(self.context, "finding", "device_id", _("Findings: the device disagrees with NetBox"),
+                             status=list(LIVE))
+
+
+template_extensions = [AgencyRegistry, SiteBackbone, GatewayPushes, DeviceFindings]

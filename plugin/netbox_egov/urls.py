@@ -27,6 +27,7 @@ MODEL_PATHS = {
     "domainlist": "domain-lists",
     "filterpolicy": "filter-policies",
     "push": "pushes",
+    "finding": "findings",
 }
 
 urlpatterns = [

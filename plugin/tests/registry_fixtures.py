@@ -14,6 +14,7 @@ from netbox_egov.models import (
     DomainList,
     DRPlan,
     FilterPolicy,
+    Finding,
     InformationSystem,
     LabelScheme,
     PublicIPAllocation,
@@ -166,3 +167,11 @@ def filter_policies(lists, tenants=()):
         policy.blocked_lists.set(lists[:2])
         policy.tenants.set(tenants[:1])
     return policies
+
+
+def findings(device_list, count=3):
+    """Open device findings, one kind each per device (the key is (device, kind, subject))."""
+    kinds = ("serial_differs", "os_differs", "model_differs", "device_unreachable")
+    return [Finding.objects.create(device=device_list[n % len(device_list)], kind=kinds[n // len(device_list)],
+                                   netbox_says=f"NB{n}", device_says=f"DEV{n}", first_seen=NOW, last_seen=NOW)
+            for n in range(count)]

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from helpers import plugin_models, set_superuser
 
+from dcim.models import Interface
 from ipam.models import Prefix
 from utilities.testing import APITestCase, TestCase
 
@@ -15,6 +16,7 @@ from netbox_egov.models import (
     DomainList,
     DRPlan,
     FilterPolicy,
+    Finding,
     InformationSystem,
     LabelScheme,
     PublicIPAllocation,
@@ -123,6 +125,12 @@ class Rows:
         push = Push.objects.create(gateway=self.device, mode="apply", status="changed", requested_by=self.user,
                                    hosts={self.device.name: {"status": "changed", "ok": n, "changed": 1}})
         push.tenants.add(self.tenants[0])
+
+    def make_finding(self, n):
+        near = Interface.objects.create(device=self.device, name=f"eth{n}", type="1000base-t")
+        far = Interface.objects.create(device=self.device, name=f"far{n}", type="1000base-t")
+        Finding.objects.create(device=self.device, kind="undocumented_link", subject=near.name, interface=near,
+                               far_interface=far, device_says=f"peer {n}", first_seen=fx.NOW, last_seen=fx.NOW)
 
     def make_repository(self, n):
         Repository.objects.create(name=f"R{n}", mirror_url=f"http://r{n}.example.org/", content_kind="other",

@@ -1,8 +1,12 @@
 """REST serializers of the registry models; related objects nest in brief form, as in core."""
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import ManyRelatedField, RelatedField
@@ -28,6 +32,7 @@ from virtualization.api.serializers import VirtualMachineSerializer
 from virtualization.models import VirtualMachine
 
 from .. import choices, models
+from ..logic import datetimes
 from ..pushes import may_read_details
 from ..visibility import is_visible_pk
 
@@ -445,6 +450,104 @@ class PushSerializer(EgovModelSerializer):
         if request is not None and not may_read_details(request.user, instance):
             data.update(reason="", hosts={}, diff="", log="")  # they carry other agencies' settings
         return data
+
+
+class FindingSerializer(EgovModelSerializer):
+    """A finding: what it says is the collectors' (POST findings/report/); a person writes its status and note."""
+
+    device = DeviceSerializer(nested=True, read_only=True)
+    interface = InterfaceSerializer(nested=True, read_only=True)
+    far_interface = InterfaceSerializer(nested=True, read_only=True)
+    kind = ChoiceField(choices=choices.FindingKindChoices, read_only=True)
+    status = ChoiceField(choices=choices.FindingStatusChoices, required=False)
+
+    class Meta:
+        model = models.Finding
+        fields = ("id", "url", "display_url", "display", "device", "interface", "far_interface", "kind", "subject",
+                  "netbox_says", "device_says", "first_seen", "last_seen", "status", "note", "resolved_at", "tags",
+                  "custom_fields", "created", "last_updated")
+        read_only_fields = ("subject", "netbox_says", "device_says", "first_seen", "last_seen", "resolved_at")
+        brief_fields = ("id", "url", "display", "kind", "subject", "status")
+
+
+# Ids PostgreSQL's bigint holds: a larger one is refused by name, not passed to the database.
+LARGEST_ID = 2**63 - 1
+
+
+def object_id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=LARGEST_ID, **kwargs)
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time with its UTC offset: a time without one could be any of 24 hours."""
+
+    def to_internal_value(self, value):
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise serializers.ValidationError(f"{value!r} is not an ISO 8601 date and time")
+        if parsed.utcoffset() is None:
+            raise serializers.ValidationError(f"{value!r} has no UTC offset (e.g. +07:00 or Z)")
+        if offset := datetimes.offset_out_of_range(parsed):
+            raise serializers.ValidationError(
+                f"{value!r} has a UTC offset of {offset}; offsets run from {datetimes.OFFSET_RANGE}")
+        return super().to_internal_value(value)
+
+
+class FindingReportItemSerializer(serializers.Serializer):
+    """One difference the device showed: the key (kind, subject) and what each side says."""
+
+    kind = ChoiceField(choices=choices.FindingKindChoices)
+    subject = serializers.CharField(max_length=100, allow_blank=True, default="",
+                                    help_text="The interface as NetBox names it; empty for the device itself")
+    interface = object_id(allow_null=True, default=None, help_text="The interface's id in NetBox, if it has one")
+    far_interface = object_id(allow_null=True, default=None,
+                              help_text="Links: the id of the interface at the far end, if NetBox has it")
+    netbox_says = serializers.CharField(max_length=255, allow_blank=True, default="")
+    device_says = serializers.CharField(max_length=255, allow_blank=True, default="")
+
+
+class FindingReportSerializer(serializers.Serializer):
+    """Every difference seen on one device at one time; `complete` when the run read everything it compares."""
+
+    # When a device can have been read: a report from the future (beyond a clock's drift) or from before the
+    # network was documented would pin or date its findings wrongly.
+    EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    DRIFT = datetime.timedelta(hours=1)
+
+    device = object_id(help_text="The device's id")
+    complete = serializers.BooleanField(help_text="True: findings of the device not listed are resolved")
+    observed_at = OffsetDateTimeField(help_text="When the device was read (ISO 8601 with a UTC offset), between "
+                                                "2000 and an hour from now")
+    # Far more than a device has (a 48-port switch with every kind on every port has under 300), far less than
+    # NetBox's request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default) holds.
+    findings = serializers.ListField(child=FindingReportItemSerializer(), allow_empty=True, max_length=2000)
+
+    def validate_observed_at(self, value):
+        if not self.EARLIEST <= value <= timezone.now() + self.DRIFT:
+            raise serializers.ValidationError(f"{value.isoformat()} is not a time a device was read: give a time "
+                                              "between 2000 and an hour from now")
+        return value
+
+
+class FindingReportResultSerializer(serializers.Serializer):
+    """How many findings of the device the report created, updated, reopened, resolved or left unchanged."""
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    reopened = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class FindingAcceptResultSerializer(serializers.Serializer):
+    """The finding, resolved, and the object its acceptance changed (or created, for a cable)."""
+
+    finding = FindingSerializer()
+    changed = serializers.DictField(help_text="object_type, id, url, display of the object changed, and a "
+                                              "summary of the change")
 
 
 class PrometheusTargetGroupSerializer(serializers.Serializer):

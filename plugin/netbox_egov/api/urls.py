@@ -25,6 +25,7 @@ router.register("label-schemes", views.LabelSchemeViewSet)
 router.register("domain-lists", views.DomainListViewSet)
 router.register("filter-policies", views.FilterPolicyViewSet)
 router.register("pushes", views.PushViewSet)
+router.register("findings", views.FindingViewSet)
 
 urlpatterns = [
     *router.urls,

@@ -1,7 +1,7 @@
 """REST API viewsets; NetBox restricts each queryset to the token's permissions."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -30,6 +30,9 @@ from ..choices import PushModeChoices
 from ..jobs import import_domains, refresh_feed_now
 from ..logic.domains import COMPILERS
 from ..recommendations import workflow_permission
+from ..reconciliation.accept import AcceptRefused
+from ..reconciliation.accept import accept as accept_finding
+from ..reconciliation.report import ReportRefused, apply_report, shown
 from ..site_filter import compiling, storage
 from . import serializers
 
@@ -340,6 +343,90 @@ class PushViewSet(EgovModelViewSet):
             raise DRFValidationError(refusal.message_dict) from refusal
         data = self.get_serializer(queued if many else queued[0], many=many).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+class FindingViewSet(EgovModelViewSet):
+    """Reconciliation findings (docs/reconciliation.md). The collectors write them through POST report/, one
+    device per request: never through plain create. A person changes a finding's status and note (PATCH),
+    or accepts what the device says with POST <id>/accept/, which changes NetBox (the device's serial or
+    type, a new cable, an interface enabled or disabled) through its normal save, under their name."""
+
+    queryset = models.Finding.objects.select_related("device", "interface__device", "far_interface__device")
+    serializer_class = serializers.FindingSerializer
+    # NetBox restricts `queryset` to the action of the request's method (add, for a POST): an action finds the
+    # finding among those the user may change, and reads it back among those they may view.
+    findings = queryset.all()
+    filterset_class = filtersets.FindingFilterSet
+
+    @extend_schema(exclude=True)
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed("POST", detail="Findings are written through POST findings/report/.")
+
+    @extend_schema(
+        request=serializers.FindingReportSerializer,
+        responses={200: serializers.FindingReportResultSerializer, 413: OpenApiTypes.OBJECT},
+        description="Every difference seen on one device at one time. A new (kind, subject) is created open; one "
+                    "seen again takes observed_at as its last sighting and what the item says; an acknowledged one "
+                    "is reopened only when device_says changed, a resolved one is reopened. complete=true resolves "
+                    "every open or acknowledged finding of the device the report does not list. A report older "
+                    "than a finding's last sighting changes nothing of it. All or nothing; a bad item is a 400 "
+                    "naming findings[<index>].<field> and the value. Needs add and change on findings, and a "
+                    "device (and interfaces) the token may view.",
+    )
+    @action(detail=False, methods=["post"], url_path="report")
+    def report(self, request):
+        if not request.user.has_perm("netbox_egov.change_finding"):
+            raise PermissionDenied("Reporting findings needs permission to change findings.")
+        try:
+            data = request.data
+        except RequestDataTooBig as refusal:
+            return Response({"detail": f"The report is larger than NetBox accepts: {refusal}"},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        incoming = serializers.FindingReportSerializer(data=data)
+        if not incoming.is_valid():
+            raise DRFValidationError(report_errors(incoming.errors, data))
+        try:
+            counts = apply_report(request.user, incoming.validated_data)
+        except ReportRefused as refusal:
+            raise DRFValidationError(refusal.errors) from refusal
+        return Response(counts)
+
+    @extend_schema(request=None, responses={200: serializers.FindingAcceptResultSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[WorkflowPermissions])
+    def accept(self, request, pk):
+        finding = get_object_or_404(self.findings.restrict(request.user, "change"), pk=pk)
+        try:
+            proposal, changed = accept_finding(finding, request.user)
+        except AcceptRefused as refusal:
+            if refusal.forbidden:
+                raise PermissionDenied(str(refusal)) from refusal
+            raise DRFValidationError({"detail": str(refusal)}) from refusal
+        finding = self.findings.restrict(request.user, "view").get(pk=finding.pk)
+        return Response({
+            "finding": self.get_serializer(finding).data,
+            "changed": {"object_type": changed._meta.label_lower, "id": changed.pk, "display": str(changed),
+                        "url": request.build_absolute_uri(changed.get_absolute_url()),
+                        "summary": proposal.summary},
+        })
+
+
+def report_errors(errors, data):
+    """The serializer's errors with each item's index and field in the key and the value in the message:
+    {"findings[2].kind": ["'bogus': ..."]}."""
+    flat = {}
+    for field, problems in errors.items():
+        if field == "findings" and isinstance(problems, dict):
+            items = data.get("findings") if isinstance(data, dict) else None
+            for index, item_problems in problems.items():
+                item = items[index] if isinstance(items, list) and index < len(items) else None
+                for name, messages in item_problems.items():
+                    value = item.get(name) if isinstance(item, dict) else item
+                    flat[f"findings[{index}].{name}"] = [f"{shown(value)}: {message}" for message in messages]
+        else:
+            value = data.get(field) if isinstance(data, dict) else data
+            flat[field] = [f"{shown(value)}: {message}" if field != "non_field_errors" else str(message)
+                           for message in problems]
+    return flat
 
 
 class CompiledFilterView(APIView):

@@ -23,6 +23,7 @@ from tenancy.models import Contact, ContactAssignment, ContactRole, Tenant, Tena
 
 from ..logic.labels import DEFAULT_TEMPLATE, render_label
 from .collector import CollectorDemo, collector_data, simulated_agent_addresses
+from .findings import FindingsDemo, findings_data
 from .registry import RegistryDemo, registry_data
 
 GATEWAY_ROLE = {"name": "Gateway Perangkat Daerah", "slug": "gateway", "color": "2196f3"}
@@ -214,6 +215,7 @@ class DemoLoader:
         self.load_uplinks(firewall, data_center, kominfo, public_role)
         RegistryDemo(self, registry_data(), data_center, dr_site).load(kominfo)
         CollectorDemo(self, collector_data()).load()
+        FindingsDemo(self, findings_data()).load()
         return dict(self.created), self.refused
 
     def load_gateways(self, agencies, core, device_types, role, platforms, lan_role):

@@ -16,6 +16,7 @@ from .. import choices, models
 __all__ = (
     "DomainListBulkEditForm",
     "FilterPolicyBulkEditForm",
+    "FindingBulkEditForm",
     "LabelSchemeBulkEditForm",
     "RecommendationBulkEditForm",
     "RecommendationItemBulkEditForm",
@@ -190,3 +191,14 @@ class FilterPolicyBulkEditForm(PrimaryModelBulkEditForm):
 
     fieldsets = (FieldSet("enabled", "schedule", "description"),)
     nullable_fields = ("schedule", "description", "comments")
+
+
+class FindingBulkEditForm(NetBoxModelBulkEditForm):
+    """Acknowledge or resolve many findings at once, with the note saying why."""
+
+    model = models.Finding
+    status = choice_field(choices.FindingStatusChoices, _("Status"))
+    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    fieldsets = (FieldSet("status", "note"),)
+    nullable_fields = ("note",)

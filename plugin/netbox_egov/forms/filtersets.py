@@ -4,19 +4,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from circuits.models import Circuit
-from dcim.models import Device, Site
+from dcim.models import Device, Interface, Site
 from netbox.forms import NetBoxModelFilterSetForm, PrimaryModelFilterSetForm
 from tenancy.models import Tenant
 from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
 from utilities.forms.fields import DynamicModelMultipleChoiceField, TagFilterField
 from utilities.forms.rendering import FieldSet
-from utilities.forms.widgets import DatePicker
+from utilities.forms.widgets import DatePicker, DateTimePicker
 
 from .. import choices, models
 
 __all__ = (
     "DomainListFilterForm",
     "FilterPolicyFilterForm",
+    "FindingFilterForm",
     "LabelSchemeFilterForm",
     "RecommendationFilterForm",
     "RecommendationItemFilterForm",
@@ -42,6 +43,10 @@ def multiple_choice(choice_set, label):
 
 def sites(label=None):
     return DynamicModelMultipleChoiceField(queryset=Site.objects.all(), required=False, label=label or _("Site"))
+
+
+def seen_at(label):
+    return forms.DateTimeField(required=False, label=label, widget=DateTimePicker())
 
 
 def agencies(label=None):
@@ -257,4 +262,27 @@ class PushFilterForm(NetBoxModelFilterSetForm):
     mode = multiple_choice(choices.PushModeChoices, _("Mode"))
     trigger = multiple_choice(choices.PushTriggerChoices, _("Trigger"))
     status = multiple_choice(choices.PushStatusChoices, _("Status"))
+    tag = TagFilterField(model)
+
+
+class FindingFilterForm(NetBoxModelFilterSetForm):
+    model = models.Finding
+    fieldsets = (
+        FieldSet("q", "filter_id", "tag"),
+        FieldSet("kind", "status", name=_("Finding")),
+        FieldSet("tenant_id", "site_id", "device_id", "interface_id", name=_("Where")),
+        FieldSet("first_seen__gte", "first_seen__lte", "last_seen__gte", "last_seen__lte", name=_("Seen")),
+    )
+    kind = multiple_choice(choices.FindingKindChoices, _("Kind"))
+    status = multiple_choice(choices.FindingStatusChoices, _("Status"))
+    tenant_id = agencies()
+    site_id = sites()
+    device_id = DynamicModelMultipleChoiceField(queryset=Device.objects.all(), required=False, label=_("Device"),
+                                                query_params={"tenant_id": "$tenant_id", "site_id": "$site_id"})
+    interface_id = DynamicModelMultipleChoiceField(queryset=Interface.objects.all(), required=False,
+                                                   label=_("Interface"), query_params={"device_id": "$device_id"})
+    first_seen__gte = seen_at(_("First seen from"))
+    first_seen__lte = seen_at(_("First seen until"))
+    last_seen__gte = seen_at(_("Last seen from"))
+    last_seen__lte = seen_at(_("Last seen until"))
     tag = TagFilterField(model)

@@ -21,6 +21,7 @@ __all__ = (
     "DomainEntriesForm",
     "DomainListForm",
     "FilterPolicyForm",
+    "FindingForm",
     "LabelSchemeForm",
     "RecommendationForm",
     "RecommendationItemForm",
@@ -426,3 +427,13 @@ class FilterPolicyForm(FilterPolicyRelationsMixin, PrimaryModelForm):
         model = models.FilterPolicy
         fields = ("name", "enabled", "blocked_lists", "allowed_lists", "tenants", "exempt_tenants", "schedule",
                   "description", "owner", "comments", "tags")
+
+
+class FindingForm(NetBoxModelForm):
+    """A person's part of a finding: its status and the note saying why (what it says is the collectors')."""
+
+    fieldsets = (FieldSet("status", "note", "tags", name=_("Review")),)
+
+    class Meta:
+        model = models.Finding
+        fields = ("status", "note", "tags")

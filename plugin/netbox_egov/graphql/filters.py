@@ -25,6 +25,7 @@ IntegerLookup = Annotated["IntegerLookup", strawberry.lazy("netbox.graphql.filte
 __all__ = (
     "DomainListFilter",
     "FilterPolicyFilter",
+    "FindingFilter",
     "LabelSchemeFilter",
     "RecommendationFilter",
     "RecommendationItemFilter",
@@ -248,3 +249,18 @@ class PushFilter(EgovModelFilter):
     mode: StrFilterLookup | None = strawberry_django.filter_field()
     trigger: StrFilterLookup | None = strawberry_django.filter_field()
     status: StrFilterLookup | None = strawberry_django.filter_field()
+
+
+@register_filter(models.Finding, lookups=True)
+class FindingFilter(EgovModelFilter):
+    device_id: ID | None = strawberry_django.filter_field()
+    interface_id: ID | None = strawberry_django.filter_field()
+    far_interface_id: ID | None = strawberry_django.filter_field()
+    kind: StrFilterLookup | None = strawberry_django.filter_field()
+    subject: StrFilterLookup | None = strawberry_django.filter_field()
+    netbox_says: StrFilterLookup | None = strawberry_django.filter_field()
+    device_says: StrFilterLookup | None = strawberry_django.filter_field()
+    status: StrFilterLookup | None = strawberry_django.filter_field()
+    first_seen: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
+    last_seen: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
+    resolved_at: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()

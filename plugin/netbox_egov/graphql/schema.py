@@ -9,6 +9,7 @@ from .types import (
     DomainListType,
     DRPlanType,
     FilterPolicyType,
+    FindingType,
     InformationSystemType,
     LabelSchemeType,
     PublicIPAllocationType,
@@ -63,6 +64,8 @@ class EgovQuery:
     filter_policy_list: list[FilterPolicyType] = strawberry_django.field()
     push: PushType = strawberry_django.field()
     push_list: list[PushType] = strawberry_django.field()
+    finding: FindingType = strawberry_django.field()
+    finding_list: list[FindingType] = strawberry_django.field()
 
 
 schema = [EgovQuery]

@@ -26,6 +26,7 @@ from .filters import (
     DomainListFilter,
     DRPlanFilter,
     FilterPolicyFilter,
+    FindingFilter,
     InformationSystemFilter,
     LabelSchemeFilter,
     PublicIPAllocationFilter,
@@ -60,6 +61,7 @@ __all__ = (
     "BandwidthQuotaType",
     "QuotaUsageType",
     "PushType",
+    "FindingType",
     "ScheduleType",
     "BackboneLinkType",
     "DRPlanType",
@@ -233,3 +235,10 @@ class PushType(NetBoxObjectType):
     @strawberry_django.field
     def log(self, info: Info) -> str:
         return self.log if may_read_details(info.context.request.user, self) else ""
+
+
+@register_type(models.Finding, fields="__all__", filters=FindingFilter, pagination=True)
+class FindingType(NetBoxObjectType):
+    device: Device
+    interface: Interface | None
+    far_interface: Interface | None

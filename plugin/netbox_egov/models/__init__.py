@@ -5,6 +5,7 @@ from .filtering import DomainList, DomainListContent, DomainUpload, FilterPolicy
 from .labels import LabelScheme
 from .policy import BandwidthQuota, QuotaUsage, Schedule
 from .recommendations import Recommendation, RecommendationItem
+from .reconciliation import Finding
 from .registry import (
     BackboneLink,
     DRPlan,
@@ -29,6 +30,7 @@ __all__ = (
     "DomainListContent",
     "DomainUpload",
     "FilterPolicy",
+    "Finding",
     "InformationSystem",
     "LabelScheme",
     "PublicIPAllocation",

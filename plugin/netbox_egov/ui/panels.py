@@ -6,6 +6,7 @@ from netbox.ui import attrs, panels
 
 from ..pushes import may_read_details, push_buttons
 from ..recommendations import allowed_transitions
+from ..reconciliation.accept import propose
 from ..site_filter.storage import head
 from .attrs import PushDetailAttr, VisibleObjectAttr, VisibleObjectListAttr
 
@@ -324,3 +325,32 @@ def push_details(context):
     """Whether the page shows the push's hosts, diff and log to the viewing user (pushes.may_read_details)."""
     user = getattr(context.get("perms"), "user", None)
     return {"details_shown": user is not None and may_read_details(user, context["object"])}
+
+
+class FindingPanel(panels.ObjectAttributesPanel):
+    device = VisibleObjectAttr("device", linkify=True, label=_("Device"))
+    kind = attrs.ChoiceAttr("kind", label=_("Kind"))
+    subject = attrs.TextAttr("subject", label=_("Subject"))
+    interface = VisibleObjectAttr("interface", linkify=True, label=_("Interface"))
+    far_interface = VisibleObjectAttr("far_interface", linkify=True, label=_("Far interface"))
+    netbox_says = attrs.TextAttr("netbox_says", label=_("NetBox says"))
+    device_says = attrs.TextAttr("device_says", label=_("Device says"))
+    first_seen = attrs.DateTimeAttr("first_seen", label=_("First seen"))
+    last_seen = attrs.DateTimeAttr("last_seen", label=_("Last seen"))
+
+
+class FindingReviewPanel(panels.ObjectAttributesPanel):
+    title = _("Review")
+    status = attrs.ChoiceAttr("status", label=_("Status"))
+    note = attrs.TextAttr("note", label=_("Note"))
+    resolved_at = attrs.DateTimeAttr("resolved_at", label=_("Resolved at"))
+
+
+class FindingAcceptPanel(panels.Panel):
+    """What accepting the finding would change in NetBox, with the button, or why it cannot be accepted."""
+
+    template_name = "netbox_egov/inc/finding_accept_panel.html"
+    title = _("Accept what the device says")
+
+    def get_context(self, context):
+        return {**super().get_context(context), "proposal": propose(context["object"], context["request"].user)}
