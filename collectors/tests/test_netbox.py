@@ -380,10 +380,11 @@ class TestDemoCollector:
             for object_type in permission.object_types.all()
             for action in permission.actions
         }
-        reads = ("dcim.device", "dcim.interface", "tenancy.tenant", "netbox_egov.bandwidthquota",
-                 "netbox_egov.quotausage")
-        assert granted == {(label, "view") for label in reads} | {("netbox_egov.quotausage", "add"),
-                                                                   ("netbox_egov.quotausage", "change")}
+        reads = ("dcim.device", "dcim.interface", "dcim.platform", "dcim.devicetype", "tenancy.tenant",
+                 "netbox_egov.bandwidthquota", "netbox_egov.quotausage", "netbox_egov.finding")
+        writes = {(label, action) for label in ("netbox_egov.quotausage", "netbox_egov.finding")
+                  for action in ("add", "change")}
+        assert granted == {(label, "view") for label in reads} | writes
 
     def test_every_demo_device_with_a_primary_ip_is_polled_by_its_role(self, demo, live_netbox):
         from dcim.models import Device

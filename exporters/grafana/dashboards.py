@@ -555,6 +555,7 @@ CHECK_NAMES = {
     "quota_assigned": "Kuota ditetapkan",
     "systems_in_data_center": "Sistem di Pusat Data",
     "assessments_current": "Penilaian keamanan terkini",
+    "documentation_matches": "Dokumentasi sesuai jaringan",
 }
 
 
