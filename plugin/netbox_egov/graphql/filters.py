@@ -12,7 +12,7 @@ from strawberry.directive import DirectiveValue
 from strawberry.scalars import ID
 from strawberry.types import Info
 from strawberry.types.base import has_object_definition
-from strawberry_django import DateFilterLookup, StrFilterLookup
+from strawberry_django import DateFilterLookup, DatetimeFilterLookup, StrFilterLookup
 from strawberry_django.filters import process_filters
 
 from netbox.graphql.filters import NetBoxModelFilter, PrimaryModelFilter, register_filter
@@ -261,6 +261,6 @@ class FindingFilter(EgovModelFilter):
     netbox_says: StrFilterLookup | None = strawberry_django.filter_field()
     device_says: StrFilterLookup | None = strawberry_django.filter_field()
     status: StrFilterLookup | None = strawberry_django.filter_field()
-    first_seen: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
-    last_seen: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
-    resolved_at: CheckedDatetimeFilterLookup | None = strawberry_django.filter_field()
+    first_seen: DatetimeFilterLookup | None = strawberry_django.filter_field()
+    last_seen: DatetimeFilterLookup | None = strawberry_django.filter_field()
+    resolved_at: DatetimeFilterLookup | None = strawberry_django.filter_field()
