@@ -141,21 +141,7 @@ class Collector:
         """Start a cycle unless the last one is still running: (cycle id or None, what happened).
 
         ``enqueue(cycle, batch)`` puts one job on the queue (``runs.RunRecord`` counts the batches left)."""
-        if running := self.cycles.overrunning():
-            cycle, left = running
-            message = f"cycle {cycle} overran its interval of {self.settings.interval} s: {left} batches still " \
-                      "running; the next cycle starts when it is done"
-            log.warning(message)
-            return None, message
-        plan = self.current_plan()
-        cycle = datetime.now(REGENCY_TZ).strftime("%Y%m%dT%H%M%S")
-        devices = sum(len(b.targets) for b in plan.batches)
-        self.cycles.begin(cycle, len(plan.batches), devices)
-        for batch in plan.batches:
-            enqueue(cycle, batch)
-        for reason in plan.skipped:
-            log.warning("not polled: %s", reason)
-        return cycle, f"cycle {cycle}: {len(plan.batches)} jobs, {devices} devices"
+        return self.cycles.start("cycle", self.current_plan, enqueue, log, skipped_as="not polled")
 
     def batch_done(self, cycle: str) -> None:
         """One job of ``cycle`` ended; a job of an older cycle (finished late) changes nothing."""

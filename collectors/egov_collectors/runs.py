@@ -8,6 +8,9 @@ run still going when the next is due is counted, not stacked.
 """
 
 import time
+from datetime import datetime
+
+from .periods import REGENCY_TZ
 
 
 class RunRecord:
@@ -24,6 +27,26 @@ class RunRecord:
         self.redis.hincrby(self.key, "overruns", 1)
         self.redis.hset(self.key, "last_overrun", time.time())
         return text(self.redis.hget(self.key, "id")), left
+
+    def start(self, name: str, plan_of, enqueue, log, prefix: str = "", skipped_as: str = "left out"):
+        """Start a run of ``plan_of()``'s batches unless the last one is still going: (run id or None, what
+        happened). ``name`` says what a run is ("cycle", "reconciliation run"); ``enqueue(run, batch)`` puts one
+        job on the queue; each device the plan skipped is logged after ``skipped_as``."""
+        if running := self.overrunning():
+            last, left = running
+            message = (f"{name} {last} overran its interval of {self.interval} s: {left} batches still running; "
+                       f"the next {name.split()[-1]} starts when it is done")
+            log.warning(message)
+            return None, message
+        plan = plan_of()
+        run = prefix + datetime.now(REGENCY_TZ).strftime("%Y%m%dT%H%M%S")
+        devices = sum(len(batch.targets) for batch in plan.batches)
+        self.begin(run, len(plan.batches), devices)
+        for batch in plan.batches:
+            enqueue(run, batch)
+        for reason in plan.skipped:
+            log.warning("%s: %s", skipped_as, reason)
+        return run, f"{name} {run}: {len(plan.batches)} jobs, {devices} devices"
 
     def begin(self, run: str, batches: int, devices: int) -> None:
         with self.redis.pipeline() as pipe:

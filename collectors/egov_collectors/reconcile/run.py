@@ -21,14 +21,12 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 import redis
 
 from .. import secrets
 from ..netbox import NetBox, NetBoxError, NetBoxRefused
-from ..periods import REGENCY_TZ
 from ..runs import RunRecord
 from ..settings import Settings
 from ..spool import FlushResult, Rejected, Spool
@@ -134,21 +132,8 @@ class Reconciler:
     def start_run(self, enqueue) -> tuple[str | None, str]:
         """Start a run unless the last one is still going: (run id or None, what happened). ``enqueue(run,
         batch)`` puts one job on the queue (``runs.RunRecord`` counts the batches left)."""
-        if running := self.runs.overrunning():
-            run, left = running
-            message = (f"reconciliation run {run} overran its interval of {self.settings.reconcile_interval} s: "
-                       f"{left} batches still running; the next run starts when it is done")
-            log.warning(message)
-            return None, message
-        plan = self.plan()
-        run = "reconcile-" + datetime.now(REGENCY_TZ).strftime("%Y%m%dT%H%M%S")
-        devices = sum(len(batch.targets) for batch in plan.batches)
-        self.runs.begin(run, len(plan.batches), devices)
-        for batch in plan.batches:
-            enqueue(run, batch)
-        for reason in plan.skipped:
-            log.warning("not reconciled: %s", reason)
-        return run, f"reconciliation run {run}: {len(plan.batches)} jobs, {devices} devices"
+        return self.runs.start("reconciliation run", self.plan, enqueue, log, prefix="reconcile-",
+                               skipped_as="not reconciled")
 
     def batch_done(self, run: str) -> None:
         """One job of ``run`` ended; a job of an older run (finished late) changes nothing."""
