@@ -12,9 +12,11 @@ source "$(dirname "$0")/lib.sh"
 # files in front of gunicorn. The collectors' tests poll a real snmpd (snmp: net-snmp's tools as the benchmark's
 # reference, prometheus-snmp-exporter the other one) in network namespaces with iperf3 traffic, and read nftables
 # counters over a real sshd; bzip2 unpacks snmpsim-data's recordings. prometheus (and its promtool) checks the
-# exporter's metrics, the alert rules and the dashboards' queries, and runs in the demo.
+# exporter's metrics, the alert rules and the dashboards' queries, and runs in the demo. chromium is the browser
+# Playwright drives in the UI tests (Playwright's own browser download needs a network this machine lacks).
 APT_PACKAGES=(postgresql redis-server nginx gettext gcc libpq-dev libxml2-dev libxslt1-dev libffi-dev libssl-dev
-              unbound snmpd snmp iperf3 nftables openssh-server prometheus-snmp-exporter prometheus bzip2)
+              unbound snmpd snmp iperf3 nftables openssh-server prometheus-snmp-exporter prometheus bzip2
+              chromium)
 
 missing_apt_packages() {
     local package
