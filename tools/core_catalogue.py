@@ -5,8 +5,8 @@ plugin's sources and would drop anything else), so core's translations live in c
 joins to django.po when it compiles django.mo (msgcat --use-first: the plugin's wording wins where both translate
 the same msgid).
 
-    python tools/core_catalogue.py add TRANSLATIONS.tsv   # lines "English<TAB>Indonesian[<TAB>context]"
-    python tools/core_catalogue.py check                  # every entry still a core msgid, none left empty
+    python tools/core_catalogue.py add TRANSLATIONS.tsv  # lines "English<TAB>Indonesian[<TAB>context]"; \\n: newline
+    python tools/core_catalogue.py check                 # every entry still a core msgid, none left empty
 
 `add` takes the msgid's context, plural and format flags from NetBox's own catalogue (the German one lists every
 core msgid), so a translator writes only the two texts; without a context column every context of the msgid gets
@@ -61,7 +61,8 @@ def parse_tsv(path):
         parts = line.split("\t")
         if len(parts) not in (2, 3) or not parts[1]:
             raise SystemExit(f"{path}:{number}: expected 'English<TAB>Indonesian[<TAB>context]', got {line!r}")
-        yield parts[0], parts[1], (parts[2] if len(parts) == 3 else None)
+        english, indonesian = (part.replace("\\n", "\n") for part in parts[:2])  # a msgid may span lines
+        yield english, indonesian, (parts[2] if len(parts) == 3 else None)
 
 
 def add(tsv):
