@@ -52,6 +52,9 @@ def test_kecamatan_are_where_they_are_and_the_data_center_among_them():
     # The offices without coordinates stand to the right of the map, in rows by hop count.
     assert min(x["0:setda"], x["0:drc"]) > max(x[key] for key in kecamatan)
     assert y["0:diskominfo"] < y["0:setda"] < y["0:setwan"]
+    # Each fiber ring is a block of its own: the two do not interleave.
+    first, second = ([y[f"0:{code}"] for code in ring[1:]] for ring in demo_data()[1]["fiber_rings"])
+    assert max(first) < min(second) or max(second) < min(first)
 
 
 def test_without_coordinates_rows_follow_the_hop_count():

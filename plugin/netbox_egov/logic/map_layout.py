@@ -212,44 +212,96 @@ def separate(positions, gap=MIN_GAP, rounds=50):
 def layered(nodes, depth, adjacency, placed):
     """Rows by hop count, top down (sites with no path to the root last), each ordered by where the sites
     it hangs from are (the barycentre rule) and folded into rows of at most `per_row` sites, chosen so the
-    whole map is closest to A3 landscape. Beside the located sites `placed`, if any, else alone."""
+    whole map is closest to A3 landscape. Beside the located sites `placed`, if any, else alone; there, each
+    group of sites linked among themselves (a fiber ring behind a hub) is a block of its own, the blocks in
+    the order of the heights of the located sites they hang from (so two rings do not interleave), stacked
+    in as many columns as fit the sheet's shape best."""
     last = max(depth.values(), default=0) + 1
-    layers = defaultdict(list)
-    for node in nodes:
-        layers[depth.get(node.key, last)].append(node)
-    layers = [layers[number] for number in sorted(layers)]
+    blocks = []
+    for group in _groups(nodes, adjacency, placed):
+        layers = defaultdict(list)
+        for node in group:
+            layers[depth.get(node.key, last)].append(node)
+        blocks.append([layers[number] for number in sorted(layers)])
     column = SITE_RADIUS + max(label_size(short(node.label), SITE_FONT)[0] for node in nodes) + COLUMN_GAP
     if placed:
         xs, ys = [x for x, _y in placed.values()], [y for _x, y in placed.values()]
         left, top, beside = max(xs) + PANEL_GAP, min(ys), (max(xs) - min(xs) + PANEL_GAP, max(ys) - min(ys))
     else:
         left, top, beside = 0.0, 0.0, (0.0, 0.0)
-    per_row = min(range(1, max(len(layer) for layer in layers) + 1),
-                  key=lambda per_row: _misfit(layers, per_row, column, beside))
-    positions, result, y = dict(placed), {}, top
-    for layer in layers:
-        ordered = sorted(layer, key=lambda node: (_barycentre(node.key, adjacency, positions), node.label,
-                                                  str(node.key)))
-        for start in range(0, len(ordered), per_row):
-            chunk = ordered[start:start + per_row]
-            offset = left + (per_row - len(chunk)) * column / 2
-            for index, node in enumerate(chunk):
-                positions[node.key] = result[node.key] = (offset + index * column, y)
-            y += ROW_GAP
+    widest = max(len(layer) for layers in blocks for layer in layers)
+    shapes = [(per_row, stacks) for per_row in range(1, widest + 1) for stacks in range(1, len(blocks) + 1)]
+    per_row, stacks = min(shapes, key=lambda shape: _misfit(blocks, *shape, column, beside))
+    positions, result = dict(placed), {}
+    for number, stack in enumerate(_stack(blocks, per_row, stacks)):
+        y, stack_left = top, left + number * per_row * column
+        for layers in stack:
+            for layer in layers:
+                ordered = sorted(layer, key=lambda node: (_barycentre(node.key, adjacency, positions, 0),
+                                                          node.label, str(node.key)))
+                for start in range(0, len(ordered), per_row):
+                    chunk = ordered[start:start + per_row]
+                    offset = stack_left + (per_row - len(chunk)) * column / 2
+                    for index, node in enumerate(chunk):
+                        positions[node.key] = result[node.key] = (offset + index * column, y)
+                    y += ROW_GAP
+            y += ROW_GAP / 2
     return result
 
 
-def _misfit(layers, per_row, column, beside):
-    """How far from A3 landscape (width = height x 1.41) the map is with rows of `per_row` sites."""
-    rows = sum(math.ceil(len(layer) / per_row) for layer in layers)
-    width = beside[0] + per_row * column
-    height = max(beside[1], rows * ROW_GAP, 1.0)
+def _height(layers, per_row):
+    return (sum(math.ceil(len(layer) / per_row) for layer in layers) + 0.5) * ROW_GAP
+
+
+def _stack(blocks, per_row, stacks):
+    """The blocks in order, cut into at most `stacks` side-by-side stacks of about equal height."""
+    target = sum(_height(layers, per_row) for layers in blocks) / stacks
+    result, height = [[]], 0.0
+    for layers in blocks:
+        if result[-1] and height + _height(layers, per_row) > target and len(result) < stacks:
+            result.append([])
+            height = 0.0
+        result[-1].append(layers)
+        height += _height(layers, per_row)
+    return result
+
+
+def _groups(nodes, adjacency, placed):
+    """The nodes as one group with no located sites; else split where they are linked only through located
+    ones (or the hubs among them), in the order of those sites' heights."""
+    if not placed:
+        return [nodes]
+    by_key = {node.key: node for node in nodes}
+    seen, groups = set(), []
+    for node in nodes:
+        if node.key in seen:
+            continue
+        group, stack = [], [node.key]
+        seen.add(node.key)
+        while stack:
+            key = stack.pop()
+            group.append(by_key[key])
+            for other in adjacency.get(key, ()):
+                if other in by_key and other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        groups.append(group)
+    return sorted(groups, key=lambda group: (min(_barycentre(node.key, adjacency, placed, 1) for node in group),
+                                             min(str(node.key) for node in group)))
+
+
+def _misfit(blocks, per_row, stacks, column, beside):
+    """How far from A3 landscape (width = height x 1.41) the map is with rows of `per_row` sites in `stacks`."""
+    piles = _stack(blocks, per_row, stacks)
+    width = beside[0] + len(piles) * per_row * column
+    height = max(beside[1], *(sum(_height(layers, per_row) for layers in pile) for pile in piles), 1.0)
     return abs(math.log(width / height / math.sqrt(2)))
 
 
-def _barycentre(key, adjacency, positions):
-    across = [positions[other][0] for other in adjacency.get(key, ()) if other in positions]
-    return sum(across) / len(across) if across else math.inf
+def _barycentre(key, adjacency, positions, axis):
+    """The mean x (axis 0) or y (1) of the placed neighbours of `key`; infinity when none is placed."""
+    along = [positions[other][axis] for other in adjacency.get(key, ()) if other in positions]
+    return sum(along) / len(along) if along else math.inf
 
 
 # Labels
