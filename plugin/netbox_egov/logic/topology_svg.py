@@ -24,9 +24,10 @@ OTHER_COLOR = "#424242"
 ROOT_COLOR = "#2e7d32"
 MARGIN = 30
 LEGEND_ROW = 18
-# Inside the SVG, so the downloaded file looks like the page. The halo keeps labels legible over links.
+# Inside the SVG, so the downloaded file looks like the page; scoped to the map, since a <style> in an inline
+# SVG applies to the whole page. The halo keeps labels legible over links.
 STYLE = (
-    "text{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;paint-order:stroke;stroke:#fff;"
+    ".egov-backbone-map text{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;paint-order:stroke;stroke:#fff;"
     "stroke-width:3px;stroke-linejoin:round}"
     ".egov-leader{stroke:#9e9e9e;stroke-width:1}"
     ".egov-site{cursor:pointer}"
