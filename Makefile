@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd bench-reconcile
+.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd bench-reconcile bench-map
 
 demo:
 	@stack/demo.sh
@@ -69,3 +69,6 @@ bench-sd:
 # 200 devices (FakeNOS) reconciled by the scheduler and two RQ workers against NetBox on the stack's database (rolled back).
 bench-reconcile:
 	@stack/services.sh start >/dev/null && stack/netbox.sh configure && NETBOX_ROOT=.state/netbox .venv/bin/python bench/reconcile.py
+
+bench-map:
+	@.venv/bin/python bench/backbone_map.py

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dcim.models import Site
 
 from .agencies import agency_tenants
-from .choices import DRPlanStatusChoices, LinkStatusChoices
+from .choices import DRPlanStatusChoices, LinkMediumChoices, LinkStatusChoices
 from .logic import backbone as graph
 from .logic import topology_svg
 from .models import BackboneLink, DRPlan
@@ -137,13 +137,29 @@ def map_svg(user, centre=None, hops=None):
                           down=link.status == LinkStatusChoices.DOWN, url=link.get_absolute_url())
         for link in links
     ]
-    return topology_svg.render(centre.pk, nodes, edges, title=_("Backbone around {site}").format(site=centre))
+    statuses = {value: label for value, label, *_color in LinkStatusChoices.CHOICES}
+    return topology_svg.render(
+        centre.pk, nodes, edges, title=_("Backbone around {site}").format(site=centre),
+        legend=[(value, str(label)) for value, label, *_color in LinkMediumChoices.CHOICES],
+        down_word=str(statuses[LinkStatusChoices.DOWN]).lower(),
+    )
 
 
 def _node(user, pk, site):
-    if is_visible(user, site):
-        return topology_svg.Node(pk, site.name, site.get_absolute_url())
-    return topology_svg.Node(pk, "")
+    """A site the user may view: named, linked, and where it is if NetBox knows. Any other: a nameless dot
+    among the layered ones (its coordinates would tell where it is)."""
+    if not is_visible(user, site):
+        return topology_svg.Node(pk, "")
+    located = site.latitude is not None and site.longitude is not None
+    return topology_svg.Node(pk, map_name(site.name), site.get_absolute_url(),
+                             latitude=float(site.latitude) if located else None,
+                             longitude=float(site.longitude) if located else None, title=site.name)
+
+
+def map_name(name):
+    """The site's name on the map: without the "Kantor " (office) nearly every site's name starts with, which
+    says nothing on a map of offices and would cost every label its end. The tooltip keeps it all."""
+    return name.removeprefix("Kantor ")
 
 
 def _within_hops(start, links, hops):

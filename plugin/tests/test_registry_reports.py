@@ -1,5 +1,7 @@
 """The backbone map and reports, the registry panels on core pages, and the demo registry data."""
 
+import xml.etree.ElementTree as ET
+
 import registry_fixtures as fx
 from django.urls import reverse
 from helpers import grant
@@ -43,6 +45,25 @@ class DemoRegistryTest(TestCase):
         drawn = BackboneLink.objects.filter(status__in=("active", "down")).count()
         self.assertEqual(body.count('<g class="egov-link'), drawn)
         self.assertEqual(body.count("egov-link-down"), 1)
+
+    def test_kecamatan_are_placed_by_their_coordinates_and_the_map_has_its_controls(self):
+        self.assertEqual(Site.objects.filter(tenant__group__slug="kecamatan", latitude__isnull=False).count(), 26)
+        body = self.client.get(reverse("plugins:netbox_egov:backbone_map")).content.decode()
+        self.assertEqual(body.count('class="egov-site egov-located"'), 26)
+        self.assertIn("netbox_egov/backbone_map.js", body)
+        self.assertIn("netbox_egov/backbone_map.css", body)
+        self.assertIn('href="?export=svg"', body)
+
+    def test_the_map_downloads_as_an_svg_file(self):
+        response = self.client.get(reverse("plugins:netbox_egov:backbone_map"), {"export": "svg"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "image/svg+xml; charset=utf-8")
+        self.assertIn("attachment", response["Content-Disposition"])
+        svg = ET.fromstring(response.content)  # a well-formed document of its own
+        self.assertEqual(svg.tag, "{http://www.w3.org/2000/svg}svg")
+        self.assertEqual(len(svg.findall(".//{http://www.w3.org/2000/svg}circle")),
+                         Site.objects.filter(pk__in=BackboneLink.objects.values("site_a")).union(
+                             Site.objects.filter(pk__in=BackboneLink.objects.values("site_b"))).count())
 
     def test_reachability_page_lists_the_single_points_of_failure(self):
         response = self.client.get(reverse("plugins:netbox_egov:backbone_reachability"))
@@ -98,6 +119,22 @@ class ReportPermissionTest(TestCase):
         self.add_permissions("netbox_egov.view_drplan", "dcim.view_site")
         body = self.client.get(reverse("plugins:netbox_egov:backbone_map")).content.decode()
         self.assertEqual(body.count('<g class="egov-link'), 1)
+        download = self.client.get(reverse("plugins:netbox_egov:backbone_map"), {"export": "svg"})
+        self.assertEqual(download.content.decode().count('<g class="egov-link'), 1)
+
+    def test_a_site_the_user_may_not_view_is_not_placed_by_its_coordinates(self):
+        Site.objects.filter(name__in=["Site 1", "Site 2"]).update(latitude=-7.7, longitude=110.6)
+        grant(self.user, "dcim.site", ["view"], constraints={"name": "Site 1"})
+        self.add_permissions("netbox_egov.view_backbonelink")
+        body = self.client.get(reverse("plugins:netbox_egov:backbone_map")).content.decode()
+        self.assertEqual(body.count('class="egov-site egov-located"'), 1)  # Site 1; Site 2 is a nameless dot
+        self.assertNotIn("Site 2", body)
+
+    def test_no_data_center_no_download(self):
+        DRPlan.objects.update(status="draft")
+        self.add_permissions("netbox_egov.view_backbonelink")
+        response = self.client.get(reverse("plugins:netbox_egov:backbone_map"), {"export": "svg"})
+        self.assertEqual(response.status_code, 404)
 
 
 class UnallocatedSpaceTest(TestCase):

@@ -27,6 +27,8 @@ DATABASE = "egov_wheel_test"
 REDIS_DB = "4"
 SHIPPED = [
     "netbox_egov/templates/netbox_egov/inc/site_map_panel.html",
+    "netbox_egov/static/netbox_egov/backbone_map.js",
+    "netbox_egov/static/netbox_egov/backbone_map.css",
     "netbox_egov/locale/id/LC_MESSAGES/django.mo",
     "netbox_egov/demo/klaten.yaml",
     "netbox_egov/demo/site-filter/trustpositif-sample.txt",

@@ -6,6 +6,7 @@ data set with their own objects.
 """
 
 from collections import Counter
+from decimal import Decimal
 from importlib.resources import files
 
 import yaml
@@ -86,6 +87,8 @@ class DemoLoader:
                 "kind": "kecamatan",
                 "officer": kecamatan["officer"],
                 "gateway": "routeros",
+                "latitude": kecamatan.get("latitude"),
+                "longitude": kecamatan.get("longitude"),
             })
         return specs
 
@@ -102,6 +105,10 @@ class DemoLoader:
                 "time_zone": "Asia/Jakarta",
             },
         )
+        if spec.get("latitude") is not None and site.latitude is None:
+            # Also on a re-run over a demo loaded before the coordinates were in the data.
+            site.latitude, site.longitude = Decimal(str(spec["latitude"])), Decimal(str(spec["longitude"]))
+            site.save()
         if spec["officer"]:
             contact = self.ensure(Contact, name=spec["officer"], defaults={"title": "Pengelola TIK"})
             self.ensure(ContactAssignment, object_type=ObjectType.objects.get_for_model(Tenant),

@@ -1,15 +1,17 @@
-"""Draw the backbone as an SVG picture, server-side (no JavaScript, no CDN).
+"""Draw the backbone as an SVG picture, server-side: plain SVG that works without JavaScript, prints and
+downloads as it is (its style is inside it), with nothing from the internet.
 
-Layout is radial: the centre site in the middle, every other site on a ring
-by its hop count from the centre, ordered under its parent so links rarely
-cross. Sites with no path to the centre sit in a row below, where nobody can
-miss them. Links are coloured by medium; down links are red and dashed.
+Where sites and labels go is logic/map_layout.py's. Links are coloured by medium, down links red and dashed,
+thicker the more capacity they have; a legend says so. Every link and site carries data attributes (data-a,
+data-b, data-site, data-medium, data-state) for static/netbox_egov/backbone_map.js to highlight a site's links;
+data-utilisation (0..1) is the collectors' hook: written when an edge has one, nothing provides it yet.
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
+
+from . import map_layout
 
 MEDIUM_COLORS = {
     "fiber": "#1e88e5",
@@ -18,19 +20,32 @@ MEDIUM_COLORS = {
     "vpn": "#757575",
 }
 DOWN_COLOR = "#e53935"
-RING_GAP = 110
-NODE_SPACING = 34  # along the first ring, per site behind it
-LABEL_LENGTH = 26
-PARALLEL_GAP = 16
-MARGIN = 120
-UNREACHABLE_ROW_GAP = 90
+OTHER_COLOR = "#424242"
+ROOT_COLOR = "#2e7d32"
+MARGIN = 30
+LEGEND_ROW = 18
+# Inside the SVG, so the downloaded file looks like the page; scoped to the map, since a <style> in an inline
+# SVG applies to the whole page. The halo keeps labels legible over links.
+STYLE = (
+    ".egov-backbone-map text{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;paint-order:stroke;stroke:#fff;"
+    "stroke-width:3px;stroke-linejoin:round}"
+    ".egov-leader{stroke:#9e9e9e;stroke-width:1}"
+    ".egov-site{cursor:pointer}"
+    ".egov-focus .egov-link:not(.egov-on),.egov-focus .egov-site:not(.egov-on),"
+    ".egov-focus .egov-link-label:not(.egov-on),.egov-focus .egov-site-label:not(.egov-on),"
+    ".egov-focus .egov-leader:not(.egov-on){opacity:.15}"
+    ".egov-link.egov-on path{stroke-width:5}"
+)
 
 
 @dataclass(frozen=True)
 class Node:
     key: object
-    label: str
+    label: str  # "" for a site the user may not view: drawn, not named
     url: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    title: str = ""  # the tooltip, when the label is shortened
 
 
 @dataclass(frozen=True)
@@ -42,124 +57,127 @@ class Edge:
     capacity_mbps: int
     down: bool = False
     url: str = ""
+    utilisation: float | None = None  # 0..1, when a collector measures it
 
 
-def _bfs_tree(root, edges):
-    """Hop count and tree parent of every site reachable from root (through links that are up or down)."""
-    adjacency = defaultdict(set)
-    for edge in edges:
-        adjacency[edge.a].add(edge.b)
-        adjacency[edge.b].add(edge.a)
-    depth, parent, order = {root: 0}, {root: None}, [root]
-    for node in order:
-        for neighbour in sorted(adjacency[node], key=str):
-            if neighbour not in depth:
-                depth[neighbour] = depth[node] + 1
-                parent[neighbour] = node
-                order.append(neighbour)
-    return depth, parent, order
+def link_text(edge, down_word="down"):
+    return f"{edge.capacity_mbps} Mbps" + (f" ({down_word})" if edge.down else "")
 
 
-def layout(root, nodes, edges):
-    """Position (x, y) of every node key: a radial tree.
+def render(root, nodes, edges, title="", legend=(), down_word="down"):
+    """The SVG document for `nodes` and `edges` around `root`.
 
-    Each site gets a wedge of the circle in proportion to the number of sites
-    behind it, and sits in the middle of its wedge; a chain of sites (a fiber
-    ring seen from the data center) therefore runs straight outwards. The
-    first ring is wide enough to give every site room for its label.
+    `legend`: (medium, its name) pairs to explain the colours; with it, a last row for down links.
     """
-    depth, parent, order = _bfs_tree(root, edges)
-    children = defaultdict(list)
-    for key in order[1:]:
-        children[parent[key]].append(key)
-    size = {}
-    for key in reversed(order):
-        size[key] = 1 + sum(size[child] for child in children[key])
-    wedge, angle = {root: (0.0, 2 * math.pi)}, {root: 0.0}
-    for key in order:
-        start, span = wedge[key]
-        for child in children[key]:
-            share = span * size[child] / (size[key] - 1)
-            wedge[child] = (start, share)
-            angle[child] = start + share / 2
-            start += share
-    first_ring = max(RING_GAP, (size[root] - 1) * NODE_SPACING / (2 * math.pi))
-    positions = {root: (0.0, 0.0)}
-    for key in order[1:]:
-        radius = first_ring + (depth[key] - 1) * RING_GAP
-        positions[key] = (radius * math.cos(angle[key]), radius * math.sin(angle[key]))
-    outer = first_ring + (max(depth.values()) - 1) * RING_GAP if len(order) > 1 else 0
-    stranded = [node.key for node in nodes if node.key not in positions]
-    columns = max(1, int(2 * outer // 160) + 1)
-    for index, key in enumerate(stranded):
-        positions[key] = (-outer + (index % columns) * 160, outer + UNREACHABLE_ROW_GAP * (1 + index // columns))
-    return positions
-
-
-def render(root, nodes, edges, title=""):
-    """The SVG document for `nodes` and `edges`, centred on `root`."""
-    positions = layout(root, nodes, edges)
-    xs = [x for x, _ in positions.values()] or [0]
-    ys = [y for _, y in positions.values()] or [0]
-    min_x, min_y = min(xs) - MARGIN, min(ys) - MARGIN
-    width, height = max(xs) - min(xs) + 2 * MARGIN, max(ys) - min(ys) + 2 * MARGIN
+    texts = {edge.key: link_text(edge, down_word) for edge in edges}
+    node_by_key, edge_by_key = {node.key: node for node in nodes}, {edge.key: edge for edge in edges}
+    plan = map_layout.layout(root, nodes, edges, texts)
+    bounds = plan.bounds
+    legend_rows = [*legend, ("down", down_word.capitalize())] if legend else []
+    min_x, min_y = bounds.x - MARGIN, bounds.y - MARGIN
+    width = max(bounds.width, 260) + 2 * MARGIN
+    height = bounds.height + 2 * MARGIN + len(legend_rows) * LEGEND_ROW
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="egov-backbone-map" role="img" '
-        f'viewBox="{min_x:.0f} {min_y:.0f} {width:.0f} {height:.0f}" '
-        f'style="max-width:100%;height:auto;font-family:sans-serif;font-size:11px">',
+        f'viewBox="{min_x:.0f} {min_y:.0f} {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'data-root="{escape(str(root))}" font-size="{map_layout.SITE_FONT}">',
         f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        '<g class="egov-layer-links">',
+        *(_edge(edge, plan, texts[edge.key]) for edge in edges if {edge.a, edge.b} <= plan.positions.keys()),
+        '</g><g class="egov-layer-sites">',
+        *(_node(node, plan, node.key == root) for node in nodes),
+        '</g><g class="egov-layer-labels">',
+        *(_site_label(label, node_by_key[label.key]) for label in plan.site_labels),
+        *(_link_label(label, edge_by_key[label.key]) for label in plan.link_labels),
+        "</g>",
+        _legend(legend_rows, min_x + MARGIN, bounds.y + bounds.height + MARGIN),
+        "</svg>",
     ]
-    for edge, bend in _bends(edges):
-        parts.append(_edge(edge, positions, bend))
-    for node in nodes:
-        parts.append(_node(node, positions[node.key], node.key == root))
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
-def _bends(edges):
-    """Each edge with its sideways bend: parallel links between two sites fan out instead of hiding each other."""
-    groups = defaultdict(list)
-    for edge in edges:
-        groups[frozenset((edge.a, edge.b))].append(edge)
-    for group in groups.values():
-        for index, edge in enumerate(group):
-            yield edge, (index - (len(group) - 1) / 2) * PARALLEL_GAP
+def stroke_width(capacity_mbps):
+    """1.5 px for the slowest links, about 1 px more per tenfold capacity: 100 Mbps 2.5, 1 Gbps 3.5."""
+    return min(5.0, max(1.5, 1.5 + math.log10(max(capacity_mbps, 1) / 10)))
 
 
-def _edge(edge, positions, bend=0.0):
-    (x1, y1), (x2, y2) = positions[edge.a], positions[edge.b]
-    color = DOWN_COLOR if edge.down else MEDIUM_COLORS.get(edge.medium, "#424242")
+def color(edge):
+    return DOWN_COLOR if edge.down else MEDIUM_COLORS.get(edge.medium, OTHER_COLOR)
+
+
+def _key(value):
+    return escape(str(value))
+
+
+def _edge(edge, plan, text):
+    (x1, y1), (x2, y2) = plan.positions[edge.a], plan.positions[edge.b]
+    control_x, control_y = map_layout.curve((x1, y1), (x2, y2), plan.bends[edge.key])
     dash = ' stroke-dasharray="6 4"' if edge.down else ""
-    label = f"{edge.capacity_mbps} Mbps" + (" (down)" if edge.down else "")
-    length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    # The curve's control point sits off the midpoint, along the normal; its apex is half as far out.
-    mid_x, mid_y = (x1 + x2) / 2 - (y2 - y1) / length * bend, (y1 + y2) / 2 + (x2 - x1) / length * bend
-    control_x, control_y = 2 * mid_x - (x1 + x2) / 2, 2 * mid_y - (y1 + y2) / 2
     path = (
         f'<path d="M {x1:.1f} {y1:.1f} Q {control_x:.1f} {control_y:.1f} {x2:.1f} {y2:.1f}" fill="none" '
-        f'stroke="{color}" stroke-width="2"{dash}><title>{escape(label)}</title></path>'
-        f'<text x="{mid_x:.1f}" y="{mid_y - 3:.1f}" fill="{color}" text-anchor="middle" '
-        f'class="egov-link-label" data-medium="{escape(edge.medium)}">{escape(label)}</text>'
+        f'stroke="{color(edge)}" stroke-width="{stroke_width(edge.capacity_mbps):.1f}"{dash}>'
+        f"<title>{escape(text)}</title></path>"
     )
     if edge.url:
         path = f'<a href="{escape(edge.url)}">{path}</a>'
-    return f'<g class="egov-link{" egov-link-down" if edge.down else ""}">{path}</g>'
+    utilisation = f' data-utilisation="{edge.utilisation:.3f}"' if edge.utilisation is not None else ""
+    return (
+        f'<g class="egov-link{" egov-link-down" if edge.down else ""}" data-link="{_key(edge.key)}" '
+        f'data-a="{_key(edge.a)}" data-b="{_key(edge.b)}" data-medium="{escape(edge.medium)}" '
+        f'data-state="{"down" if edge.down else "active"}"{utilisation}>{path}</g>'
+    )
 
 
-def _node(node, position, is_root):
-    x, y = position
-    radius = 14 if is_root else 8
-    fill = "#2e7d32" if is_root else "#ffffff"
-    shape = (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{fill}" stroke="#2e7d32" stroke-width="2"/>'
-        f'<text x="{x:.1f}" y="{y + radius + 12:.1f}" text-anchor="middle">{escape(_short(node.label))}'
-        f"<title>{escape(node.label)}</title></text>"
+def _node(node, plan, is_root):
+    x, y = plan.positions[node.key]
+    fill = ROOT_COLOR if is_root else "#ffffff"
+    located = " egov-located" if node.key in plan.located else ""
+    return (
+        f'<g class="egov-site{located}" data-site="{_key(node.key)}" tabindex="0">'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{plan.radius[node.key]}" fill="{fill}" stroke="{ROOT_COLOR}" '
+        f'stroke-width="2"/><title>{escape(node.title or node.label)}</title></g>'
+    )
+
+
+def _site_label(label, node):
+    box = label.box
+    leader = ""
+    if label.leader:
+        x1, y1, x2, y2 = label.leader
+        leader = (f'<line class="egov-leader" data-site="{_key(label.key)}" x1="{x1:.1f}" y1="{y1:.1f}" '
+                  f'x2="{x2:.1f}" y2="{y2:.1f}"/>')
+    text = (
+        f'<text class="egov-site-label" data-site="{_key(label.key)}" x="{box.x + map_layout.LABEL_PAD:.1f}" '
+        f'y="{box.y + label.size:.1f}" font-size="{label.size}">{escape(label.text)}'
+        f"<title>{escape(node.title or node.label)}</title></text>"
     )
     if node.url:
-        shape = f'<a href="{escape(node.url)}">{shape}</a>'
-    return f'<g class="egov-site">{shape}</g>'
+        text = f'<a href="{escape(node.url)}">{text}</a>'
+    return leader + text
 
 
-def _short(label):
-    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1] + "…"
+def _link_label(label, edge):
+    box = label.box
+    return (
+        f'<text class="egov-link-label" data-link="{_key(label.key)}" data-a="{_key(edge.a)}" '
+        f'data-b="{_key(edge.b)}" x="{box.x + map_layout.LABEL_PAD:.1f}" y="{box.y + label.size:.1f}" '
+        f'font-size="{label.size}" fill="{color(edge)}">{escape(label.text)}</text>'
+    )
+
+
+def _legend(rows, left, top):
+    """One row per medium, then down links: a short stroke in the link's style and its name."""
+    if not rows:
+        return ""
+    parts = ['<g class="egov-legend">']
+    for index, (medium, name) in enumerate(rows):
+        y = top + index * LEGEND_ROW + LEGEND_ROW / 2
+        stroke = DOWN_COLOR if medium == "down" else MEDIUM_COLORS.get(medium, OTHER_COLOR)
+        dash = ' stroke-dasharray="6 4"' if medium == "down" else ""
+        parts.append(
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + 28:.1f}" y2="{y:.1f}" stroke="{stroke}" '
+            f'stroke-width="3"{dash}/><text x="{left + 36:.1f}" y="{y + 4:.1f}">{escape(str(name))}</text>'
+        )
+    parts.append("</g>")
+    return "".join(parts)

@@ -3,9 +3,10 @@ oversubscription, devices without a recommendation, and the compliance scorecard
 
 import csv
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.generic import View
 from django_tables2 import RequestConfig
 
@@ -30,7 +31,20 @@ class BackboneReportView(ContentTypePermissionRequiredMixin, View):
 
 
 class BackboneMapView(BackboneReportView):
+    """The map on a page, or with ?export=svg the same SVG as a file (for print shops and the NOC wall)."""
+
     template_name = "netbox_egov/backbone_map.html"
+
+    def get(self, request):
+        if request.GET.get("export") != "svg":
+            return super().get(request)
+        svg = backbone.map_svg(request.user)
+        if not svg:
+            raise Http404(_("No active DR plan names the data center, so the map has no centre."))
+        response = HttpResponse(f'<?xml version="1.0" encoding="UTF-8"?>\n{svg}\n',
+                                content_type="image/svg+xml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="backbone-map.svg"'
+        return response
 
     def get_context(self, request):
         return {"map_svg": mark_safe(backbone.map_svg(request.user))}  # noqa: S308 - every label is escaped
