@@ -10,7 +10,9 @@ the same msgid).
 
 `add` takes the msgid's context, plural and format flags from NetBox's own catalogue (the German one lists every
 core msgid), so a translator writes only the two texts; without a context column every context of the msgid gets
-the translation. The list of strings to translate comes from plugin/tests/test_core_indonesian.py (run with -s).
+the translation. The context column "runtime" adds a msgid NetBox's catalogue lacks because NetBox builds it while
+it runs (an object panel's label made from a field name: "Physical address"); `check` accepts those.
+The list of strings to translate comes from plugin/tests/test_core_indonesian.py (run with -s).
 """
 
 import argparse
@@ -29,6 +31,8 @@ HEADER = """\
 # Indonesian translation of the NetBox core strings egov-netops users read (NetBox ships no Indonesian).
 # Add with tools/core_catalogue.py; stack/messages.sh joins it to django.po when it compiles django.mo."""
 KEPT_FLAGS = {"python-format", "python-brace-format"}
+RUNTIME = "runtime"
+RUNTIME_COMMENT = "NetBox builds this msgid while it runs; its catalogue lacks it"
 
 
 def read(path):
@@ -68,6 +72,9 @@ def parse_tsv(path):
 def add(tsv):
     catalog, entries, missing = core_catalogue(), netbox_entries(), []
     for english, indonesian, context in parse_tsv(tsv):
+        if context == RUNTIME:
+            catalog.add(english, indonesian, auto_comments=[RUNTIME_COMMENT])
+            continue
         sources = [m for m in entries.get(english, []) if context is None or m.context == context]
         if not sources:
             missing.append(english)
@@ -86,7 +93,7 @@ def check():
     """Problems: entries NetBox no longer has (after an upgrade) and entries without a translation."""
     known = {(m.id, m.context) for messages in netbox_entries().values() for m in messages}
     problems = [f"not in NetBox any more: {m.id!r} ({m.context})" for m in core_catalogue()
-                if m.id and (m.id, m.context) not in known]
+                if m.id and (m.id, m.context) not in known and RUNTIME_COMMENT not in m.auto_comments]
     problems += [f"untranslated: {m.id!r}" for m in core_catalogue() if m.id and not any(
         m.string if isinstance(m.string, tuple) else (m.string,))]
     print("\n".join(problems) or f"{CORE_PO}: fine")

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from utilities.choices import ChoiceSet
 
+# A yes/no filter's choices: core's BOOLEAN_WITH_BLANK_CHOICES writes "Yes" and "No" without gettext.
+YES_NO_CHOICES = (("", "---------"), ("True", _("Yes")), ("False", _("No")))
+
 
 class LinkMediumChoices(ChoiceSet):
     FIBER = "fiber"

@@ -2,14 +2,18 @@
 
 NetBox 4.7 lists a fixed set of UI languages and Indonesian is not among them,
 so neither a browser asking for `id` nor the language preference would ever
-reach this plugin's Indonesian catalogue. Core screens stay in English (no
-core catalogue exists); everything this plugin shows is translated.
+reach this plugin's Indonesian catalogue. The catalogue carries NetBox core's
+strings on the screens officers use too (locale/id/core.po), and core_gettext
+hands back to gettext the English core renders without it.
 """
 
 from django.conf import settings
 from django.utils.translation import trans_real
 
 from netbox.plugins.utils import get_plugin_config
+
+from .core_gettext import make_core_english_translatable
+from .core_templates import install_core_translating_loader
 
 INDONESIAN = ("id", "Bahasa Indonesia")
 
@@ -22,6 +26,8 @@ def offer_indonesian():
         _add_to_language_preference()
         # Django caches the supported languages; its own reset for a changed LANGUAGES.
         trans_real.reset_cache(setting="LANGUAGES")
+    make_core_english_translatable()
+    install_core_translating_loader()
 
 
 def _add_to_language_preference():

@@ -122,7 +122,8 @@ def english_texts(texts, ignored=frozenset()):
     """(missing, unreachable) for the texts of a page. missing: English because a msgid they come from has no
     Indonesian translation, what a catalogue fixes. unreachable: English although the msgid is translated, because
     NetBox renders it without gettext (a literal in a template or table, an f-string built when NetBox starts,
-    a dashboard title stored in English); no catalogue reaches them. `ignored`: data equal to a msgid."""
+    a dashboard title stored in English): netbox_egov.core_gettext and core_templates hand those back to gettext,
+    or the text comes from a msgid built at runtime ("Termination" + " A"). `ignored`: data equal to a msgid."""
     translated, indonesian = translated_msgids()
     missing, unreachable = [], []
     for text in texts:

@@ -51,10 +51,16 @@ def data_texts():
     from dcim.models import DeviceRole, DeviceType, Manufacturer, Platform
     from tenancy.models import TenantGroup
 
+    from netbox_egov.models import Finding, RecommendationItem
+
     names = {settings.RELEASE.edition}  # "Community", NetBox's edition under its logo
     for model in (Site, Device, Tenant, TenantGroup, DeviceRole, DeviceType, Manufacturer, Platform, Contact):
         field = "model" if model is DeviceType else "name"
         names.update(model.objects.values_list(field, flat=True))
+    # What people and devices wrote: an item "Access point", a finding where NetBox says "enabled".
+    names.update(RecommendationItem.objects.values_list("description", flat=True))
+    for field in ("netbox_says", "device_says"):
+        names.update(Finding.objects.values_list(field, flat=True))
     return frozenset(names)
 
 
@@ -75,8 +81,8 @@ class CoreIndonesianTest(DemoClients, TestCase):
         return client
 
     def english_on(self, client, pages, method="get", data=None):
-        """{page: the untranslated strings on it}, printed as a count per page with the English no catalogue
-        reaches (i18n_coverage.english_texts)."""
+        """{page: the English strings on it}: msgids the catalogue lacks, and msgids NetBox renders without gettext
+        (core_gettext and core_templates hand those back), printed per page (i18n_coverage.english_texts)."""
         ignored = data_texts()
         found = {}
         for page, url in pages:
@@ -84,9 +90,10 @@ class CoreIndonesianTest(DemoClients, TestCase):
             if response.status_code != 200:  # a page this user may not open is not one they read
                 print(f"  {page}: HTTP {response.status_code}, skipped")
                 continue
-            found[page], unreachable = english_texts(readable_texts(response.content.decode()), ignored)
-            print(f"  {page}: {len(found[page])} untranslated {sorted(set(found[page]))[:12]};"
+            missing, unreachable = english_texts(readable_texts(response.content.decode()), ignored)
+            print(f"  {page}: {len(missing)} untranslated {sorted(set(missing))[:12]};"
                   f" {len(unreachable)} English NetBox renders without gettext {sorted(set(unreachable))}")
+            found[page] = missing + unreachable
         self.report(found)
         return found
 

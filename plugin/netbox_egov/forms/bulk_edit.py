@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dcim.models import Site
 from netbox.forms import NetBoxModelBulkEditForm, PrimaryModelBulkEditForm
 from tenancy.models import Tenant
-from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES, add_blank_choice
+from utilities.forms import add_blank_choice
 from utilities.forms.fields import DynamicModelChoiceField
 from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DatePicker
@@ -186,7 +186,7 @@ class DomainListBulkEditForm(PrimaryModelBulkEditForm):
 class FilterPolicyBulkEditForm(PrimaryModelBulkEditForm):
     model = models.FilterPolicy
     enabled = forms.NullBooleanField(required=False, label=_("Enabled"),
-                                     widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
+                                     widget=forms.Select(choices=choices.YES_NO_CHOICES))
     schedule = DynamicModelChoiceField(queryset=models.Schedule.objects.all(), required=False, label=_("Schedule"))
 
     fieldsets = (FieldSet("enabled", "schedule", "description"),)

@@ -7,7 +7,6 @@ from circuits.models import Circuit
 from dcim.models import Device, Interface, Site
 from netbox.forms import NetBoxModelFilterSetForm, PrimaryModelFilterSetForm
 from tenancy.models import Tenant
-from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
 from utilities.forms.fields import DynamicModelMultipleChoiceField, TagFilterField
 from utilities.forms.rendering import FieldSet
 from utilities.forms.widgets import DatePicker, DateTimePicker
@@ -92,10 +91,10 @@ class InformationSystemFilterForm(PrimaryModelFilterSetForm):
     criticality = multiple_choice(choices.CriticalityChoices, _("Criticality"))
     in_data_center = forms.NullBooleanField(
         required=False, label=_("Hosted in the data center"),
-        widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES),
+        widget=forms.Select(choices=choices.YES_NO_CHOICES),
     )
     dr_covered = forms.NullBooleanField(
-        required=False, label=_("Covered by a DR plan"), widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+        required=False, label=_("Covered by a DR plan"), widget=forms.Select(choices=choices.YES_NO_CHOICES)
     )
     tag = TagFilterField(model)
 
@@ -217,7 +216,7 @@ class LabelSchemeFilterForm(PrimaryModelFilterSetForm):
     model = models.LabelScheme
     fieldsets = (FieldSet("q", "filter_id", "tag"), FieldSet("active", name=_("Scheme")))
     active = forms.NullBooleanField(required=False, label=_("Active"),
-                                    widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
+                                    widget=forms.Select(choices=choices.YES_NO_CHOICES))
     tag = TagFilterField(model)
 
 
@@ -242,7 +241,7 @@ class FilterPolicyFilterForm(PrimaryModelFilterSetForm):
         FieldSet("enabled", "domain_list_id", "tenant_id", "schedule_id", name=_("Policy")),
     )
     enabled = forms.NullBooleanField(required=False, label=_("Enabled"),
-                                     widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES))
+                                     widget=forms.Select(choices=choices.YES_NO_CHOICES))
     domain_list_id = DynamicModelMultipleChoiceField(queryset=models.DomainList.objects.all(), required=False,
                                                      label=_("Domain list"))
     tenant_id = agencies()
