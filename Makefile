@@ -1,7 +1,7 @@
 # The two commands: `make demo` (whole system with demo data) and `make test`.
 # Ports and paths come from EGOV_* variables (see README).
 
-.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd bench-reconcile bench-map
+.PHONY: demo test down status clean lint messages migrations dashboards bench bench-domains bench-filter bench-serving bench-snmp bench-push bench-exporter bench-sd bench-reconcile bench-map bench-map-browser
 
 demo:
 	@stack/demo.sh
@@ -72,3 +72,6 @@ bench-reconcile:
 
 bench-map:
 	@.venv/bin/python bench/backbone_map.py
+
+bench-map-browser:
+	@.venv/bin/python bench/backbone_map_browser.py
