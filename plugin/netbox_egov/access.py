@@ -20,6 +20,7 @@ docs/security.md states the same model for people.
 """
 
 from django.apps import apps
+from django.db.models import Q
 
 from core.models import ObjectType
 from users.models import Group, ObjectPermission
@@ -127,21 +128,52 @@ DINAS_VIEW = ("tenancy.tenant", "tenancy.tenantgroup", "tenancy.contact", "tenan
 
 
 def _object_types(labels):
-    return [ObjectType.objects.get_by_natural_key(*label.split(".")) for label in labels]
+    """{"app_label.model": ObjectType} in one query."""
+    pairs = Q()
+    for label in labels:
+        app_label, model = label.split(".")
+        pairs |= Q(app_label=app_label, model=model)
+    found = {f"{object_type.app_label}.{object_type.model}": object_type
+             for object_type in ObjectType.objects.filter(pairs)}
+    if missing := set(labels) - set(found):
+        raise LookupError(f"no object type {sorted(missing)}")
+    return found
 
 
-def _permission(name, group, labels, actions, constraints=None):
-    permission, _created = ObjectPermission.objects.update_or_create(
-        name=name, defaults={"actions": list(actions), "constraints": constraints, "enabled": True}
-    )
-    permission.object_types.set(_object_types(labels))
-    permission.groups.set([group])
-    return permission
-
-
-def _drop_stale(group, prefix, kept):
-    """Permissions this module made for the group earlier and no longer defines (e.g. a model dropped)."""
+def _ensure_permissions(group, prefix, specs):
+    """Make the group's permissions under `prefix` exactly `specs` ((name, labels, actions, constraints)): new ones
+    made, changed ones updated, stale ones dropped. A fixed number of queries, however many permissions: the demo
+    makes about 40 for each of 55 agencies, and a few queries for each was the slowest part of loading it."""
+    labels = {label for _name, spec_labels, _actions, _constraints in specs for label in spec_labels}
+    object_types = _object_types(labels)
+    existing = {permission.name: permission for permission in ObjectPermission.objects.filter(
+        name__in=[spec[0] for spec in specs]).prefetch_related("object_types", "groups")}
+    new = [ObjectPermission(name=name, actions=list(actions), constraints=constraints, enabled=True)
+           for name, _labels, actions, constraints in specs if name not in existing]
+    ObjectPermission.objects.bulk_create(new)
+    made = {permission.name: permission for permission in new}
+    for name, spec_labels, actions, constraints in specs:
+        if name in made:
+            continue
+        permission, wanted_types = existing[name], {object_types[label].pk for label in spec_labels}
+        if (permission.actions, permission.constraints, permission.enabled) != (list(actions), constraints, True):
+            permission.actions, permission.constraints, permission.enabled = list(actions), constraints, True
+            permission.save()
+        if {object_type.pk for object_type in permission.object_types.all()} != wanted_types:
+            permission.object_types.set(wanted_types)
+        if [member.pk for member in permission.groups.all()] != [group.pk]:
+            permission.groups.set([group])
+    ObjectPermission.object_types.through.objects.bulk_create([
+        ObjectPermission.object_types.through(objectpermission_id=made[name].pk,
+                                              contenttype_id=object_types[label].pk)
+        for name, spec_labels, _actions, _constraints in specs if name in made for label in spec_labels])
+    ObjectPermission.groups.through.objects.bulk_create([
+        ObjectPermission.groups.through(objectpermission_id=permission.pk, group_id=group.pk)
+        for permission in new])
+    kept = [made.get(name) or existing[name] for name, *_rest in specs]
+    # Permissions this module made for the group earlier and no longer defines (e.g. a model dropped).
     group.object_permissions.filter(name__startswith=prefix).exclude(pk__in=[p.pk for p in kept]).delete()
+    return kept
 
 
 def agency_group_name(slug):
@@ -153,15 +185,11 @@ def ensure_agency_access(tenant):
     group, _created = Group.objects.get_or_create(name=agency_group_name(tenant.slug))
     prefix = f"{PERMISSION_PREFIX} {tenant.slug}:"
     # One ObjectPermission per model and purpose: constraints differ by model.
-    kept = [_permission(f"{prefix} view {label}", group, [label], ["view"], constraint)
-            for label, constraint in agency_view(tenant).items()]
-    kept += [_permission(f"{prefix} edit LAN {label}", group, [label], ["add", "change", "delete"], constraint)
-             for label, constraint in agency_lan(tenant).items()]
-    kept += [_permission(f"{prefix} drafts {label}", group, [label], ["add", "change", "delete"], constraint)
-             for label, constraint in agency_drafts(tenant).items()]
-    kept += [_permission(f"{prefix} review {label}", group, [label], ["change"], constraint)
-             for label, constraint in agency_findings(tenant).items()]
-    _drop_stale(group, prefix, kept)
+    purposes = ((agency_view, "view", ["view"]), (agency_lan, "edit LAN", ["add", "change", "delete"]),
+                (agency_drafts, "drafts", ["add", "change", "delete"]), (agency_findings, "review", ["change"]))
+    _ensure_permissions(group, prefix, [
+        (f"{prefix} {purpose} {label}", [label], actions, constraint)
+        for rules, purpose, actions in purposes for label, constraint in rules(tenant).items()])
     return group
 
 
@@ -175,17 +203,15 @@ def ensure_dinas_access():
     requests = {"netbox_egov.recommendation": {"status": RecommendationStatusChoices.DRAFT},
                 "netbox_egov.recommendationitem": {"recommendation__status": RecommendationStatusChoices.DRAFT}}
     prefix = f"{PERMISSION_PREFIX} dinas:"
-    kept = [
-        _permission(f"{prefix} manage plugin objects", group, [m for m in plugin_models if m not in requests],
-                    ["view", "add", "change", "delete"]),
-        _permission(f"{prefix} read and add requests", group, list(requests), ["view", "add"]),
-        *(_permission(f"{prefix} edit draft {label}", group, [label], ["change", "delete"], constraint)
+    _ensure_permissions(group, prefix, [
+        (f"{prefix} manage plugin objects", [m for m in plugin_models if m not in requests],
+         ["view", "add", "change", "delete"], None),
+        (f"{prefix} read and add requests", list(requests), ["view", "add"], None),
+        *((f"{prefix} edit draft {label}", [label], ["change", "delete"], constraint)
           for label, constraint in requests.items()),
-        _permission(f"{prefix} approve recommendations", group, ["netbox_egov.recommendation"], ["approve"]),
-        _permission(f"{prefix} apply pushes", group, ["netbox_egov.push"], ["apply"]),
-        _permission(f"{prefix} view inventory", group, DINAS_VIEW, ["view"]),
-        _permission(f"{prefix} view the Dinas' people", group, ["users.user"], ["view"],
-                    {"groups__name": DINAS_GROUP}),
-    ]
-    _drop_stale(group, prefix, kept)
+        (f"{prefix} approve recommendations", ["netbox_egov.recommendation"], ["approve"], None),
+        (f"{prefix} apply pushes", ["netbox_egov.push"], ["apply"], None),
+        (f"{prefix} view inventory", DINAS_VIEW, ["view"], None),
+        (f"{prefix} view the Dinas' people", ["users.user"], ["view"], {"groups__name": DINAS_GROUP}),
+    ])
     return group

@@ -8,11 +8,20 @@ from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
+from core.models import ObjectType
 from dcim.models import Cable, Device
 from tenancy.models import Tenant
 from users.constants import TOKEN_PREFIX
-from users.models import ObjectPermission, Token, User
+from users.models import Group, ObjectPermission, Token, User
 
+from netbox_egov.access import (
+    PERMISSION_PREFIX,
+    agency_drafts,
+    agency_findings,
+    agency_lan,
+    agency_view,
+    ensure_agency_access,
+)
 from netbox_egov.demo.loader import load_demo
 from netbox_egov.models import Recommendation
 
@@ -107,3 +116,55 @@ class SetupAccessCommandTest(TestCase):
         before = ObjectPermission.objects.count()
         call_command("egov_setup_access", stdout=io.StringIO())
         self.assertEqual(ObjectPermission.objects.count(), before)
+
+
+class AgencyPermissionsTest(TestCase):
+    """ensure_agency_access puts an agency's permissions back as access.py defines them, in a fixed number of
+    queries however many there are (they are made in bulk)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tenant = Tenant.objects.create(name="Dinas Uji", slug="dinas-uji")
+        cls.group = ensure_agency_access(cls.tenant)
+
+    def permission(self, label):
+        return self.group.object_permissions.get(name=f"{PERMISSION_PREFIX} {self.tenant.slug}: view {label}")
+
+    def test_every_rule_is_one_permission_of_the_group(self):
+        rules = [agency_view, agency_lan, agency_drafts, agency_findings]
+        self.assertEqual(self.group.object_permissions.count(), sum(len(rule(self.tenant)) for rule in rules))
+        device = self.permission("dcim.device")
+        self.assertEqual((device.actions, device.constraints), (["view"], agency_view(self.tenant)["dcim.device"]))
+        self.assertEqual([f"{t.app_label}.{t.model}" for t in device.object_types.all()], ["dcim.device"])
+        self.assertEqual(list(device.groups.all()), [self.group])
+
+    def test_changed_and_stale_permissions_are_put_right(self):
+        device = self.permission("dcim.device")
+        device.actions, device.constraints, device.enabled = ["view", "delete"], {"id": 0}, False
+        device.save()
+        device.object_types.set(ObjectType.objects.filter(app_label="dcim", model="site"))
+        device.groups.add(Group.objects.create(name="someone else"))
+        stale = ObjectPermission.objects.create(name=f"{PERMISSION_PREFIX} {self.tenant.slug}: view dcim.rack",
+                                                actions=["view"])
+        stale.groups.add(self.group)
+
+        ensure_agency_access(self.tenant)
+
+        device.refresh_from_db()
+        self.assertEqual((device.actions, device.constraints, device.enabled),
+                         (["view"], agency_view(self.tenant)["dcim.device"], True))
+        self.assertEqual([t.model for t in device.object_types.all()], ["device"])
+        self.assertEqual(list(device.groups.all()), [self.group])
+        self.assertFalse(ObjectPermission.objects.filter(pk=stale.pk).exists())
+
+    def test_a_fixed_number_of_queries_for_some_forty_permissions(self):
+        tenant = Tenant.objects.create(name="Dinas Baru", slug="dinas-baru")
+        # The group (get, then made in a savepoint), the object types (the contact rules' and the permissions'),
+        # the permissions by name, then all of them, their object types and their group in three inserts, and
+        # the stale ones.
+        with self.assertNumQueries(10):
+            ensure_agency_access(tenant)
+        # Nothing to change: the group, the object types, the permissions with their object types and groups
+        # (prefetched), and the stale ones.
+        with self.assertNumQueries(6):
+            ensure_agency_access(self.tenant)
