@@ -2,9 +2,11 @@
 
 Kept in Redis (ARCHITECTURE contract 8), written by whichever worker polled the device, read by any exporter
 instance without polling again. Everything about one device is written in one MULTI/EXEC transaction, so a reader
-never sees half a poll. Raw counters only, never rates (contract 5): the exporter exposes them as ``_total``
-counters and Prometheus computes rates. The key names and fields are the exporter's contract and are documented
-in docs/collector-data.md; change them only together with that page.
+never sees half a poll; it is read back in one too, by ``read_devices`` (the records as parsed JSON: what the exporter
+needs, 500 devices per round trip) and, through it, ``read_all`` and ``read_device`` (the collectors' dataclasses).
+Raw counters only, never rates (contract 5): the exporter exposes them as ``_total`` counters and Prometheus computes
+rates. The key names and fields are the exporter's contract and are documented in docs/collector-data.md; change
+them only together with that page.
 
 Keys (``<p>`` is the prefix, ``egov:collector`` by default; ``<device>`` the NetBox device name, verbatim):
 
