@@ -5,8 +5,9 @@ A device changes once per poll (every five minutes) while Prometheus scrapes eve
 48 interfaces make about 300,000 samples. So a scrape (``RedisSource.text``) reads the index of the devices written
 within the store's ``ttl`` and each one's version: its health's ``polled_at`` and ``polls_total``, which every
 ``CollectorStore.write_device`` moves (``polls_total`` alone restarts when the key expires, ``polled_at`` alone
-could repeat). Only a device whose version or NetBox labels changed is read (``CollectorStore.read_device``) and
-written afresh (``device_text``); the others' text is reused, and the devices' texts are joined family by family,
+could repeat). Only the devices whose version or NetBox labels changed are read (``CollectorStore.read_devices``:
+one round trip for up to 500, their records as parsed JSON, no dataclass per interface) and written afresh
+(``device_text``); the others' text is reused, and the devices' texts are joined family by family,
 as the text format wants every sample of a family together under its one HELP and TYPE. What is kept is the text of
 the devices of the last scrape, nothing more.
 
@@ -33,17 +34,17 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import attrgetter
+from functools import lru_cache
+from operator import attrgetter, itemgetter
 
 import redis
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.parser import text_string_to_metric_families
-from prometheus_client.utils import floatToGoString
 
 from egov_collectors.counters import DISCARDS
-from egov_collectors.store import CollectorStore, DeviceData, DeviceHealth
+from egov_collectors.store import CollectorStore, DeviceData, DeviceHealth, DeviceRecords
 
-from .exposition import escape, header, labels_template, labels_text, render
+from .exposition import escape, header, labels_template, labels_text, number_text, render
 from .sources import SourceStatus
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ HEALTH_VALUES = (
 )
 DISCARDED = ("egov_device_discarded_deltas", "counter", "Agency counter deltas dropped, by reason")
 INTERFACE_INFO = ("egov_interface_info", "gauge", "Always 1: the interface's ifIndex and ifAlias")
-# InterfaceCounters field -> (metric, type, help), exported as they are; "A counter the device did not answer has
+# interface record field -> (metric, type, help), exported as they are; "A counter the device did not answer has
 # no series". The speed, converted to bytes per second, has its family apart.
 INTERFACE_VALUES = (
     ("in_octets", "egov_interface_received_bytes", "counter",
@@ -95,7 +96,7 @@ DEVICE_FAMILIES = (*((name, kind, documentation) for name, kind, documentation, 
                    INTERFACE_INFO, *((name, kind, documentation) for _field, name, kind, documentation in
                                      INTERFACE_VALUES), INTERFACE_SPEED, AGENCY)
 _HEADERS = tuple(header(*family).encode() for family in DEVICE_FAMILIES)
-_interface_values = attrgetter(*(field for field, *_ in INTERFACE_VALUES))
+_interface_values = itemgetter(*(field for field, *_ in INTERFACE_VALUES))
 
 # <p>:cycle field -> gauge; absent fields (no cycle yet, the first one still running) have no series.
 CYCLE_GAUGES = (
@@ -227,7 +228,7 @@ class RedisSource:
                   for name, version in zip(names, versions.execute(), strict=True)}
         stale = [name for name, (version, labels) in wanted.items()
                  if (known := self._devices.get(name)) is None or (known.version, known.labels) != (version, labels)]
-        read = self._read(stale, everything=len(stale) * 2 > len(names), now=now)
+        read = self.store.read_devices(stale)
         kept = {}
         for name, (version, labels) in wanted.items():
             if name in read:
@@ -238,17 +239,8 @@ class RedisSource:
         self._devices = kept
         return list(kept.values())
 
-    def _read(self, names: list[str], everything: bool, now: float) -> dict[str, DeviceData]:
-        """The data of the devices ``names``: each in its own round trip, or, when they are most of the devices
-        (``everything``: the first scrape, or the first after a cycle polled them all), every device in the
-        store's round trips of 500, which costs less than a round trip each."""
-        if everything:
-            wanted = set(names)
-            return {device.device: device for device in self.store.read_all(now) if device.device in wanted}
-        return {name: device for name in names if (device := self.store.read_device(name)) is not None}
 
-
-def device_text(device: DeviceData, site: str, agency: str, version: tuple) -> DeviceText:
+def device_text(device: DeviceRecords, site: str, agency: str, version: tuple) -> DeviceText:
     """The samples of ``device`` labelled with NetBox's ``site`` and ``agency``, as of the write ``version``."""
     labels = {"device": device.device, "site": site, "agency": agency}
     return DeviceText(
@@ -259,7 +251,7 @@ def device_text(device: DeviceData, site: str, agency: str, version: tuple) -> D
     )
 
 
-def discard_counts(device: DeviceData) -> dict[str, int]:
+def discard_counts(device: DeviceRecords | DeviceData) -> dict[str, int]:
     """The device's dropped deltas per reason; every reason from 0 on a device measuring an agency, so that a
     rate or an increase of the counter is defined before the first drop (docs/metrics.md)."""
     zeros = dict.fromkeys(DISCARDS, 0) if device.agencies else {}
@@ -287,50 +279,59 @@ def _health_lines(health: DeviceHealth | None, labels: str) -> list[bytes]:
     lines = []
     for name, kind, _documentation, value_of in HEALTH_VALUES:
         value = None if health is None else value_of(health)
-        lines.append(b"" if value is None else f"{_sample(name, kind)}{labels} {floatToGoString(value)}\n".encode())
+        lines.append(b"" if value is None else f"{_sample(name, kind)}{labels} {number_text(value)}\n".encode())
     return lines
 
 
-def _discard_lines(device: DeviceData, labels: dict[str, str]) -> bytes:
+def _discard_lines(device: DeviceRecords, labels: dict[str, str]) -> bytes:
     name = _sample(*DISCARDED[:2])
-    return "".join(f"{name}{labels_text(labels | {'reason': reason})} {floatToGoString(count)}\n"
+    return "".join(f"{name}{labels_text(labels | {'reason': reason})} {number_text(count)}\n"
                    for reason, count in sorted(discard_counts(device).items())).encode()
 
 
-def _interface_lines(interfaces, labels: dict[str, str]) -> list[bytes]:
+def _interface_lines(interfaces: tuple[dict, ...], labels: dict[str, str]) -> list[bytes]:
     """The per-interface families' lines: ``egov_interface_info``, one family per field of ``INTERFACE_VALUES``,
     the speed. The hot loop of a scrape that reads every device (24,000 interfaces at 500 devices): the device's
-    labels are formatted once for all its interfaces, an interface's once for all its samples, and its values read
-    in one ``attrgetter`` call."""
-    info, values, speed = [], [[] for _ in INTERFACE_VALUES], []
-    names = [_sample(name, kind) for _field, name, kind, _documentation in INTERFACE_VALUES]
-    info_name, speed_name, one = _sample(*INTERFACE_INFO[:2]), _sample(*INTERFACE_SPEED[:2]), floatToGoString(1)
+    labels are formatted once for all its interfaces, an interface's once for all its samples, its values read in
+    one ``itemgetter`` call from the record, and each family's lines joined from one list comprehension."""
+    info_name, speed_name, one = _sample(*INTERFACE_INFO[:2]), _sample(*INTERFACE_SPEED[:2]), number_text(1)
     interface_labels = labels_template(labels | {"interface": None})
     info_labels = labels_template(labels | {"interface": None, "index": None, "alias": None})
+    texts, info = [], []
     for interface in interfaces:
-        name = escape(_utf8(interface.name))
-        text = interface_labels.format(interface=name)
-        info.append(f"{info_name}{info_labels.format(interface=name, index=interface.index,
-                                                      alias=escape(_utf8(interface.alias)))} {one}\n")
-        for lines, sample, value in zip(values, names, _interface_values(interface), strict=True):
-            if value is not None:
-                lines.append(f"{sample}{text} {floatToGoString(value)}\n")
-        if interface.speed_bps is not None:  # bits per second on the wire, Prometheus' base unit here
-            speed.append(f"{speed_name}{text} {floatToGoString(interface.speed_bps / 8)}\n")
-    return ["".join(lines).encode() for lines in (info, *values, speed)]
+        name = escape(_utf8(interface["name"]))
+        texts.append(interface_labels.format(interface=name))
+        info.append(f"{info_name}{info_labels.format(interface=name, index=interface['index'],
+                                                      alias=escape(_utf8(interface['alias'])))} {one}\n")
+    columns = list(zip(*map(_interface_values, interfaces), strict=True)) or [()] * len(INTERFACE_VALUES)  # per field
+    samples = [_sample(name, kind) for _field, name, kind, _documentation in INTERFACE_VALUES]
+    values = ["".join([f"{sample}{text} {number_text(value)}\n" for text, value in zip(texts, column, strict=True)
+                       if value is not None])
+              for sample, column in zip(samples, columns, strict=True)]
+    speed = "".join([f"{speed_name}{text} {_speed_text(bps) if type(bps) is int else number_text(bps / 8)}\n"
+                     for text, interface in zip(texts, interfaces, strict=True)
+                     if (bps := interface["speed_bps"]) is not None])  # bits per second on the wire: base unit bytes
+    return [text.encode() for text in ("".join(info), *values, speed)]
 
 
-def _agency_reads(device: DeviceData, site: str) -> tuple[tuple[float, bytes], ...]:
+@lru_cache(maxsize=256)
+def _speed_text(bps: int) -> str:
+    """An integer speed in bits per second as bytes per second: a few speeds, shared by every interface. (Integers
+    only: floats 0.0 and -0.0 are equal keys, and their texts differ.)"""
+    return number_text(bps / 8)
+
+
+def _agency_reads(device: DeviceRecords, site: str) -> tuple[tuple[float, bytes], ...]:
     """(read at, lines) per agency counter read on the device: its raw counters down and up."""
     name = _sample(*AGENCY[:2])
     reads = []
-    for state in device.agencies:
-        counters = state.baseline
+    for record in device.agencies:
+        counters = record["counters"]
         if counters is not None:
-            labels = {"agency": state.tenant, "device": device.device, "site": site, "source": counters.kind}
-            lines = "".join(f"{name}{labels_text(labels | {'direction': direction})} {floatToGoString(value)}\n"
-                            for direction, value in (("down", counters.down), ("up", counters.up)))
-            reads.append((counters.at, lines.encode()))
+            labels = {"agency": record["tenant"], "device": device.device, "site": site, "source": counters["kind"]}
+            lines = "".join(f"{name}{labels_text(labels | {'direction': way})} {number_text(counters[way])}\n"
+                            for way in ("down", "up"))
+            reads.append((counters["at"], lines.encode()))
     return tuple(reads)
 
 
@@ -349,4 +350,6 @@ def _name(value) -> str:
 def _utf8(text: str) -> str:
     """``text`` as UTF-8 can carry it: bytes an agent sent that are not UTF-8 reach the records as lone surrogates
     (docs/collector-data.md), which no exposition can encode; they become backslash escapes, as in the health."""
+    if text.isascii():  # nearly every name: nothing to replace
+        return text
     return text.encode("utf-8", "backslashreplace").decode("utf-8")

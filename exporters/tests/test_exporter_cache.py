@@ -12,6 +12,7 @@ from tests.exporter_peers import TTL, NetBoxLabels, Scrape, agency, interface, p
 from tests.exporter_reference import reference_text
 
 from egov_collectors.accounting import KIND_NFT
+from egov_collectors.model import DevicePoll
 from egov_collectors.store import CollectorStore
 from egov_exporter.collectors import RedisSource
 from egov_exporter.exporter import Exporter
@@ -30,14 +31,9 @@ class RecordingStore(CollectorStore):
         super().__init__(*args, **options)
         self.read = []
 
-    def read_device(self, device):
-        found = super().read_device(device)
-        self.read += [found.device] if found else []
-        return found
-
-    def read_all(self, now=None):
-        devices = super().read_all(now)
-        self.read += [device.device for device in devices]
+    def read_devices(self, names):
+        devices = super().read_devices(names)
+        self.read += list(devices)
         return devices
 
 
@@ -97,6 +93,34 @@ def test_the_text_is_the_plain_rendering_byte_for_byte(store, redis_source):
                         interface="ether7", index="7", alias="ke dinas 7") == 1
     assert result.devices("egov_agency_bytes", "egov_agency_bytes_total") == {"gw-disdik", UTAMA}
     assert promtool_check(first.decode()) == (0, set())
+
+
+def test_edge_values_are_written_as_prometheus_client_writes_them(store, redis_source):
+    """Where number_text's shortcut for integers ends and floatToGoString takes over: 0, 10**6 (Go's notation
+    starts), 2**53 and beyond (the float rounds), negative, floats small and huge, NaN and the infinities. The
+    collectors write integers; the floats stand for a record some other writer made."""
+    edges = [interface(1, in_octets=0, out_octets=999_999, in_ucast_packets=1_000_000, out_ucast_packets=1_234_567,
+                       in_errors=2**53, out_errors=2**53 + 1, in_discards=2**64 - 1, out_discards=-1, oper_status=7,
+                       speed_bps=12 * 10**21),  # 1.5e+21 bytes per second
+             interface(2, in_octets=1e-07, out_octets=1.5e21, in_ucast_packets=float("nan"),
+                       out_ucast_packets=float("inf"), in_errors=float("-inf"), out_errors=-0.0, in_discards=0.5,
+                       out_discards=123456789.0, speed_bps=-0.0),
+             interface(3, in_octets=10**15, out_octets=10**16 + 1, speed_bps=1),  # 0.125 bytes per second
+             interface(4, speed_bps=0.0), interface(5, speed_bps=0)]  # after -0.0: texts kept by speed must not mix
+    at = time.time()
+    store.write_device(poll("gw-disdik", interfaces=edges, uptime_cs=2**53 + 1),
+                       agencies=[agency("disdik", "gw-disdik", down=2**53 - 1, up=10**6, at=at)])
+    store.write_device(DevicePoll(device="sw-core", polled_at=at, duration=1e-07, ok=True, values=0,
+                                  sys_uptime_cs=0, interfaces=(interface(1),)))
+    store.write_device(DevicePoll(device="sw-lab", polled_at=at, duration=float("nan"), ok=False, error="x"))
+    store.write_device(DevicePoll(device="sw-slow", polled_at=at, duration=float("inf"), ok=True, values=2**63))
+    result = uncached(redis_source)
+    disdik = {"device": "gw-disdik", "site": "kantor-disdik", "agency": "disdik"}
+    assert result.value("egov_interface_transmit_errors", "egov_interface_transmit_errors_total", **disdik,
+                        interface="ether1") == 2**53  # 2**53 + 1 as a float, as prometheus-client writes it
+    speed = 'egov_interface_speed_bytes_per_second{agency="disdik",device="gw-disdik",interface="ether{}",'
+    assert speed.replace("{}", "1") + 'site="kantor-disdik"} 1.5e+21\n' in result.text
+    assert speed.replace("{}", "2") + 'site="kantor-disdik"} -0.0\n' in result.text
 
 
 def test_every_change_of_the_data_shows_at_the_next_scrape(store, redis_source):

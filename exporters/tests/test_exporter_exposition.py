@@ -9,10 +9,11 @@ import pytest
 from prometheus_client import generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.utils import floatToGoString
 from tests.exporter_peers import Families, NetBoxLabels, Scrape, agency, interface, poll, promtool_check
 
 from egov_exporter.exporter import Exporter
-from egov_exporter.exposition import generate_text
+from egov_exporter.exposition import generate_text, number_text
 
 KLATEN = {"gw-disdik": {"site": "kantor-disdik", "agency": "disdik"}}
 
@@ -52,3 +53,16 @@ def test_another_type_is_refused_by_name():
     with pytest.raises(ValueError, match="^egov_test_seconds: a histogram family; only counter and gauge"):
         generate_text(Families([histogram]))
     assert gc.isenabled()  # paused during the scrape only, also one that failed
+
+
+EDGES = [0, 1, -1, 999_999, 1_000_000, 1_000_001, 1_234_567, 10**15, 10**16 + 1, 2**53 - 1, 2**53, 2**53 + 1,
+         -(2**53), -(2**53) - 1, 2**63, 2**64 - 1, True, False, 0.0, -0.0, 1e-07, 0.125, 1.5e21, 123456789.0,
+         float("nan"), float("inf"), float("-inf")]
+
+
+def test_numbers_are_written_as_float_to_go_string_writes_them():
+    """number_text's shortcut for integers against floatToGoString: the edges, every power of ten and of two around
+    where the notations or the float's precision change, both signs."""
+    values = [*EDGES, *(sign * (10**digits + step) for digits in range(22) for step in (-1, 0, 1) for sign in (1, -1)),
+              *(sign * (2**bits + step) for bits in range(70) for step in (-1, 0, 1) for sign in (1, -1))]
+    assert [(value, number_text(value)) for value in values if number_text(value) != floatToGoString(value)] == []
