@@ -174,10 +174,15 @@ def ensure_dinas_access():
     # A decided recommendation is a record of the Dinas' decision: it changes only through the workflow.
     requests = {"netbox_egov.recommendation": {"status": RecommendationStatusChoices.DRAFT},
                 "netbox_egov.recommendationitem": {"recommendation__status": RecommendationStatusChoices.DRAFT}}
+    # A label scheme is a template, i.e. code: only administrators write one (views/cable_labels.py), so the
+    # Dinas only reads them and is offered no add, import or edit button it would be refused.
+    read_only = ["netbox_egov.labelscheme"]
     prefix = f"{PERMISSION_PREFIX} dinas:"
     kept = [
-        _permission(f"{prefix} manage plugin objects", group, [m for m in plugin_models if m not in requests],
+        _permission(f"{prefix} manage plugin objects", group,
+                    [m for m in plugin_models if m not in requests and m not in read_only],
                     ["view", "add", "change", "delete"]),
+        _permission(f"{prefix} read label schemes", group, read_only, ["view"]),
         _permission(f"{prefix} read and add requests", group, list(requests), ["view", "add"]),
         *(_permission(f"{prefix} edit draft {label}", group, [label], ["change", "delete"], constraint)
           for label, constraint in requests.items()),
