@@ -155,9 +155,11 @@ def test_cable_label_fix_previewed_applied_and_printed(klaten):
     # The fix writes only cables its user may change: in the demo, the administrator's (see browser.py).
     admin = klaten.open(ADMIN, reverse("plugins:netbox_egov:cable_labels"))
     wrong = admin.locator("#cable-label-check .egov-label-wrong, #cable-label-check .egov-label-missing").count()
+    expect(admin.locator("#cable-label-check .egov-label-wrong").first).to_have_text(indonesian("Wrong"))
     submit(admin, admin.get_by_role("button", name=indonesian("Preview the fix")))
     fixed = admin.locator("#label-preview input[name=cable_id]").evaluate_all("inputs => inputs.map(i => i.value)")
     assert len(fixed) == wrong > 0
+    admin.locator("#label-preview").scroll_into_view_if_needed()
     klaten.screenshot(admin, "cable-labels")
     submit(admin, admin.get_by_role("button", name=indonesian("Write these labels")))
     writing = indonesian("Writing {count} cable labels in job {job}.").split("{job}")[0]
