@@ -202,10 +202,14 @@ def ensure_dinas_access():
     # A decided recommendation is a record of the Dinas' decision: it changes only through the workflow.
     requests = {"netbox_egov.recommendation": {"status": RecommendationStatusChoices.DRAFT},
                 "netbox_egov.recommendationitem": {"recommendation__status": RecommendationStatusChoices.DRAFT}}
+    # A label scheme is a template, i.e. code: only administrators write one (views/cable_labels.py), so the
+    # Dinas only reads them and is offered no add, import or edit button it would be refused.
+    read_only = ["netbox_egov.labelscheme"]
     prefix = f"{PERMISSION_PREFIX} dinas:"
     _ensure_permissions(group, prefix, [
-        (f"{prefix} manage plugin objects", [m for m in plugin_models if m not in requests],
+        (f"{prefix} manage plugin objects", [m for m in plugin_models if m not in requests and m not in read_only],
          ["view", "add", "change", "delete"], None),
+        (f"{prefix} read label schemes", read_only, ["view"], None),
         (f"{prefix} read and add requests", list(requests), ["view", "add"], None),
         *((f"{prefix} edit draft {label}", [label], ["change", "delete"], constraint)
           for label, constraint in requests.items()),

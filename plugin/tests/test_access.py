@@ -105,6 +105,16 @@ class AgencyOfficerTest(TestCase):
         self.assertNotEqual(other.status_code, 302)
         self.assertFalse(Recommendation.objects.filter(title="Wifi lain").exists())
 
+    def test_the_dinas_reads_label_schemes_and_is_offered_no_change(self):
+        # Only administrators write label schemes: the menu and the list offered the Dinas buttons that answered 403.
+        self.assertTrue(self.approver.has_perm("netbox_egov.view_labelscheme"))
+        self.assertFalse(self.approver.has_perm("netbox_egov.add_labelscheme"))
+        approver = Client()
+        approver.force_login(self.approver)
+        page = approver.get(reverse("plugins:netbox_egov:labelscheme_list")).content.decode()
+        self.assertNotIn(reverse("plugins:netbox_egov:labelscheme_add"), page)
+        self.assertNotIn(reverse("plugins:netbox_egov:labelscheme_bulk_import"), page)
+
     @staticmethod
     def officer_tenant_pk(slug):
         return Tenant.objects.get(slug=slug).pk

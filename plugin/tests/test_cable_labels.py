@@ -1,9 +1,12 @@
 """Inter-node cable labels (Pasal 11(3)): the scheme, the check, the fix job, the label sheet, admin-only templates."""
 
 import io
+import re
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from helpers import set_superuser
 from hypothesis import given
 from hypothesis import strategies as st
@@ -92,6 +95,15 @@ class DemoCableLabelsTest(TestCase):
     def test_demo_has_correct_wrong_and_missing_labels(self):
         statuses = {result.status for result in judge_all(Cable.objects.all())}
         self.assertEqual(statuses, {"correct", "wrong", "missing"})
+
+    def test_the_check_names_each_state_in_the_users_language(self):
+        # The state badge showed the internal value ("wrong") on an Indonesian page (found in the browser).
+        page = self.client.get(reverse("plugins:netbox_egov:cable_labels"), HTTP_ACCEPT_LANGUAGE="id")
+        states = re.findall(r'egov-label-(\w+)">([^<]+)</span>', page.content.decode())
+        with translation.override("id"):
+            expected = {"correct": gettext("Correct"), "wrong": gettext("Wrong"), "missing": gettext("Missing")}
+        self.assertEqual(dict(states), expected)
+        self.assertNotIn("wrong", expected.values())
 
     def test_per_agency_percentage(self):
         figures = {agency.slug: figure for agency, figure in agency_figures(agency_tenants()).items()}
