@@ -23,9 +23,6 @@ import backbone_map as server_bench  # bench/backbone_map.py: the topologies and
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "plugin" / "netbox_egov" / "static" / "netbox_egov"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NEXT_FRAME = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
@@ -96,7 +93,9 @@ def main(loads):
     print(f"{'case':<16} {'sites':>5} {'links':>5} {'map shown ms':>12} {'fan shown ms':>12} {'ratio':>6} "
           f"{'highlight ms (script/frame)':>27} {'zoom ms (script/frame)':>22}")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        import chromium  # plugin/tests/chromium.py (import_logic put plugin/tests on the path)
+
+        browser = chromium.launch(playwright)
         for scale, located, crowded, name in [(1, True, False, "coordinates"), (5, True, False, "coordinates"),
                                               (5, True, True, "crowded"), (5, False, False, "layered")]:
             nodes, edges = klaten(scale, located, crowded)

@@ -16,6 +16,7 @@ import os
 import time
 from urllib.parse import urlsplit
 
+import chromium
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.db import connection
@@ -23,10 +24,6 @@ from django.test.testcases import LiveServerThread
 
 from users.models import User
 
-CHROMIUM = "/usr/bin/chromium"
-# Without a network, chromium's own background traffic (updates, sync, QUIC probes) floods refused connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 DEMO_PASSWORD = "klaten-demo"
 ADMIN = "admin"
 WIDTH, HEIGHT = 1280, 800
@@ -88,7 +85,7 @@ class KlatenInBrowser:
         self._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.browser = chromium.launch(self.playwright)
 
     def _stop_browser(self):
         for page in self.pages.values():
