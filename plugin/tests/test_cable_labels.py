@@ -6,7 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from helpers import set_superuser
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,8 +16,9 @@ from core.models import ObjectChange
 from dcim.models import Cable
 from utilities.testing import APITestCase, TestCase
 
+from netbox_egov.access import ensure_dinas_access
 from netbox_egov.agencies import agency_tenants
-from netbox_egov.cable_labels import agency_figures, judge_all
+from netbox_egov.cable_labels import agency_figures, judge_all, planned_fixes
 from netbox_egov.demo.loader import load_demo
 from netbox_egov.jobs import FixCableLabelsJob
 from netbox_egov.label_sheet import render_sheet
@@ -128,6 +129,24 @@ class DemoCableLabelsTest(TestCase):
         self.assertEqual(job.status, "completed", job.error)
         self.assertEqual({result.status for result in judge_all(Cable.objects.all())}, {"correct"})
         self.assertEqual(ObjectChange.objects.filter(changed_object_id__in=ids, action="update").count(), len(ids))
+
+    def test_the_preview_says_which_fixes_are_not_the_users_to_make(self):
+        # The Dinas sees every cable but changes none of core's (docs/security.md): its preview listed nothing and
+        # said "nothing to fix" while the check showed wrong labels (found in the browser).
+        set_superuser(self.user, False)
+        self.user.groups.add(ensure_dinas_access())
+        response = self.client.post(reverse("plugins:netbox_egov:cable_labels"), {"preview": "1"},
+                                    HTTP_ACCEPT_LANGUAGE="id")
+        self.assertEqual(response.context["preview"], [])
+        to_fix = len(planned_fixes(Cable.objects.all()))
+        self.assertEqual(response.context["fixes_not_yours"], to_fix)
+        with translation.override("id"):
+            said = ngettext("%(counter)s more cable needs its label fixed, but you may not change it: the officer of "
+                            "the agency it belongs to, or an administrator for the backbone, writes it.",
+                            "%(counter)s more cables need their labels fixed, but you may not change them: the "
+                            "officer of the agency they belong to, or an administrator for the backbone, writes "
+                            "them.", to_fix) % {"counter": to_fix}
+        self.assertIn(said, " ".join(response.content.decode().split()))
 
     def test_label_sheet_pdf_carries_the_labels(self):
         for result in judge_all(Cable.objects.order_by("pk")[:3]):

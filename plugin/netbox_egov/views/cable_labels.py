@@ -101,8 +101,11 @@ class CableLabelsView(ContentTypePermissionRequiredMixin, View):
             job = FixCableLabelsJob.enqueue(user=request.user, cable_ids=ids)
             messages.success(request, _("Writing {count} cable labels in job {job}.").format(count=len(ids), job=job))
             return redirect(job.get_absolute_url())
-        return render(request, self.template_name, {**self.context(request),
-                                                    "preview": cable_labels.planned_fixes(cables)})
+        preview = cable_labels.planned_fixes(cables)
+        # Fixes on cables the user sees but may not change: said, or "nothing to fix" would hide them.
+        others = len(cable_labels.planned_fixes(cable_labels.visible_cables(request.user))) - len(preview)
+        return render(request, self.template_name, {**self.context(request), "preview": preview,
+                                                    "fixes_not_yours": others})
 
     def context(self, request):
         status = request.GET.get("status")
