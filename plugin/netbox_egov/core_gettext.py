@@ -37,8 +37,8 @@ CORE_APPS = ("account", "circuits", "core", "dcim", "extras", "ipam", "netbox", 
 def make_core_english_translatable():
     """Every core form, table and menu text that is a frozen English string becomes its lazy translation;
     returns how many."""
+    _translate_default_dashboards()  # first: core modules imported next take the function by name
     _import_core_modules()
-    _translate_default_dashboards()
     # The preferences first: _forms would take their joined help texts for msgids.
     return sum((_settings(), _preferences(), _forms(), _tables(), _panels(), _layouts(), _menus(), _checkmark()))
 
@@ -104,6 +104,9 @@ def _lazy_choices(choices):
 
 def _field(field):
     changed = _set_lazy(field, "label") + _set_lazy(field, "help_text") + _set_lazy(field, "null_option")
+    # A dynamic field copied its "None" option's label into its widget when it was made.
+    if "data-null-option" in field.widget.attrs:
+        field.widget.attrs["data-null-option"] = _lazy(field.widget.attrs["data-null-option"])
     placeholder = field.widget.attrs.get("placeholder")
     if _lazy(placeholder) is not placeholder:
         field.widget.attrs["placeholder"] = _lazy(placeholder)

@@ -71,6 +71,12 @@ class CoreTranslatingLoader(Loader):
             return translate_literal_attributes(contents)
         return contents
 
+    def get_dirs(self):
+        # runserver's autoreload watches the directories of the loaders that name theirs.
+        for loader in self.loaders:
+            if hasattr(loader, "get_dirs"):
+                yield from loader.get_dirs()
+
     def reset(self):
         for loader in self.loaders:
             loader.reset()

@@ -2,17 +2,26 @@
 templates' literal attributes, and the same pages in English and in Indonesian. test_core_indonesian.py measures
 the whole set of pages; these tests pin each mechanism so a regression names its cause."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.template import engines
 from django.template.loader import get_template
 from django.test import Client, SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from dcim.models import Site
 from users.models import User
 
-from netbox_egov.core_templates import THIS_LOADER, translate_literal_attributes
+from netbox_egov.core_templates import (
+    LITERAL_ATTRIBUTE,
+    TEMPLATE_TAG,
+    THIS_LOADER,
+    core_template_roots,
+    translate_literal_attributes,
+)
 
 
 class LiteralAttributesTest(SimpleTestCase):
@@ -82,6 +91,14 @@ class BothLanguagesTest(TestCase):
                 self.assertIn(indonesian_text, " ".join(indonesian.split()).replace("> ", ">").replace(" <", "<"))
                 self.assertNotIn(english_text, indonesian)
 
+    def test_a_filters_none_option_in_both_languages(self):
+        # A dynamic field copies its "None" label into its widget when it is made (data-null-option).
+        english, indonesian = (self.page(language, reverse("dcim:device_list")) for language in ("en", "id"))
+        self.assertIn('data-null-option="None"', english)
+        with translation.override("id"):
+            self.assertIn(f'data-null-option="{gettext("None")}"', indonesian)
+        self.assertNotIn('data-null-option="None"', indonesian)
+
     def test_translations_follow_the_request_not_the_first_one(self):
         """Lazy texts: an Indonesian page, then an English one, then Indonesian again, in one process."""
         with translation.override("en"):
@@ -91,3 +108,29 @@ class BothLanguagesTest(TestCase):
         self.assertIn('title="Tambah"', first)
         self.assertIn('title="Add"', second)
         self.assertIn('title="Tambah"', third)
+
+
+class SafeInAttributesTest(SimpleTestCase):
+    """{% trans %} of a literal and the row actions' titles go into HTML attributes unescaped (gettext's answer
+    to a safe msgid is safe): their Indonesian must hold no character that would end or open markup."""
+
+    UNSAFE = set('"<>&')
+
+    def wrapped_literals(self):
+        literals = set()
+        for root in core_template_roots():
+            for path in Path(root).rglob("*.html"):
+                parts = TEMPLATE_TAG.split(path.read_text(encoding="utf-8"))
+                for part in parts[::2]:
+                    literals.update(match[2] for match in LITERAL_ATTRIBUTE.finditer(part))
+        return literals
+
+    def test_no_translation_put_in_an_attribute_carries_markup(self):
+        from netbox.tables.columns import ActionsColumn
+
+        texts = self.wrapped_literals() | {str(item.title) for item in ActionsColumn.actions.values()}
+        self.assertIn("Search…", texts)
+        with translation.override("id"):
+            for text in sorted(texts):
+                with self.subTest(text=text):
+                    self.assertFalse(self.UNSAFE & set(gettext(text)), gettext(text))
